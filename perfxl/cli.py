@@ -1,0 +1,208 @@
+"""Command line: ``perfxl generate | layouts``.
+
+Only argument parsing and output live here; each command calls one library function and maps
+its outcome to text and an exit code: 0 success, 1 findings (check/merge), 2 bad input or a
+wrong call.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__, i18n
+from .errors import ERROR, INFO, WARNING, Diagnostic, PerfxlError
+from .generate import Outcome, check_all, default_workers, expand_inputs, plan_outputs, run_jobs
+from .layouts import template_set
+from .model import LoadOptions
+from .writer import WriteOptions
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+app = typer.Typer(
+    name="perfxl",
+    help="财政项目支出绩效目标表工具：由 YAML 生成格式完整的 Excel 表样，回收检查并汇总。",
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_out = Console(highlight=False, soft_wrap=True)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _setup_streams() -> None:
+    """Keep output readable on a Chinese Windows console (GBK): never crash on a character
+    the console cannot show, replace it instead."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # pragma: no cover - exotic streams
+                pass
+
+
+def _print_diagnostics(diags: list[Diagnostic], show_info: bool = True) -> None:
+    for diag in diags:
+        if diag.severity == INFO and not show_info:
+            continue
+        style = {ERROR: "red", WARNING: "yellow", INFO: "dim"}[diag.severity]
+        _err.print(diag.format(), style=style, markup=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        _out.print(f"perfxl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", callback=_version, is_eager=True, help="显示版本并退出。", rich_help_panel="选项"),
+    ] = None,
+) -> None:
+    """财政项目支出绩效目标表工具：由 YAML 生成格式完整的 Excel 表样，回收检查并汇总。"""
+
+
+@app.command(rich_help_panel="命令")
+def generate(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="项目定义文件（YAML），可以是多个文件或文件夹。", show_default=False, rich_help_panel="参数"),
+    ],
+    output: Annotated[
+        Optional[Path],
+        typer.Option("-o", "--output", help="输出：单个输入时可写 .xlsx 文件名，否则是文件夹（默认当前文件夹）。", rich_help_panel="选项"),
+    ] = None,
+    blank_rows: Annotated[
+        Optional[int],
+        typer.Option("--blank-rows", min=0, max=200, help="每个项目在已填指标下留出的空白指标行数（默认由表样决定）。", rich_help_panel="选项"),
+    ] = None,
+    lenient: Annotated[
+        bool,
+        typer.Option("--lenient", help="指标体系中没有的一级/二级指标只给警告，按原文写入。", rich_help_panel="选项"),
+    ] = False,
+    no_merge_levels: Annotated[
+        bool,
+        typer.Option("--no-merge-levels", help="不纵向合并相同的一级/二级指标单元格（每行都写出）。", rich_help_panel="选项"),
+    ] = False,
+    templates: Annotated[
+        Optional[list[Path]],
+        typer.Option("--templates", help="自定义模板文件夹，先于内置模板查找（可多次给出）。", rich_help_panel="选项"),
+    ] = None,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("-j", "--jobs", min=1, help="并行进程数（默认为 CPU 核数）。", rich_help_panel="选项"),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="不显示提示信息和进度条。", rich_help_panel="选项")] = False,
+) -> None:
+    """由项目定义（YAML）生成绩效目标表（.xlsx）。"""
+    try:
+        sources = expand_inputs(files)
+        if not sources:
+            raise PerfxlError("错误：没有找到任何 YAML 文件")
+        plan = plan_outputs(sources, output)
+        options = LoadOptions(
+            templates=tuple(templates or ()), lenient_levels=lenient, blank_rows=blank_rows
+        )
+        template_set(options.templates)  # fail early on a missing --templates folder
+    except PerfxlError as exc:
+        _err.print(exc.format(), style="red", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+    checked = check_all(plan, options)
+    failed = [o for o in checked if not o.ok]
+    for outcome in checked:
+        if outcome.ok:
+            _print_diagnostics(outcome.diagnostics, show_info=not quiet)
+    if failed:
+        for outcome in failed:
+            _err.print(outcome.error or "", style="red", markup=False)
+        _err.print(f"有 {len(failed)} 个文件存在错误，未生成任何工作簿。", style="red bold", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+    write_options = WriteOptions(merge_levels=not no_merge_levels)
+    workers = jobs or default_workers()
+    results = _run_with_progress(plan, options, write_options, workers, show=not quiet and len(plan) > 1)
+    bad = [r for r in results if not r.ok]
+    for r in results:
+        if r.ok and not quiet:
+            _out.print(f"已生成 {r.job.output}（{r.projects} 个项目）", markup=False)
+        elif not r.ok:
+            _err.print(r.error or "", style="red", markup=False)
+    if bad:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _run_with_progress(plan, options, write_options, workers, show: bool) -> list[Outcome]:
+    if not show:
+        return run_jobs(plan, options, write_options, workers)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=_err, transient=True
+    ) as progress:
+        task = progress.add_task("generate", total=len(plan))
+        return run_jobs(plan, options, write_options, workers, on_done=lambda _o: progress.advance(task))
+
+
+@app.command(rich_help_panel="命令")
+def layouts(
+    templates: Annotated[
+        Optional[list[Path]],
+        typer.Option("--templates", help="自定义模板文件夹，先于内置模板查找。", rich_help_panel="选项"),
+    ] = None,
+) -> None:
+    """列出可用的表样（layout）和指标体系（framework）。"""
+    try:
+        ts = template_set(tuple(templates or ()))
+        table = Table(title="表样", show_lines=False, safe_box=True)
+        for col in ("表样 id", "名称", "版本", "默认指标体系", "金额单位"):
+            table.add_column(col)
+        for layout_id in ts.layout_ids():
+            lay = ts.layout(layout_id)
+            table.add_row(lay.id, lay.name, lay.version, lay.framework, lay.money_unit)
+        _out.print(table)
+        table = Table(title="指标体系", safe_box=True)
+        for col in ("指标体系 id", "名称", "层级", "一级指标"):
+            table.add_column(col)
+        for fw_id in ts.framework_ids():
+            fw = ts.framework(fw_id)
+            table.add_row(fw.id, fw.name, "→".join(fw.levels), "、".join(fw.children(())))
+        _out.print(table)
+    except PerfxlError as exc:
+        _err.print(exc.format(), style="red", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``perfxl`` command; exits with the command's code."""
+    _setup_streams()
+    command = typer.main.get_command(app)
+    i18n.localize_command(command)
+    try:
+        code = command.main(args=argv, prog_name="perfxl", standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _err.print("已中止。", markup=False)
+        sys.exit(130)
+    except PerfxlError as exc:
+        _err.print(exc.format(), style="red", markup=False)
+        sys.exit(EXIT_BAD_INPUT)
+    except Exception as exc:
+        # usage errors of the command-line library (missing argument, bad option value …)
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            _err.print(f"用法错误：{i18n.translate_usage(exc.format_message())}", style="red", markup=False)
+            _err.print("运行 perfxl --help 或 perfxl 命令 --help 查看用法。", markup=False)
+            sys.exit(EXIT_BAD_INPUT)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)

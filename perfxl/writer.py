@@ -1,0 +1,584 @@
+"""Write a :class:`~perfxl.model.Document` as a formatted .xlsx workbook with XlsxWriter.
+
+Order of work: assign sheet names → render each sheet's description (Jinja) → place cells →
+compute widths and heights → write cells, merges, validations → write the hidden list sheet
+with its defined names → close into a temporary file → rename. The rename makes the output
+atomic: an interrupted run leaves no half-written workbook behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from . import __version__
+from .errors import OutputError, TemplateError
+from .frameworks import Framework
+from .layouts import FieldSpec, Layout, TemplateSet
+from .model import Document, Project, indicator_rows
+from .sheetspec import Placed, SheetSpec, parse_description, place
+from .textwidth import line_count, line_height, text_width
+
+META_SHEET = "_perfxl"
+COVER_SHEET = "封面"
+LEVEL_ROOT_NAME = "IND_L1"
+DEFAULT_ROW_HEIGHT = 20.0
+DATE_MIN = dt.date(2000, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
+
+# Sheet protection: labels stay locked, input cells are unlocked, and departments may still
+# insert (but not delete) rows so they can add indicators.
+PROTECTION = {
+    "insert_rows": True,
+    "format_rows": True,
+    "format_columns": True,
+    "select_locked_cells": True,
+    "select_unlocked_cells": True,
+    "delete_rows": False,
+    "insert_columns": False,
+    "delete_columns": False,
+    "format_cells": False,
+    "sort": False,
+    "autofilter": False,
+    "objects": False,
+    "scenarios": False,
+}
+
+
+@dataclass
+class WriteOptions:
+    merge_levels: bool = True
+    cover: bool = True
+    protect: bool = True
+
+
+@dataclass
+class Resolved:
+    value: Any  # str | Decimal | int | float | date | None
+    style: str
+    validation: dict[str, Any] | None = None
+    url: str | None = None
+    formula: str | None = None
+
+
+@dataclass
+class _Lists:
+    """The hidden sheet's dropdown lists and the defined names that point at them."""
+
+    columns: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (name, title, items)
+
+    def add(self, name: str, title: str, items: list[str]) -> str:
+        self.columns.append((name, title, items))
+        return name
+
+
+def list_name(list_title: str) -> str:
+    return f"L_{list_title}"
+
+
+def level_list_name(path: tuple[str, ...]) -> str:
+    return "IND_" + "_".join(path) if path else LEVEL_ROOT_NAME
+
+
+def safe_sheet_names(names: list[str], reserved: set[str]) -> list[str]:
+    """Unique, legal sheet names of at most 31 characters (compared case-insensitively)."""
+    taken = {r.lower() for r in reserved}
+    out = []
+    for name in names:
+        base = "".join("_" if ch in '/\\?*[]:' else ch for ch in name).strip("'").strip() or "项目"
+        candidate = base[:31]
+        n = 2
+        while candidate.lower() in taken:
+            suffix = f"({n})"
+            candidate = base[: 31 - len(suffix)] + suffix
+            n += 1
+        taken.add(candidate.lower())
+        out.append(candidate)
+    return out
+
+
+class _Formats:
+    def __init__(self, workbook: xlsxwriter.Workbook, styles: dict[str, dict[str, Any]]):
+        self.workbook = workbook
+        self.styles = styles
+        self.cache: dict[str, Any] = {}
+
+    def props(self, style: str) -> dict[str, Any]:
+        props = dict(self.styles.get("base", {}))
+        props.update(self.styles.get(style, {}))
+        return props
+
+    def get(self, style: str) -> Any:
+        fmt = self.cache.get(style)
+        if fmt is None:
+            fmt = self.cache[style] = self.workbook.add_format(self.props(style))
+        return fmt
+
+    def font_size(self, style: str) -> float:
+        return float(self.props(style).get("font_size", 11))
+
+
+def display_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (Decimal, int, float)):
+        return f"{value:,.2f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# ----------------------------------------------------------------------------------------
+# cell resolution
+
+
+def _field_style(spec: FieldSpec | None, value: Any) -> str:
+    if spec is None:
+        return "input"
+    if spec.type == "money":
+        return "money"
+    if spec.type == "number":
+        return "number"
+    if spec.type == "date":
+        return "date" if value is None or isinstance(value, dt.date) else "input_center"
+    if spec.type in ("level", "choice"):
+        return "input_center"
+    return "input"
+
+
+def _field_validation(spec: FieldSpec, money_unit: str) -> dict[str, Any] | None:
+    if spec.type == "money":
+        return {
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            "input_title": spec.label[:32],
+            "input_message": f"请填写金额数字（单位：{money_unit}），不要写单位或文字。",
+            "error_title": "金额格式不对",
+            "error_message": f"{spec.label}只能填写不小于 0 的数字（单位：{money_unit}）。",
+        }
+    if spec.type == "number":
+        return {
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": 0,
+            "maximum": 100,
+            "error_title": "数值格式不对",
+            "error_message": f"{spec.label}只能填写 0 到 100 之间的数字。",
+        }
+    if spec.type == "date":
+        return {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": DATE_MIN,
+            "maximum": DATE_MAX,
+            "input_title": spec.label[:32],
+            "input_message": "请按「年-月-日」填写，如 2024-01-01。",
+            "error_title": "日期格式不对",
+            "error_message": f"{spec.label}应是有效日期，如 2024-12-31。",
+        }
+    if spec.type == "choice" and spec.list:
+        return {
+            "validate": "list",
+            "source": "=" + list_name(spec.list),
+            "input_title": spec.label[:32],
+            "input_message": f"请从下拉列表中选择{spec.label}。",
+            "error_type": "warning",
+            "error_title": f"{spec.label}不在列表中"[:32],
+            "error_message": f"填写的{spec.label}不在常用选项中，请确认是否正确。",
+        }
+    return None
+
+
+def _level_validation(spec: FieldSpec, parent_refs: list[str], framework: Framework) -> dict[str, Any]:
+    level = spec.level or 1
+    if level == 1:
+        source = "=" + LEVEL_ROOT_NAME
+        message = f"请从下拉列表中选择{spec.label}（指标体系：{framework.name}）。"
+    else:
+        source = '=INDIRECT("IND_"&' + '&"_"&'.join(parent_refs) + ")"
+        message = f"请先选择上一级指标，再从下拉列表中选择{spec.label}。"
+    return {
+        "validate": "list",
+        "source": source,
+        "input_title": spec.label[:32],
+        "input_message": message[:255],
+        "error_type": "stop",
+        "error_title": f"{spec.label}无效"[:32],
+        "error_message": f"请从下拉列表中选择{spec.label}；下拉列表为空时请先填写上一级指标。",
+    }
+
+
+TARGET_PROMPT = {
+    "validate": "any",
+    "input_title": "指标值的写法",
+    "input_message": "定量指标写「符号+数值+(单位)」，如 ≥90.00(%)、=12000.00(份)、≤3.00(人)；定性指标写简短文字，如 及时、准确、有效。",
+}
+
+
+# ----------------------------------------------------------------------------------------
+# sheet emission
+
+
+def _write_cells(
+    ws: Any,
+    spec: SheetSpec,
+    resolved: list[Resolved],
+    formats: _Formats,
+    orientation: str,
+) -> None:
+    widths = [float(c.get("width", 10)) for c in spec.columns]
+    # numbers and dates cannot wrap: widen single columns so they never show ####
+    for cell, res in zip(spec.cells, resolved):
+        if isinstance(res.value, (Decimal, int, float, dt.date)) and not isinstance(res.value, bool):
+            needed = len(display_text(res.value)) + 3
+            span = sum(widths[cell.col : cell.last_col + 1])
+            if needed > span:
+                widths[cell.last_col] += needed - span
+
+    # columns marked fit: grow (up to max) to show single-column text on one line
+    for cell, res in zip(spec.cells, resolved):
+        column = spec.columns[cell.col]
+        if cell.colspan == 1 and column.get("fit") and isinstance(res.value, str):
+            limit = float(column.get("max", 60))
+            widths[cell.col] = max(widths[cell.col], min(limit, text_width(res.value) + 2))
+
+    heights = [float(r.get("height") or 0) for r in spec.rows]
+    fixed = [bool(r.get("height")) for r in spec.rows]
+    minimums = [float(r.get("min_height") or DEFAULT_ROW_HEIGHT) for r in spec.rows]
+    for i in range(len(heights)):
+        if not fixed[i]:
+            heights[i] = minimums[i]
+
+    def needed_height(cell: Placed, res: Resolved) -> float:
+        text = display_text(res.value)
+        if not text:
+            return 0.0
+        size = formats.font_size(res.style)
+        capacity = sum(widths[cell.col : cell.last_col + 1]) * 11.0 / size - 1.5
+        return line_count(text, capacity) * line_height(size) + 6
+
+    multi: list[tuple[Placed, float]] = []
+    for cell, res in zip(spec.cells, resolved):
+        need = needed_height(cell, res)
+        if cell.rowspan == 1:
+            if not fixed[cell.row]:
+                heights[cell.row] = max(heights[cell.row], need)
+        elif need:
+            multi.append((cell, need))
+    for cell, need in multi:
+        rows = [r for r in range(cell.row, cell.last_row + 1) if not fixed[r]]
+        have = sum(heights[cell.row : cell.last_row + 1])
+        if need > have and rows:
+            extra = (need - have) / len(rows)
+            for r in rows:
+                heights[r] += extra
+
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, round(w, 1))
+    for i, h in enumerate(heights):
+        ws.set_row(i, min(round(h, 1), 409))
+
+    for cell, res in zip(spec.cells, resolved):
+        fmt = formats.get(res.style)
+        if cell.rowspan > 1 or cell.colspan > 1:
+            ws.merge_range(cell.row, cell.col, cell.last_row, cell.last_col, "", fmt)
+        _write_value(ws, cell.row, cell.col, res, fmt)
+        if res.validation:
+            ws.data_validation(cell.row, cell.col, cell.last_row, cell.last_col, res.validation)
+
+    _page_setup(ws, spec, orientation)
+
+
+def _write_value(ws: Any, row: int, col: int, res: Resolved, fmt: Any) -> None:
+    value = res.value
+    if res.formula is not None:
+        ws.write_formula(row, col, res.formula, fmt, value)
+    elif res.url is not None:
+        ws.write_url(row, col, res.url, fmt, display_text(value))
+    elif value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "是" if value else "否", fmt)
+    elif isinstance(value, (Decimal, int, float)):
+        ws.write_number(row, col, value, fmt)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), fmt)
+    else:
+        # Always a string: a target such as "=100.00(%)" must never become a formula.
+        ws.write_string(row, col, str(value), fmt)
+
+
+def _page_setup(ws: Any, spec: SheetSpec, orientation: str) -> None:
+    ws.set_paper(9)  # A4
+    if spec.print.get("orientation", orientation) == "landscape":
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    repeat = int(spec.print.get("repeat_rows", 0) or 0)
+    if repeat:
+        ws.repeat_rows(0, repeat - 1)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    if spec.freeze:
+        ws.freeze_panes(*spec.freeze)
+    if spec.autofilter:
+        ws.autofilter(*spec.autofilter)
+
+
+# ----------------------------------------------------------------------------------------
+# the workbook
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+class DocumentWriter:
+    def __init__(self, templates: TemplateSet, options: WriteOptions | None = None):
+        self.templates = templates
+        self.options = options or WriteOptions()
+
+    def write(self, doc: Document, output: Path) -> None:
+        """Write ``doc`` to ``output`` atomically (temporary file in the same folder, then rename)."""
+        output = Path(output)
+        folder = output.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".tmp.xlsx", dir=folder)
+            os.close(fd)
+        except OSError as exc:
+            raise OutputError(f"{output}：错误：无法在此位置写入（{exc.strerror or exc}）") from None
+        tmp = Path(tmp_name)
+        try:
+            workbook = xlsxwriter.Workbook(
+                str(tmp),
+                {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+            )
+            self.build(workbook, doc)
+            workbook.close()
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual rights
+            os.replace(tmp, output)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise OutputError(f"{output}：错误：写入失败（{exc.strerror or exc}）") from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    # -- building ----------------------------------------------------------------------------
+    def build(self, workbook: xlsxwriter.Workbook, doc: Document) -> None:
+        layout = doc.layout
+        formats = _Formats(workbook, self.templates.styles)
+        lists = _Lists()
+        for title, items in layout.lists.items():
+            lists.add(list_name(title), title, items)
+        root_items = doc.framework.children(())
+        lists.add(LEVEL_ROOT_NAME, doc.framework.levels[0], root_items)
+        for path in doc.framework.parent_paths():
+            children = doc.framework.children(path)
+            if children:
+                lists.add(level_list_name(path), "/".join(path), children)
+
+        reserved = {META_SHEET, COVER_SHEET} if self.options.cover else {META_SHEET}
+        sheet_names = safe_sheet_names([p.name for p in doc.projects], reserved)
+        title = doc.title or f"{doc.values.get('unit') or ''}{doc.year}年度{layout.name}"
+
+        workbook.set_properties(
+            {
+                "title": title,
+                "subject": layout.name,
+                "keywords": f"perfxl;layout={layout.id};version={layout.version};framework={doc.framework.id}",
+                "comments": f"由 perfxl {__version__} 生成；表样 {layout.id} {layout.version}",
+            }
+        )
+        workbook.set_custom_property("perfxl_layout", layout.id)
+        workbook.set_custom_property("perfxl_layout_version", layout.version)
+        workbook.set_custom_property("perfxl_framework", doc.framework.id)
+
+        if self.options.cover:
+            self._write_cover(workbook, formats, doc, title, sheet_names)
+        for project, sheet_name in zip(doc.projects, sheet_names):
+            self._write_project(workbook, formats, doc, project, sheet_name)
+        self._write_meta(workbook, doc, lists, sheet_names)
+        if self.options.cover:
+            workbook.worksheets()[0].activate()
+
+    def render(self, template_name: str, context: dict[str, Any]) -> SheetSpec:
+        try:
+            text = self.templates.template(template_name).render(**context)
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"{template_name}：错误：模板渲染失败：{exc}") from None
+        return place(parse_description(text, template_name), template_name)
+
+    def _write_project(
+        self, workbook: xlsxwriter.Workbook, formats: _Formats, doc: Document, project: Project, sheet_name: str
+    ) -> None:
+        layout = doc.layout
+        ws = workbook.add_worksheet(sheet_name)
+        rows = indicator_rows(project, layout, self.options.merge_levels)
+        spec = self.render(
+            layout.sheet_template,
+            {
+                "doc": doc,
+                "layout": layout,
+                "framework": doc.framework,
+                "p": project.values,
+                "project": project,
+                "indicator_rows": rows,
+                "blank_rows": doc.blank_rows,
+                "money_unit": doc.money_unit,
+                "year": doc.year,
+            },
+        )
+        resolved = _resolve_project_cells(spec, doc, project)
+        _write_cells(ws, spec, resolved, formats, layout.orientation)
+        if self.options.protect:
+            ws.protect("", PROTECTION)
+
+    def _write_cover(
+        self, workbook: xlsxwriter.Workbook, formats: _Formats, doc: Document, title: str, sheet_names: list[str]
+    ) -> None:
+        ws = workbook.add_worksheet(COVER_SHEET)
+        spec = self.render(
+            "common/cover.yaml.j2",
+            {
+                "doc": doc,
+                "layout": doc.layout,
+                "title": title,
+                "projects": doc.projects,
+                "columns": doc.layout.cover_columns,
+            },
+        )
+        resolved = _resolve_cover_cells(spec, doc, sheet_names)
+        _write_cells(ws, spec, resolved, formats, "landscape")
+
+    def _write_meta(
+        self, workbook: xlsxwriter.Workbook, doc: Document, lists: _Lists, sheet_names: list[str]
+    ) -> None:
+        ws = workbook.add_worksheet(META_SHEET)
+        meta = [
+            ("perfxl", __version__),
+            ("layout", doc.layout.id),
+            ("layout_version", doc.layout.version),
+            ("framework", doc.framework.id),
+            ("year", str(doc.year)),
+            ("money_unit", doc.money_unit),
+        ]
+        for sheet_name, project in zip(sheet_names, doc.projects):
+            meta.append(("sheet", sheet_name, project.name))  # type: ignore[arg-type]
+        for r, row in enumerate(meta):
+            for c, value in enumerate(row):
+                ws.write_string(r, c, value)
+        first_col = 4
+        for offset, (name, title, items) in enumerate(lists.columns):
+            col = first_col + offset
+            ws.write_string(0, col, title)
+            for r, item in enumerate(items, start=1):
+                ws.write_string(r, col, item)
+            letter = xl_col_to_name(col)
+            last = max(len(items), 1) + 1
+            workbook.define_name(name, f"='{META_SHEET}'!${letter}$2:${letter}${last}")
+        ws.hide()
+
+
+def _resolve_project_cells(spec: SheetSpec, doc: Document, project: Project) -> list[Resolved]:
+    layout: Layout = doc.layout
+    framework = doc.framework
+    columns = layout.indicators
+    grid: dict[tuple[int, int], Placed] = {}
+    column_of: dict[str, int] = {}
+    for cell in spec.cells:
+        for r in range(cell.row, cell.last_row + 1):
+            for c in range(cell.col, cell.last_col + 1):
+                grid[(r, c)] = cell
+        if cell.kind == "ind":
+            column_of.setdefault(str(cell.data["col"]), cell.col)
+
+    out: list[Resolved] = []
+    for cell in spec.cells:
+        data = cell.data
+        if cell.kind == "text":
+            out.append(Resolved(str(data.get("text") or ""), cell.style or "cell"))
+        elif cell.kind == "field":
+            key = str(data["field"])
+            fspec = layout.field(key)
+            value = project.values.get(key) if fspec else None
+            if fspec is None:
+                value = doc.values.get(key)
+            validation = _field_validation(fspec, doc.money_unit) if fspec else None
+            out.append(Resolved(value, cell.style or _field_style(fspec, value), validation))
+        else:  # ind
+            key = str(data["col"])
+            col_spec = columns.column(key)
+            index = data.get("ind")
+            value = None
+            if isinstance(index, int) and 0 <= index < len(project.indicators):
+                value = project.indicators[index].get(key)
+            validation: dict[str, Any] | None = None
+            if col_spec is not None and col_spec.type == "level":
+                refs = []
+                for parent in columns.level_columns[: (col_spec.level or 1) - 1]:
+                    parent_cell = grid.get((cell.row, column_of.get(parent.key, -1)))
+                    if parent_cell is None:
+                        break
+                    same_row = parent_cell.row == cell.row
+                    refs.append(xl_rowcol_to_cell(parent_cell.row, parent_cell.col, row_abs=not same_row, col_abs=True))
+                validation = _level_validation(col_spec, refs, framework)
+            elif col_spec is not None and col_spec.list:
+                validation = {
+                    "validate": "list",
+                    "source": "=" + list_name(col_spec.list),
+                    "error_type": "warning",
+                    "error_title": f"{col_spec.label}不在列表中"[:32],
+                    "error_message": f"填写的{col_spec.label}不在常用选项中，请确认是否正确。",
+                }
+            elif col_spec is not None and col_spec.type in ("money", "number"):
+                validation = _field_validation(col_spec, doc.money_unit)
+            elif key == "target":
+                validation = TARGET_PROMPT
+            out.append(Resolved(value, cell.style or _field_style(col_spec, value), validation))
+    return out
+
+
+def _resolve_cover_cells(spec: SheetSpec, doc: Document, sheet_names: list[str]) -> list[Resolved]:
+    out: list[Resolved] = []
+    field_rows: dict[str, list[int]] = {}
+    for cell in spec.cells:
+        data = cell.data
+        if cell.kind == "proj":
+            index = int(data["proj"])
+            key = str(data["field"])
+            value = doc.projects[index].values.get(key)
+            fspec = doc.layout.field(key)
+            field_rows.setdefault(key, []).append(cell.row)
+            if data.get("link"):
+                url = f"internal:'{sheet_names[index]}'!A1"
+                out.append(Resolved(value, cell.style or "link", url=url))
+            else:
+                style = "money" if fspec and fspec.type == "money" else "cell"
+                out.append(Resolved(value, cell.style or style))
+        elif cell.kind == "total":
+            key = str(data["total"])
+            values = [p.values.get(key) for p in doc.projects]
+            total = sum((v for v in values if isinstance(v, Decimal)), Decimal(0))
+            rows = field_rows.get(key) or [cell.row]
+            letter = xl_col_to_name(cell.col)
+            formula = f"=SUM({letter}{min(rows) + 1}:{letter}{max(rows) + 1})"
+            out.append(Resolved(total, cell.style or "total", formula=formula))
+        else:
+            out.append(Resolved(str(data.get("text") or ""), cell.style or "cell"))
+    return out

@@ -1,0 +1,167 @@
+"""YAML read with positions.
+
+Project definitions are checked against a schema after parsing, and every problem must name
+the file, line and column. PyYAML's composer keeps those marks on its nodes, so we compose
+(never construct) and turn the node graph into small typed trees that remember where each
+value came from. Scalars keep their raw text: a value written as ``0.10`` or ``2024`` is read
+back exactly as typed, which is what "every value survives" needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+import yaml
+
+from .errors import ERROR, DefinitionError, Diagnostic, Location
+
+try:  # libyaml is several times faster; the pure-Python loader behaves the same
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+NULL_TAG = "tag:yaml.org,2002:null"
+STR_TAG = "tag:yaml.org,2002:str"
+
+
+@dataclass
+class YScalar:
+    text: str
+    tag: str
+    quoted: bool
+    loc: Location
+
+    @property
+    def is_null(self) -> bool:
+        return self.tag == NULL_TAG and not self.quoted
+
+
+@dataclass
+class YMap:
+    items: list[tuple[YScalar, YNode]]
+    loc: Location
+    # plain key text -> value, for lookups
+    index: dict[str, YNode] = field(default_factory=dict)
+
+
+@dataclass
+class YSeq:
+    items: list[YNode]
+    loc: Location
+
+
+YNode = Union[YScalar, YMap, YSeq]
+
+
+def _loc(path: str, node: yaml.Node) -> Location:
+    mark = node.start_mark
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def _convert(path: str, node: yaml.Node, problems: list[Diagnostic]) -> YNode:
+    if isinstance(node, yaml.ScalarNode):
+        return YScalar(node.value, node.tag, node.style in ("'", '"'), _loc(path, node))
+    if isinstance(node, yaml.SequenceNode):
+        return YSeq([_convert(path, item, problems) for item in node.value], _loc(path, node))
+    if isinstance(node, yaml.MappingNode):
+        ymap = YMap([], _loc(path, node))
+        for key_node, value_node in node.value:
+            key = _convert(path, key_node, problems)
+            value = _convert(path, value_node, problems)
+            if not isinstance(key, YScalar):
+                problems.append(
+                    Diagnostic(ERROR, "键必须是简单文字，不能是列表或映射", key.loc, "请检查缩进和冒号")
+                )
+                continue
+            name = key.text.strip()
+            if name in ymap.index:
+                problems.append(
+                    Diagnostic(
+                        ERROR,
+                        f"键「{name}」重复出现",
+                        key.loc,
+                        "同一层级的每个键只能写一次，请删除或合并重复的键",
+                    )
+                )
+                continue
+            ymap.items.append((key, value))
+            ymap.index[name] = value
+        return ymap
+    raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover
+
+
+def parse_yaml_text(text: str, path: str) -> YNode | None:
+    """Compose ``text`` into a position-aware tree; raise DefinitionError on syntax errors."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        problem = exc.problem or exc.context or "格式错误"
+        if mark is not None and "\t" in _line_at(text, mark.line)[: mark.column + 1]:
+            problem = "found character '\\t' that cannot start any token"
+        diag = Diagnostic(
+            ERROR,
+            f"YAML 格式错误：{_translate_yaml_problem(problem)}",
+            loc,
+            "请检查该位置附近的缩进、冒号和引号；值中含有「:」「#」等符号时请用英文双引号括起来",
+        )
+        raise DefinitionError(diag.format(), [diag]) from None
+    except yaml.YAMLError as exc:
+        diag = Diagnostic(ERROR, f"YAML 格式错误：{exc}", Location(path))
+        raise DefinitionError(diag.format(), [diag]) from None
+    if root is None:
+        return None
+    problems: list[Diagnostic] = []
+    tree = _convert(path, root, problems)
+    if problems:
+        raise DefinitionError("\n".join(p.format() for p in problems), problems)
+    return tree
+
+
+def _line_at(text: str, index: int) -> str:
+    lines = text.splitlines()
+    return lines[index] if 0 <= index < len(lines) else ""
+
+
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": "此处不能出现「键: 值」（常见原因：值里含有英文冒号加空格，或缩进不对）",
+    "could not find expected ':'": "缺少英文冒号「:」",
+    "found character '\\t' that cannot start any token": "含有制表符（Tab），YAML 只能用空格缩进",
+    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合）",
+    "did not find expected key": "缩进不一致，找不到预期的键",
+    "did not find expected node content": "缺少值",
+    "expected ',' or ']', but got '<stream end>'": "方括号「[」没有闭合",
+    "expected ',' or '}', but got '<stream end>'": "花括号「{」没有闭合",
+}
+
+
+def _translate_yaml_problem(problem: str) -> str:
+    for english, chinese in _YAML_PROBLEMS.items():
+        if problem.startswith(english):
+            return chinese
+    return problem
+
+
+def read_text_file(path: Path) -> str:
+    """Read a UTF-8 text file (a BOM is accepted); report other encodings clearly."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DefinitionError(f"{path}：错误：文件不存在") from None
+    except IsADirectoryError:
+        raise DefinitionError(f"{path}：错误：这是一个文件夹，不是 YAML 文件") from None
+    except OSError as exc:
+        raise DefinitionError(f"{path}：错误：无法读取文件（{exc.strerror}）") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            data.decode("gb18030")
+        except UnicodeDecodeError:
+            hint = "请用 UTF-8 编码保存"
+        else:
+            hint = "该文件似乎是 GBK/GB18030 编码，请在编辑器中另存为 UTF-8"
+        raise DefinitionError(f"{path}：错误：文件不是 UTF-8 编码（{hint}）") from None
