@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -29,7 +29,8 @@ app = typer.Typer(
     help="财政项目支出绩效目标表工具：由 YAML 生成格式完整的 Excel 表样，回收检查并汇总。",
     add_completion=False,
     no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    # our own --help (below) so that its text is Chinese too
+    context_settings={"help_option_names": []},
 )
 
 _out = Console(highlight=False, soft_wrap=True)
@@ -56,6 +57,28 @@ def _print_diagnostics(diags: list[Diagnostic], show_info: bool = True) -> None:
         _err.print(diag.format(), style=style, markup=False)
 
 
+def _show_help(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        text = ctx.get_help()
+        if text:
+            typer.echo(text)
+        raise typer.Exit()
+
+
+HelpOption = Annotated[
+    bool | None,
+    typer.Option(
+        "-h",
+        "--help",
+        callback=_show_help,
+        is_eager=True,
+        expose_value=False,
+        help="显示帮助并退出。",
+        rich_help_panel="选项",
+    ),
+]
+
+
 def _version(value: bool) -> None:
     if value:
         _out.print(f"perfxl {__version__}")
@@ -65,9 +88,16 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        Optional[bool],
-        typer.Option("--version", callback=_version, is_eager=True, help="显示版本并退出。", rich_help_panel="选项"),
+        bool | None,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="显示版本并退出。",
+            rich_help_panel="选项",
+        ),
     ] = None,
+    _help: HelpOption = None,
 ) -> None:
     """财政项目支出绩效目标表工具：由 YAML 生成格式完整的 Excel 表样，回收检查并汇总。"""
 
@@ -76,33 +106,46 @@ def _root(
 def generate(
     files: Annotated[
         list[Path],
-        typer.Argument(help="项目定义文件（YAML），可以是多个文件或文件夹。", show_default=False, rich_help_panel="参数"),
+        typer.Argument(
+            help="项目定义 YAML 文件或文件夹", show_default=False, rich_help_panel="参数"
+        ),
     ],
     output: Annotated[
-        Optional[Path],
-        typer.Option("-o", "--output", help="输出：单个输入时可写 .xlsx 文件名，否则是文件夹（默认当前文件夹）。", rich_help_panel="选项"),
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="输出文件夹，或单个输入时的 .xlsx 文件名", rich_help_panel="选项"
+        ),
     ] = None,
     blank_rows: Annotated[
-        Optional[int],
-        typer.Option("--blank-rows", min=0, max=200, help="每个项目在已填指标下留出的空白指标行数（默认由表样决定）。", rich_help_panel="选项"),
+        int | None,
+        typer.Option(
+            "--blank-rows", min=0, max=200, help="已填指标下的空白指标行数", rich_help_panel="选项"
+        ),
     ] = None,
     lenient: Annotated[
         bool,
-        typer.Option("--lenient", help="指标体系中没有的一级/二级指标只给警告，按原文写入。", rich_help_panel="选项"),
+        typer.Option("--lenient", help="未知的一级/二级指标只警告", rich_help_panel="选项"),
     ] = False,
     no_merge_levels: Annotated[
         bool,
-        typer.Option("--no-merge-levels", help="不纵向合并相同的一级/二级指标单元格（每行都写出）。", rich_help_panel="选项"),
+        typer.Option(
+            "--no-merge-levels", help="不合并相同的一级/二级单元格", rich_help_panel="选项"
+        ),
     ] = False,
     templates: Annotated[
-        Optional[list[Path]],
-        typer.Option("--templates", help="自定义模板文件夹，先于内置模板查找（可多次给出）。", rich_help_panel="选项"),
+        list[Path] | None,
+        typer.Option("--templates", help="自定义模板文件夹（优先）", rich_help_panel="选项"),
     ] = None,
     jobs: Annotated[
-        Optional[int],
-        typer.Option("-j", "--jobs", min=1, help="并行进程数（默认为 CPU 核数）。", rich_help_panel="选项"),
+        int | None,
+        typer.Option(
+            "-j", "--jobs", min=1, help="并行进程数（默认 CPU 核数）", rich_help_panel="选项"
+        ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="不显示提示信息和进度条。", rich_help_panel="选项")] = False,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="不显示提示和进度条", rich_help_panel="选项")
+    ] = False,
+    _help: HelpOption = None,
 ) -> None:
     """由项目定义（YAML）生成绩效目标表（.xlsx）。"""
     try:
@@ -126,12 +169,16 @@ def generate(
     if failed:
         for outcome in failed:
             _err.print(outcome.error or "", style="red", markup=False)
-        _err.print(f"有 {len(failed)} 个文件存在错误，未生成任何工作簿。", style="red bold", markup=False)
+        _err.print(
+            f"有 {len(failed)} 个文件存在错误，未生成任何工作簿。", style="red bold", markup=False
+        )
         raise typer.Exit(EXIT_BAD_INPUT)
 
     write_options = WriteOptions(merge_levels=not no_merge_levels)
     workers = jobs or default_workers()
-    results = _run_with_progress(plan, options, write_options, workers, show=not quiet and len(plan) > 1)
+    results = _run_with_progress(
+        plan, options, write_options, workers, show=not quiet and len(plan) > 1
+    )
     bad = [r for r in results if not r.ok]
     for r in results:
         if r.ok and not quiet:
@@ -148,18 +195,26 @@ def _run_with_progress(plan, options, write_options, workers, show: bool) -> lis
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=_err, transient=True
+        TextColumn("生成中"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_err,
+        transient=True,
     ) as progress:
         task = progress.add_task("generate", total=len(plan))
-        return run_jobs(plan, options, write_options, workers, on_done=lambda _o: progress.advance(task))
+        return run_jobs(
+            plan, options, write_options, workers, on_done=lambda _o: progress.advance(task)
+        )
 
 
 @app.command(rich_help_panel="命令")
 def layouts(
     templates: Annotated[
-        Optional[list[Path]],
-        typer.Option("--templates", help="自定义模板文件夹，先于内置模板查找。", rich_help_panel="选项"),
+        list[Path] | None,
+        typer.Option("--templates", help="自定义模板文件夹（优先）", rich_help_panel="选项"),
     ] = None,
+    _help: HelpOption = None,
 ) -> None:
     """列出可用的表样（layout）和指标体系（framework）。"""
     try:
@@ -187,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``perfxl`` command; exits with the command's code."""
     _setup_streams()
     command = typer.main.get_command(app)
-    i18n.localize_command(command)
+    i18n.localize_help_strings()
     try:
         code = command.main(args=argv, prog_name="perfxl", standalone_mode=False)
     except typer.Exit as exc:
@@ -201,7 +256,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         # usage errors of the command-line library (missing argument, bad option value …)
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
-            _err.print(f"用法错误：{i18n.translate_usage(exc.format_message())}", style="red", markup=False)
+            _err.print(
+                f"用法错误：{i18n.translate_usage(exc.format_message())}", style="red", markup=False
+            )
             _err.print("运行 perfxl --help 或 perfxl 命令 --help 查看用法。", markup=False)
             sys.exit(EXIT_BAD_INPUT)
         raise

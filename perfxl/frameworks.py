@@ -132,7 +132,9 @@ def framework_from_data(data: Any, origin: str) -> Framework:
 
     check(tree, 0)
     raw_aliases = data.get("aliases") or {}
-    aliases = [{squash(k): v for k, v in (raw_aliases.get(label) or {}).items()} for label in levels]
+    aliases = [
+        {squash(k): v for k, v in (raw_aliases.get(label) or {}).items()} for label in levels
+    ]
     return Framework(
         id=str(data["id"]),
         name=str(data["name"]),

@@ -42,7 +42,9 @@ def plan_outputs(sources: list[Path], output: Path | None) -> list[Job]:
     """
     if output is not None and output.suffix.lower() == ".xlsx":
         if len(sources) != 1:
-            raise PerfxlError(f"错误：有 {len(sources)} 个输入文件时，-o 应是文件夹而不是 {output.name}")
+            raise PerfxlError(
+                f"错误：有 {len(sources)} 个输入文件时，-o 应是文件夹而不是 {output.name}"
+            )
         return [Job(sources[0], output)]
     folder = output if output is not None else Path.cwd()
     if folder.exists() and not folder.is_dir():
@@ -59,7 +61,9 @@ def plan_outputs(sources: list[Path], output: Path | None) -> list[Job]:
     return jobs
 
 
-def write_document(doc: Document, output: Path, options: LoadOptions, write_options: WriteOptions) -> None:
+def write_document(
+    doc: Document, output: Path, options: LoadOptions, write_options: WriteOptions
+) -> None:
     DocumentWriter(template_set(options.templates), write_options).write(doc, output)
 
 
@@ -81,7 +85,9 @@ def check_all(jobs: list[Job], options: LoadOptions) -> list[Outcome]:
         except PerfxlError as exc:
             outcomes.append(Outcome(job, False, error=exc.format(), diagnostics=exc.diagnostics))
         else:
-            outcomes.append(Outcome(job, True, projects=len(doc.projects), diagnostics=doc.diagnostics))
+            outcomes.append(
+                Outcome(job, True, projects=len(doc.projects), diagnostics=doc.diagnostics)
+            )
     return outcomes
 
 
@@ -101,7 +107,9 @@ def run_jobs(
                 on_done(results[i])
     else:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            futures = {pool.submit(_run_job, job, options, write_options): i for i, job in enumerate(jobs)}
+            futures = {
+                pool.submit(_run_job, job, options, write_options): i for i, job in enumerate(jobs)
+            }
             for future in as_completed(futures):
                 i = futures[future]
                 results[i] = future.result()

@@ -8,7 +8,6 @@ through unchanged, so a newer library version can only make a message English, n
 from __future__ import annotations
 
 import re
-from typing import Any
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Missing argument '?([^'.]+)'?\.?$"), r"缺少参数 \1。"),
@@ -44,10 +43,19 @@ def translate_usage(message: str) -> str:
     return text
 
 
-def localize_command(command: Any) -> None:
-    """Give every ``--help`` option of a click-style command tree a Chinese text."""
-    for param in getattr(command, "params", []):
-        if getattr(param, "name", None) == "help":
-            param.help = "显示帮助并退出。"
-    for sub in (getattr(command, "commands", None) or {}).values():
-        localize_command(sub)
+def localize_help_strings() -> None:
+    """Chinese for the few fixed words typer's help screens print, where it exposes them."""
+    try:
+        from typer import rich_utils
+    except ImportError:  # pragma: no cover
+        return
+    for name, text in (
+        ("REQUIRED_LONG_STRING", "[必填]"),
+        ("DEFAULT_STRING", "[默认：{}]"),
+        ("ENVVAR_STRING", "[环境变量：{}]"),
+        ("ARGUMENTS_PANEL_TITLE", "参数"),
+        ("OPTIONS_PANEL_TITLE", "选项"),
+        ("COMMANDS_PANEL_TITLE", "命令"),
+    ):
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, text)

@@ -59,21 +59,25 @@ class FieldSpec:
         return (self.label, *self.aliases)
 
 
-@dataclass
+@dataclass(eq=False)
 class IndicatorSpec:
     label: str
     columns: list[FieldSpec]
     required: bool = True
 
     def column(self, key: str) -> FieldSpec | None:
-        return next((c for c in self.columns if c.key == key), None)
+        return self._by_key.get(key)
+
+    @functools.cached_property
+    def _by_key(self) -> dict[str, FieldSpec]:
+        return {c.key: c for c in self.columns}
 
     @property
     def level_columns(self) -> list[FieldSpec]:
         return sorted((c for c in self.columns if c.type == "level"), key=lambda c: c.level or 0)
 
 
-@dataclass
+@dataclass(eq=False)
 class Layout:
     id: str
     version: str
@@ -94,7 +98,11 @@ class Layout:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def field(self, key: str) -> FieldSpec | None:
-        return next((f for f in self.fields if f.key == key), None)
+        return self._by_key.get(key)
+
+    @functools.cached_property
+    def _by_key(self) -> dict[str, FieldSpec]:
+        return {f.key: f for f in self.fields}
 
 
 def _field_from_data(data: Any, origin: str) -> FieldSpec:
@@ -145,8 +153,12 @@ def layout_from_data(data: Any, origin: str, sheet_template: str) -> Layout:
         ),
         lists={str(k): [str(x) for x in v] for k, v in (data.get("lists") or {}).items()},
         cover_columns=[
-            {"label": str(c.get("label", "")), "field": str(c.get("field", "")),
-             "link": bool(c.get("link", False)), "total": bool(c.get("total", False))}
+            {
+                "label": str(c.get("label", "")),
+                "field": str(c.get("field", "")),
+                "link": bool(c.get("link", False)),
+                "total": bool(c.get("total", False)),
+            }
             for c in (data.get("cover") or {}).get("columns") or []
         ],
         description=str(data.get("description", "")),
@@ -157,8 +169,20 @@ def layout_from_data(data: Any, origin: str, sheet_template: str) -> Layout:
 
 
 _KNOWN_LAYOUT_KEYS = {
-    "id", "version", "name", "title", "framework", "money_unit", "orientation", "blank_rows",
-    "fields", "groups", "indicators", "lists", "cover", "description",
+    "id",
+    "version",
+    "name",
+    "title",
+    "framework",
+    "money_unit",
+    "orientation",
+    "blank_rows",
+    "fields",
+    "groups",
+    "indicators",
+    "lists",
+    "cover",
+    "description",
 }
 
 
@@ -183,7 +207,9 @@ class TemplateSet:
                 raise TemplateError(f"{d}：错误：模板文件夹不存在")
         self.dirs: tuple[Path, ...] = (*user_dirs, builtin_templates_dir())
         self.env = jinja2.Environment(
-            loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d), encoding="utf-8") for d in self.dirs]),
+            loader=jinja2.ChoiceLoader(
+                [jinja2.FileSystemLoader(str(d), encoding="utf-8") for d in self.dirs]
+            ),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             keep_trailing_newline=True,
@@ -221,13 +247,17 @@ class TemplateSet:
         if layout_id not in self._layouts:
             manifest = self._find("layouts", layout_id, "layout.yaml")
             if manifest is None:
-                raise TemplateError(f"表样「{layout_id}」不存在（可用：{'、'.join(self.layout_ids())}）")
+                raise TemplateError(
+                    f"表样「{layout_id}」不存在（可用：{'、'.join(self.layout_ids())}）"
+                )
             sheet = f"layouts/{layout_id}/sheet.yaml.j2"
             if self._find("layouts", layout_id, "sheet.yaml.j2") is None:
                 raise TemplateError(f"{manifest.parent}：错误：表样缺少 sheet.yaml.j2")
             layout = layout_from_data(_read_yaml_file(manifest), str(manifest), sheet)
             if layout.id != layout_id:
-                raise TemplateError(f"{manifest}：错误：id「{layout.id}」与文件夹名「{layout_id}」不一致")
+                raise TemplateError(
+                    f"{manifest}：错误：id「{layout.id}」与文件夹名「{layout_id}」不一致"
+                )
             merged_lists = dict(self.common_lists())
             merged_lists.update(layout.lists)
             layout.lists = merged_lists
@@ -259,7 +289,9 @@ class TemplateSet:
         try:
             return self.env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"{exc.filename or name}:{exc.lineno}：错误：模板语法错误：{exc.message}") from None
+            raise TemplateError(
+                f"{exc.filename or name}:{exc.lineno}：错误：模板语法错误：{exc.message}"
+            ) from None
         except jinja2.TemplateNotFound:
             raise TemplateError(f"模板文件「{name}」不存在") from None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -21,7 +22,7 @@ from .layouts import FieldSpec, Layout, TemplateSet, template_set
 from .yamlsrc import YMap, YNode, YScalar, YSeq, parse_yaml_text, read_text_file
 
 # Characters Excel forbids in sheet names; project names become sheet names.
-SHEET_FORBIDDEN = set('/\\?*[]:')
+SHEET_FORBIDDEN = set("/\\?*[]:")
 MONEY_UNITS = ("元", "万元")
 
 # Document-level keys every layout understands, with their Chinese spellings.
@@ -131,7 +132,9 @@ def parse_decimal(text: str) -> Decimal:
         value = Decimal(s)
     except InvalidOperation:
         raise ValueProblem(
-            ERROR, f"「{text}」不是数字", "金额只写数字，如 1094910000.00；单位由 money_unit 统一给出"
+            ERROR,
+            f"「{text}」不是数字",
+            "金额只写数字，如 1094910000.00；单位由 money_unit 统一给出",
         ) from None
     if not value.is_finite():
         raise ValueProblem(ERROR, f"「{text}」不是数字", "请填写有限的数字")
@@ -219,7 +222,12 @@ def load_document_text(text: str, path: str, options: LoadOptions | None = None)
     layout_entry = _lookup(root, ("layout", *DOC_KEYS["layout"]))
     layout_id = _scalar_text(layout_entry[1]) if layout_entry else options.layout
     if not layout_id:
-        out.add(ERROR, "缺少表样 layout", root.loc, "例如 layout: declaration；可用的表样见 perfxl layouts")
+        out.add(
+            ERROR,
+            "缺少表样 layout",
+            root.loc,
+            "例如 layout: declaration；可用的表样见 perfxl layouts",
+        )
         raise DefinitionError(_fmt(out), out.items)
     if layout_id not in templates.layout_ids():
         loc = layout_entry[1].loc if layout_entry else root.loc
@@ -273,13 +281,17 @@ def load_document_text(text: str, path: str, options: LoadOptions | None = None)
         elif key == "money_unit":
             unit = _scalar_text(value_node)
             if unit not in MONEY_UNITS:
-                out.add(ERROR, f"金额单位「{unit}」不支持", value_node.loc, "只能是「元」或「万元」")
+                out.add(
+                    ERROR, f"金额单位「{unit}」不支持", value_node.loc, "只能是「元」或「万元」"
+                )
             else:
                 doc_values["money_unit"] = unit
         elif key == "blank_rows":
             doc_values["blank_rows"] = _small_int(value_node, out, "空白指标行数", 0, 200)
         elif key == "title":
-            doc_values["title"] = _scalar_text(value_node) if isinstance(value_node, YScalar) else None
+            doc_values["title"] = (
+                _scalar_text(value_node) if isinstance(value_node, YScalar) else None
+            )
         else:
             spec = next(s for s in doc_fields if s.key == key)
             _convert_into(spec, value_node, doc_values, out, subject="文件顶层")
@@ -290,7 +302,12 @@ def load_document_text(text: str, path: str, options: LoadOptions | None = None)
     projects_entry = _lookup(root, ("projects", *DOC_KEYS["projects"]))
     projects: list[Project] = []
     if projects_entry is None:
-        out.add(ERROR, "缺少项目列表 projects", root.loc, "每个项目写成 projects: 下以「- name: 项目名称」开头的一项")
+        out.add(
+            ERROR,
+            "缺少项目列表 projects",
+            root.loc,
+            "每个项目写成 projects: 下以「- name: 项目名称」开头的一项",
+        )
     elif not isinstance(projects_entry[1], YSeq) or not projects_entry[1].items:
         out.add(ERROR, "projects 应是非空列表", projects_entry[1].loc, "每个项目以「- 」开头")
     else:
@@ -314,7 +331,11 @@ def load_document_text(text: str, path: str, options: LoadOptions | None = None)
         money_unit=doc_values.get("money_unit", layout.money_unit),
         title=doc_values.get("title"),
         projects=projects,
-        values={k: v for k, v in doc_values.items() if k not in ("year", "money_unit", "title", "blank_rows")},
+        values={
+            k: v
+            for k, v in doc_values.items()
+            if k not in ("year", "money_unit", "title", "blank_rows")
+        },
         blank_rows=int(blank_rows),
         diagnostics=out.items,
     )
@@ -342,11 +363,22 @@ def _document_fields(layout: Layout) -> list[FieldSpec]:
 
 
 def _match_key(text: str, known: dict[str, tuple[str, ...]]) -> str | None:
-    wanted = squash(text).rstrip(":：*＊")
-    for key, names in known.items():
-        if any(squash(n) == wanted for n in names):
-            return key
-    return None
+    return _key_index(known).get(squash(text).rstrip(":：*＊"))
+
+
+_KEY_INDEXES: dict[int, tuple[dict[str, tuple[str, ...]], dict[str, str]]] = {}
+
+
+def _key_index(known: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Squashed spelling → key, built once per key table."""
+    entry = _KEY_INDEXES.get(id(known))
+    if entry is None or entry[0] is not known:
+        index: dict[str, str] = {}
+        for key, names in known.items():
+            for name in names:
+                index.setdefault(squash(name), key)
+        entry = _KEY_INDEXES[id(known)] = (known, index)
+    return entry[1]
 
 
 def _year(node: YNode, out: _Collector) -> int | None:
@@ -367,15 +399,22 @@ def _small_int(node: YNode, out: _Collector, what: str, low: int, high: int) -> 
     return None
 
 
-def _convert_into(spec: FieldSpec, node: YNode, target: dict[str, Any], out: _Collector, subject: str) -> None:
+def _convert_into(
+    spec: FieldSpec, node: YNode, target: dict[str, Any], out: _Collector, subject: str
+) -> None:
     try:
         target[spec.key] = convert_scalar(spec, node)
     except ValueProblem as problem:
-        out.add(problem.severity, f"{subject}的{spec.label}{problem.message}", node.loc, problem.hint)
+        out.add(
+            problem.severity, f"{subject}的{spec.label}{problem.message}", node.loc, problem.hint
+        )
         target[spec.key] = problem.value if problem.severity != ERROR else _INVALID
 
 
-def _project_key_table(layout: Layout) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+@functools.lru_cache(maxsize=64)
+def _project_key_table(
+    layout: Layout,
+) -> tuple[dict[str, tuple[str, ...]], dict[str, dict[str, tuple[str, ...]]]]:
     """Top-level project keys (plain fields and group names) and, per group, its members."""
     plain: dict[str, tuple[str, ...]] = {}
     grouped: dict[str, dict[str, tuple[str, ...]]] = {}
@@ -386,10 +425,11 @@ def _project_key_table(layout: Layout) -> tuple[dict[str, tuple[str, ...]], dict
         else:
             plain[spec.key] = (spec.key, *spec.names)
     for group, meta in layout.groups.items():
-        plain[group] = (group, *((meta or {}).get("label"),), *((meta or {}).get("aliases") or ()))
-        plain[group] = tuple(n for n in plain[group] if n)
+        meta = meta or {}
+        names = [group, meta.get("label"), *(meta.get("aliases") or ())]
+        plain[group] = tuple(str(n) for n in names if n)
     plain["indicators"] = (*INDICATOR_KEYS, layout.indicators.label)
-    return plain, {g: m for g, m in grouped.items()}  # type: ignore[return-value]
+    return plain, grouped
 
 
 def _load_project(
@@ -401,10 +441,16 @@ def _load_project(
     out: _Collector,
 ) -> Project | None:
     if not isinstance(node, YMap):
-        out.add(ERROR, "每个项目应是「键: 值」映射", node.loc, "项目以「- name: 项目名称」开头，下面各键缩进对齐")
+        out.add(
+            ERROR,
+            "每个项目应是「键: 值」映射",
+            node.loc,
+            "项目以「- name: 项目名称」开头，下面各键缩进对齐",
+        )
         return None
     plain, grouped = _project_key_table(layout)
-    name_text = _scalar_text(_lookup(node, plain["name"])[1]) if _lookup(node, plain["name"]) else None
+    name_entry = _lookup(node, plain["name"])
+    name_text = _scalar_text(name_entry[1]) if name_entry else None
     subject = f"项目「{name_text}」" if name_text else "项目"
     values: dict[str, Any] = {}
     indicators: list[Indicator] = []
@@ -432,7 +478,12 @@ def _load_project(
         if spec.key not in values and spec.inherit and spec.key in doc_values:
             values[spec.key] = doc_values[spec.key]
         if spec.required and values.get(spec.key) in (None, ""):
-            out.add(ERROR, f"{subject}缺少必填项「{spec.label}」（{spec.key}）", node.loc, _required_hint(spec))
+            out.add(
+                ERROR,
+                f"{subject}缺少必填项「{spec.label}」（{spec.key}）",
+                node.loc,
+                _required_hint(spec),
+            )
         if values.get(spec.key) is _INVALID:
             values[spec.key] = None
     if layout.indicators.required and not indicators:
@@ -475,10 +526,19 @@ def _load_group(
         _convert_into(spec, value_node, values, out, subject)
 
 
-def _check_dates(values: dict[str, Any], out: _Collector, subject: str, loc: Location | None) -> None:
+def _check_dates(
+    values: dict[str, Any], out: _Collector, subject: str, loc: Location | None
+) -> None:
     start, end = values.get("start"), values.get("end")
     if isinstance(start, dt.date) and isinstance(end, dt.date) and start > end:
-        out.add(ERROR, f"{subject}的开始日期 {start} 晚于完成日期 {end}", loc, "请检查两个日期是否写反")
+        out.add(
+            ERROR, f"{subject}的开始日期 {start} 晚于完成日期 {end}", loc, "请检查两个日期是否写反"
+        )
+
+
+@functools.lru_cache(maxsize=64)
+def _column_table(layout: Layout) -> dict[str, tuple[str, ...]]:
+    return {c.key: (c.key, *c.names) for c in layout.indicators.columns}
 
 
 def _load_indicators(
@@ -493,7 +553,7 @@ def _load_indicators(
         out.add(ERROR, f"{subject}的绩效指标应是列表", node.loc, "每条指标以「- 」开头")
         return []
     columns = layout.indicators.columns
-    col_table = {c.key: (c.key, *c.names) for c in columns}
+    col_table = _column_table(layout)
     result: list[Indicator] = []
     for number, item in enumerate(node.items, start=1):
         where = f"{subject}第 {number} 条指标"
@@ -501,7 +561,12 @@ def _load_indicators(
         if isinstance(item, YSeq):
             if len(item.items) > len(columns):
                 labels = "、".join(c.label for c in columns)
-                out.add(ERROR, f"{where}有 {len(item.items)} 个值，多于表格的 {len(columns)} 列", item.loc, f"列的顺序：{labels}")
+                out.add(
+                    ERROR,
+                    f"{where}有 {len(item.items)} 个值，多于表格的 {len(columns)} 列",
+                    item.loc,
+                    f"列的顺序：{labels}",
+                )
                 continue
             raw = {c.key: v for c, v in zip(columns, item.items)}
         elif isinstance(item, YMap):
@@ -518,7 +583,12 @@ def _load_indicators(
                     continue
                 raw[key] = value_node
         else:
-            out.add(ERROR, f"{where}应写成列表 [一级, 二级, …] 或映射", item.loc, "参考 docs/yaml-format.md")
+            out.add(
+                ERROR,
+                f"{where}应写成列表 [一级, 二级, …] 或映射",
+                item.loc,
+                "参考 docs/yaml-format.md",
+            )
             continue
         ind = Indicator(values={}, loc=item.loc)
         for col in columns:
@@ -580,7 +650,9 @@ def _resolve_levels(
             )
             return
         if match.alias_used and squash(typed) != match.canonical:
-            out.add(INFO, f"{where}的{col.label}「{typed}」已按规范名称写成「{match.canonical}」", loc)
+            out.add(
+                INFO, f"{where}的{col.label}「{typed}」已按规范名称写成「{match.canonical}」", loc
+            )
         ind.values[col.key] = match.canonical
         path = (*path, match.canonical)
 
@@ -609,14 +681,16 @@ def _check_project_names(projects: list[Project], out: _Collector) -> None:
             seen[name] = project
 
 
-def indicator_rows(project: Project, layout: Layout, merge_levels: bool = True) -> list[dict[str, Any]]:
+def indicator_rows(
+    project: Project, layout: Layout, merge_levels: bool = True
+) -> list[dict[str, Any]]:
     """Rows for the indicator table, with the vertical spans of merged level cells.
 
     Consecutive indicators that share their level path are merged, level by level, as on the
     printed forms: the 一级 cell spans its whole group, the 二级 cell its subgroup.
     """
     level_keys = [c.key for c in layout.indicators.level_columns]
-    rows = [{"index": i, "span": {}} for i in range(len(project.indicators))]
+    rows: list[dict[str, Any]] = [{"index": i, "span": {}} for i in range(len(project.indicators))]
     for depth, key in enumerate(level_keys):
         prefix_keys = level_keys[: depth + 1]
         i = 0
@@ -633,7 +707,9 @@ def indicator_rows(project: Project, layout: Layout, merge_levels: bool = True) 
     return rows
 
 
-def load_many(paths: list[Path], options: LoadOptions) -> tuple[list[Document], list[DefinitionError]]:
+def load_many(
+    paths: list[Path], options: LoadOptions
+) -> tuple[list[Document], list[DefinitionError]]:
     docs: list[Document] = []
     errors: list[DefinitionError] = []
     for path in paths:

@@ -69,22 +69,26 @@ _PARSE_CACHE_MAX = 512
 
 
 def parse_description(text: str, origin: str) -> Any:
-    """YAML-parse a rendered description; identical renderings are parsed once.
-
-    Forms of one shape (every blank form of a roster, projects with the same number of
-    indicators) render to identical text, so the parse is memoised on the text itself.
-    """
-    cached = _PARSE_CACHE.get(text)
-    if cached is not None:
-        return cached
     try:
-        data = yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise TemplateError(f"{origin}：错误：模板渲染出的表格描述不是有效的 YAML：{exc}") from None
-    if len(_PARSE_CACHE) >= _PARSE_CACHE_MAX:
-        _PARSE_CACHE.clear()
-    _PARSE_CACHE[text] = data
-    return data
+
+
+def spec_from_text(text: str, origin: str) -> SheetSpec:
+    """Parse and place a rendered description; identical renderings are done once.
+
+    Forms of one shape (every blank form of a roster, projects whose indicator groups have
+    the same sizes) render to identical text, so the result is memoised on the text itself.
+    A SheetSpec is never modified after placement, so sharing it is safe.
+    """
+    cached = _PARSE_CACHE.get(text)
+    if cached is None:
+        cached = place(parse_description(text, origin), origin)
+        if len(_PARSE_CACHE) >= _PARSE_CACHE_MAX:
+            _PARSE_CACHE.clear()
+        _PARSE_CACHE[text] = cached
+    return cached
 
 
 def place(data: Any, origin: str) -> SheetSpec:
@@ -108,7 +112,9 @@ def place(data: Any, origin: str) -> SheetSpec:
             for rr in range(r, r + rowspan):
                 for cc in range(c, c + colspan):
                     if (rr, cc) in occupied:
-                        raise TemplateError(f"{origin}：错误：第 {r + 1} 行的单元格与上方合并区域重叠")
+                        raise TemplateError(
+                            f"{origin}：错误：第 {r + 1} 行的单元格与上方合并区域重叠"
+                        )
                     occupied.add((rr, cc))
             cells.append(placed)
             c += colspan

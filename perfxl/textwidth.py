@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import unicodedata
 
 
@@ -19,9 +20,22 @@ def char_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1
 
 
+# Characters drawn two units wide in Chinese fonts: CJK, Hangul, full-width forms, and the
+# general punctuation, symbols and maths block (≥ ≤ — … ①) that CJK fonts draw full width.
+# A regular expression counts them far faster than a per-character lookup.
+_WIDE = re.compile(
+    "[\u00a7\u00a8\u00b0\u00b1\u00b7\u00d7\u00f7\u1100-\u115f\u2010-\u2bff\u2e80-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
+
+
+def line_width(line: str) -> int:
+    return len(line) + len(_WIDE.findall(line))
+
+
 def text_width(text: str) -> int:
     """Width of the longest line of ``text`` in Excel character units."""
-    return max((sum(char_width(c) for c in line) for line in text.split("\n")), default=0)
+    return max((line_width(line) for line in text.split("\n")), default=0)
 
 
 def line_count(text: str, capacity: float) -> int:
@@ -30,8 +44,7 @@ def line_count(text: str, capacity: float) -> int:
         capacity = 1
     total = 0
     for line in text.split("\n"):
-        width = sum(char_width(c) for c in line)
-        total += max(1, math.ceil(width / capacity))
+        total += max(1, math.ceil(line_width(line) / capacity))
     return total
 
 

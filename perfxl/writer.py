@@ -9,7 +9,9 @@ atomic: an interrupted run leaves no half-written workbook behind.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,7 +27,7 @@ from .errors import OutputError, TemplateError
 from .frameworks import Framework
 from .layouts import FieldSpec, Layout, TemplateSet
 from .model import Document, Project, indicator_rows
-from .sheetspec import Placed, SheetSpec, parse_description, place
+from .sheetspec import Placed, SheetSpec, spec_from_text
 from .textwidth import line_count, line_height, text_width
 
 META_SHEET = "_perfxl"
@@ -94,7 +96,7 @@ def safe_sheet_names(names: list[str], reserved: set[str]) -> list[str]:
     taken = {r.lower() for r in reserved}
     out = []
     for name in names:
-        base = "".join("_" if ch in '/\\?*[]:' else ch for ch in name).strip("'").strip() or "项目"
+        base = "".join("_" if ch in "/\\?*[]:" else ch for ch in name).strip("'").strip() or "项目"
         candidate = base[:31]
         n = 2
         while candidate.lower() in taken:
@@ -111,6 +113,7 @@ class _Formats:
         self.workbook = workbook
         self.styles = styles
         self.cache: dict[str, Any] = {}
+        self.sizes: dict[str, float] = {}
 
     def props(self, style: str) -> dict[str, Any]:
         props = dict(self.styles.get("base", {}))
@@ -124,7 +127,10 @@ class _Formats:
         return fmt
 
     def font_size(self, style: str) -> float:
-        return float(self.props(style).get("font_size", 11))
+        size = self.sizes.get(style)
+        if size is None:
+            size = self.sizes[style] = float(self.props(style).get("font_size", 11))
+        return size
 
 
 def display_text(value: Any) -> str:
@@ -155,6 +161,7 @@ def _field_style(spec: FieldSpec | None, value: Any) -> str:
     return "input"
 
 
+@functools.lru_cache(maxsize=1024)
 def _field_validation(spec: FieldSpec, money_unit: str) -> dict[str, Any] | None:
     if spec.type == "money":
         return {
@@ -199,11 +206,12 @@ def _field_validation(spec: FieldSpec, money_unit: str) -> dict[str, Any] | None
     return None
 
 
-def _level_validation(spec: FieldSpec, parent_refs: list[str], framework: Framework) -> dict[str, Any]:
+@functools.lru_cache(maxsize=4096)
+def _level_validation(spec: FieldSpec, parent_refs: tuple[str, ...], framework_name: str) -> dict[str, Any]:
     level = spec.level or 1
     if level == 1:
         source = "=" + LEVEL_ROOT_NAME
-        message = f"请从下拉列表中选择{spec.label}（指标体系：{framework.name}）。"
+        message = f"请从下拉列表中选择{spec.label}（指标体系：{framework_name}）。"
     else:
         source = '=INDIRECT("IND_"&' + '&"_"&'.join(parent_refs) + ")"
         message = f"请先选择上一级指标，再从下拉列表中选择{spec.label}。"
@@ -239,7 +247,9 @@ def _write_cells(
     widths = [float(c.get("width", 10)) for c in spec.columns]
     # numbers and dates cannot wrap: widen single columns so they never show ####
     for cell, res in zip(spec.cells, resolved):
-        if isinstance(res.value, (Decimal, int, float, dt.date)) and not isinstance(res.value, bool):
+        if isinstance(res.value, (Decimal, int, float, dt.date)) and not isinstance(
+            res.value, bool
+        ):
             needed = len(display_text(res.value)) + 3
             span = sum(widths[cell.col : cell.last_col + 1])
             if needed > span:
@@ -259,13 +269,15 @@ def _write_cells(
         if not fixed[i]:
             heights[i] = minimums[i]
 
+    starts = [0.0]
+    for w in widths:
+        starts.append(starts[-1] + w)
+
     def needed_height(cell: Placed, res: Resolved) -> float:
-        text = display_text(res.value)
-        if not text:
+        if res.value is None or res.value == "":
             return 0.0
-        size = formats.font_size(res.style)
-        capacity = sum(widths[cell.col : cell.last_col + 1]) * 11.0 / size - 1.5
-        return line_count(text, capacity) * line_height(size) + 6
+        span = starts[cell.last_col + 1] - starts[cell.col]
+        return _text_height(display_text(res.value), span, formats.font_size(res.style))
 
     multi: list[tuple[Placed, float]] = []
     for cell, res in zip(spec.cells, resolved):
@@ -288,15 +300,69 @@ def _write_cells(
     for i, h in enumerate(heights):
         ws.set_row(i, min(round(h, 1), 409))
 
+    validations: list[tuple[Placed, dict[str, Any]]] = []
     for cell, res in zip(spec.cells, resolved):
         fmt = formats.get(res.style)
         if cell.rowspan > 1 or cell.colspan > 1:
             ws.merge_range(cell.row, cell.col, cell.last_row, cell.last_col, "", fmt)
         _write_value(ws, cell.row, cell.col, res, fmt)
         if res.validation:
-            ws.data_validation(cell.row, cell.col, cell.last_row, cell.last_col, res.validation)
+            validations.append((cell, res.validation))
+    for cells, options in coalesce_validations(validations):
+        first = cells[0]
+        if len(cells) > 1:
+            options = {**options, "multi_range": " ".join(_range_ref(c) for c in cells)}
+        ws.data_validation(first.row, first.col, first.last_row, first.last_col, options)
 
     _page_setup(ws, spec, orientation)
+
+
+_RELATIVE_ROW = re.compile(r"\$([A-Z]{1,3})(\d+)")
+
+
+def _range_ref(cell: Placed) -> str:
+    first = xl_rowcol_to_cell(cell.row, cell.col)
+    if cell.rowspan == 1 and cell.colspan == 1:
+        return first
+    return f"{first}:{xl_rowcol_to_cell(cell.last_row, cell.last_col)}"
+
+
+def _row_offsets(formula: str, row: int) -> str:
+    """``$B14`` seen from row index 12 becomes ``$B{1}``: the reference as a row offset."""
+    return _RELATIVE_ROW.sub(lambda m: f"${m.group(1)}{{{int(m.group(2)) - 1 - row}}}", formula)
+
+
+def coalesce_validations(
+    items: list[tuple[Placed, dict[str, Any]]],
+) -> list[tuple[list[Placed], dict[str, Any]]]:
+    """Merge identical validations into one rule over several ranges.
+
+    A formula with row-relative references (``$B13``) joins others only in the same column and
+    at the same row offset, since Excel reads it relative to the rule's first cell. Fewer
+    rules make smaller files that Excel, WPS and LibreOffice open faster.
+    """
+    groups: dict[Any, tuple[list[Placed], dict[str, Any]]] = {}
+    base_keys: dict[int, Any] = {}
+    for cell, options in items:
+        base = base_keys.get(id(options))
+        if base is None:
+            base = base_keys[id(options)] = tuple(sorted((k, str(v)) for k, v in options.items() if k != "source"))
+        source = str(options.get("source", ""))
+        relative = "$" in source and _RELATIVE_ROW.search(source) is not None
+        if relative:
+            source = _row_offsets(source, cell.row)
+        key = (base, source, cell.col if relative else None)
+        if key in groups:
+            groups[key][0].append(cell)
+        else:
+            groups[key] = ([cell], options)
+    return list(groups.values())
+
+
+@functools.lru_cache(maxsize=8192)
+def _text_height(text: str, span: float, size: float) -> float:
+    capacity = span * 11.0 / size - 1.5
+    return line_count(text, capacity) * line_height(size) + 6
 
 
 def _write_value(ws: Any, row: int, col: int, res: Resolved, fmt: Any) -> None:
@@ -358,15 +424,23 @@ class DocumentWriter:
         folder = output.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".tmp.xlsx", dir=folder)
+            fd, tmp_name = tempfile.mkstemp(
+                prefix=f".{output.stem}.", suffix=".tmp.xlsx", dir=folder
+            )
             os.close(fd)
         except OSError as exc:
-            raise OutputError(f"{output}：错误：无法在此位置写入（{exc.strerror or exc}）") from None
+            raise OutputError(
+                f"{output}：错误：无法在此位置写入（{exc.strerror or exc}）"
+            ) from None
         tmp = Path(tmp_name)
         try:
             workbook = xlsxwriter.Workbook(
                 str(tmp),
-                {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+                {
+                    "strings_to_formulas": False,
+                    "strings_to_numbers": False,
+                    "strings_to_urls": False,
+                },
             )
             self.build(workbook, doc)
             workbook.close()
@@ -422,10 +496,15 @@ class DocumentWriter:
             text = self.templates.template(template_name).render(**context)
         except jinja2.TemplateError as exc:
             raise TemplateError(f"{template_name}：错误：模板渲染失败：{exc}") from None
-        return place(parse_description(text, template_name), template_name)
+        return spec_from_text(text, template_name)
 
     def _write_project(
-        self, workbook: xlsxwriter.Workbook, formats: _Formats, doc: Document, project: Project, sheet_name: str
+        self,
+        workbook: xlsxwriter.Workbook,
+        formats: _Formats,
+        doc: Document,
+        project: Project,
+        sheet_name: str,
     ) -> None:
         layout = doc.layout
         ws = workbook.add_worksheet(sheet_name)
@@ -450,7 +529,12 @@ class DocumentWriter:
             ws.protect("", PROTECTION)
 
     def _write_cover(
-        self, workbook: xlsxwriter.Workbook, formats: _Formats, doc: Document, title: str, sheet_names: list[str]
+        self,
+        workbook: xlsxwriter.Workbook,
+        formats: _Formats,
+        doc: Document,
+        title: str,
+        sheet_names: list[str],
     ) -> None:
         ws = workbook.add_worksheet(COVER_SHEET)
         spec = self.render(
@@ -499,14 +583,14 @@ def _resolve_project_cells(spec: SheetSpec, doc: Document, project: Project) -> 
     layout: Layout = doc.layout
     framework = doc.framework
     columns = layout.indicators
-    grid: dict[tuple[int, int], Placed] = {}
+    level_keys = {c.key for c in columns.level_columns}
+    grid: dict[tuple[int, int], Placed] = {}  # positions covered by level cells
     column_of: dict[str, int] = {}
     for cell in spec.cells:
-        for r in range(cell.row, cell.last_row + 1):
-            for c in range(cell.col, cell.last_col + 1):
-                grid[(r, c)] = cell
-        if cell.kind == "ind":
+        if cell.kind == "ind" and cell.data["col"] in level_keys:
             column_of.setdefault(str(cell.data["col"]), cell.col)
+            for r in range(cell.row, cell.last_row + 1):
+                grid[(r, cell.col)] = cell
 
     out: list[Resolved] = []
     for cell in spec.cells:
@@ -516,11 +600,9 @@ def _resolve_project_cells(spec: SheetSpec, doc: Document, project: Project) -> 
         elif cell.kind == "field":
             key = str(data["field"])
             fspec = layout.field(key)
-            value = project.values.get(key) if fspec else None
-            if fspec is None:
-                value = doc.values.get(key)
-            validation = _field_validation(fspec, doc.money_unit) if fspec else None
-            out.append(Resolved(value, cell.style or _field_style(fspec, value), validation))
+            value = project.values.get(key) if fspec else doc.values.get(key)
+            field_dv = _field_validation(fspec, doc.money_unit) if fspec else None
+            out.append(Resolved(value, cell.style or _field_style(fspec, value), field_dv))
         else:  # ind
             key = str(data["col"])
             col_spec = columns.column(key)
@@ -536,8 +618,12 @@ def _resolve_project_cells(spec: SheetSpec, doc: Document, project: Project) -> 
                     if parent_cell is None:
                         break
                     same_row = parent_cell.row == cell.row
-                    refs.append(xl_rowcol_to_cell(parent_cell.row, parent_cell.col, row_abs=not same_row, col_abs=True))
-                validation = _level_validation(col_spec, refs, framework)
+                    refs.append(
+                        xl_rowcol_to_cell(
+                            parent_cell.row, parent_cell.col, row_abs=not same_row, col_abs=True
+                        )
+                    )
+                validation = _level_validation(col_spec, tuple(refs), framework.name)
             elif col_spec is not None and col_spec.list:
                 validation = {
                     "validate": "list",

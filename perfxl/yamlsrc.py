@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 import yaml
 
@@ -52,7 +51,7 @@ class YSeq:
     loc: Location
 
 
-YNode = Union[YScalar, YMap, YSeq]
+YNode = YScalar | YMap | YSeq
 
 
 def _loc(path: str, node: yaml.Node) -> Location:
@@ -72,7 +71,9 @@ def _convert(path: str, node: yaml.Node, problems: list[Diagnostic]) -> YNode:
             value = _convert(path, value_node, problems)
             if not isinstance(key, YScalar):
                 problems.append(
-                    Diagnostic(ERROR, "键必须是简单文字，不能是列表或映射", key.loc, "请检查缩进和冒号")
+                    Diagnostic(
+                        ERROR, "键必须是简单文字，不能是列表或映射", key.loc, "请检查缩进和冒号"
+                    )
                 )
                 continue
             name = key.text.strip()

@@ -72,7 +72,9 @@ def test_chinese_keys_are_accepted(write_yaml):
 
 
 def test_values_keep_their_raw_text(write_yaml):
-    path = write_yaml(MINIMAL.replace("name: 测试项目", "name: 2024").replace("完成测试工作。", "0.10"))
+    path = write_yaml(
+        MINIMAL.replace("name: 测试项目", "name: 2024").replace("完成测试工作。", "0.10")
+    )
     project = load_document(path).projects[0]
     assert project.name == "2024"
     assert project.get("annual_goal") == "0.10"
@@ -142,7 +144,14 @@ def test_missing_required_keys(write_yaml):
     )
     messages = [e.message for e in errors_of(path)]
     assert "缺少年度 year" in messages
-    for label in ("主管部门", "实施单位", "计划开始日期", "计划完成日期", "年度资金申请总额", "年度总体目标"):
+    for label in (
+        "主管部门",
+        "实施单位",
+        "计划开始日期",
+        "计划完成日期",
+        "年度资金申请总额",
+        "年度总体目标",
+    ):
         assert any(f"缺少必填项「{label}」" in m for m in messages), label
 
 
@@ -200,7 +209,11 @@ def test_project_name_with_sheet_forbidden_character(write_yaml, char):
 
 
 def test_duplicate_keys(write_yaml):
-    path = write_yaml(MINIMAL.replace("    category: 特定目标类\n", "    category: 特定目标类\n    category: 其他运转类\n"))
+    path = write_yaml(
+        MINIMAL.replace(
+            "    category: 特定目标类\n", "    category: 特定目标类\n    category: 其他运转类\n"
+        )
+    )
     (error,) = errors_of(path)
     assert "键「category」重复出现" in error.message
     assert error.location.line == 10
@@ -222,7 +235,9 @@ def test_indicator_with_too_many_values(write_yaml):
 
 def test_all_errors_are_reported_at_once(write_yaml):
     path = write_yaml(
-        MINIMAL.replace("start: 2024-01-01", "start: 2024-02-30").replace("annual_total: 1000.00", "annual_total: x")
+        MINIMAL.replace("start: 2024-01-01", "start: 2024-02-30").replace(
+            "annual_total: 1000.00", "annual_total: x"
+        )
     )
     assert len(errors_of(path)) == 2
 

@@ -1,0 +1,48 @@
+"""Docs that cannot drift: README commands, CI, and every key documented."""
+
+from __future__ import annotations
+
+import re
+
+from perfxl.layouts import template_set
+
+from .conftest import ROOT
+
+
+def code_blocks(text: str) -> list[str]:
+    return re.findall(r"```(?:bash)?\n(.*?)```", text, re.S)
+
+
+def test_readme_starts_with_the_two_commands_and_ci_runs_the_test_one():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first, second = code_blocks(readme)[:2]
+    assert "pip install" in first and "perfxl generate" in first
+    assert "pip install" in second and "pytest" in second
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert second.strip() in ci
+    assert "libreoffice" in ci
+
+
+def test_every_yaml_key_is_documented():
+    doc = (ROOT / "docs" / "yaml-format.md").read_text(encoding="utf-8")
+    ts = template_set()
+    for layout_id in ts.layout_ids():
+        layout = ts.layout(layout_id)
+        for spec in [*layout.fields, *layout.indicators.columns]:
+            assert f"`{spec.key}`" in doc, (layout_id, spec.key)
+            for name in spec.names:
+                assert name in doc, (layout_id, name)
+
+
+def test_every_framework_is_documented():
+    doc = (ROOT / "docs" / "frameworks.md").read_text(encoding="utf-8")
+    for fw_id in template_set().framework_ids():
+        assert f"`{fw_id}`" in doc, fw_id
+
+
+def test_every_layout_is_in_the_readme_or_docs():
+    text = (ROOT / "docs" / "layouts.md").read_text(encoding="utf-8") + (ROOT / "docs" / "yaml-format.md").read_text(
+        encoding="utf-8"
+    )
+    for layout_id in template_set().layout_ids():
+        assert f"`{layout_id}`" in text, layout_id
