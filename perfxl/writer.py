@@ -24,7 +24,6 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from . import __version__
 from .errors import OutputError, TemplateError
-from .frameworks import Framework
 from .layouts import FieldSpec, Layout, TemplateSet
 from .model import Document, Project, indicator_rows
 from .sheetspec import Placed, SheetSpec, spec_from_text
@@ -207,7 +206,9 @@ def _field_validation(spec: FieldSpec, money_unit: str) -> dict[str, Any] | None
 
 
 @functools.lru_cache(maxsize=4096)
-def _level_validation(spec: FieldSpec, parent_refs: tuple[str, ...], framework_name: str) -> dict[str, Any]:
+def _level_validation(
+    spec: FieldSpec, parent_refs: tuple[str, ...], framework_name: str
+) -> dict[str, Any]:
     level = spec.level or 1
     if level == 1:
         source = "=" + LEVEL_ROOT_NAME
@@ -346,7 +347,9 @@ def coalesce_validations(
     for cell, options in items:
         base = base_keys.get(id(options))
         if base is None:
-            base = base_keys[id(options)] = tuple(sorted((k, str(v)) for k, v in options.items() if k != "source"))
+            base = base_keys[id(options)] = tuple(
+                sorted((k, str(v)) for k, v in options.items() if k != "source")
+            )
         source = str(options.get("source", ""))
         relative = "$" in source and _RELATIVE_ROW.search(source) is not None
         if relative:

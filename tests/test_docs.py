@@ -41,8 +41,8 @@ def test_every_framework_is_documented():
 
 
 def test_every_layout_is_in_the_readme_or_docs():
-    text = (ROOT / "docs" / "layouts.md").read_text(encoding="utf-8") + (ROOT / "docs" / "yaml-format.md").read_text(
-        encoding="utf-8"
-    )
+    text = (ROOT / "docs" / "layouts.md").read_text(encoding="utf-8") + (
+        ROOT / "docs" / "yaml-format.md"
+    ).read_text(encoding="utf-8")
     for layout_id in template_set().layout_ids():
         assert f"`{layout_id}`" in text, layout_id
