@@ -31,7 +31,7 @@ try:
 except AttributeError:  # pragma: no cover
     _YamlLoader = yaml.SafeLoader
 
-FIELD_TYPES = {"text", "longtext", "date", "money", "choice", "number", "level"}
+FIELD_TYPES = {"text", "longtext", "date", "money", "money_row", "choice", "number", "level"}
 
 
 def builtin_templates_dir() -> Path:
@@ -53,6 +53,9 @@ class FieldSpec:
     inherit: bool = False  # may be set once at the top of the file for every project
     list: str | None = None  # dropdown list name for choice fields
     level: int | None = None  # for indicator columns of type "level" (1-based)
+    parts: tuple[str, ...] = ()  # money_row: the labels of its columns
+    help: str = ""  # one line for the 填报说明 sheet
+    default: Any = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -122,6 +125,9 @@ def _field_from_data(data: Any, origin: str) -> FieldSpec:
         inherit=bool(data.get("inherit", False)),
         list=data.get("list"),
         level=int(data["level"]) if data.get("level") is not None else None,
+        parts=tuple(str(p) for p in data.get("parts") or ()),
+        help=str(data.get("help", "")),
+        default=data.get("default"),
     )
 
 
@@ -198,6 +204,13 @@ def _yaml_quote(value: Any) -> str:
     return json.dumps("" if value is None else str(value), ensure_ascii=False)
 
 
+def _yaml_number(value: Any) -> str:
+    """Jinja filter ``num``: a number as a YAML scalar (``null`` when missing)."""
+    if value is None or value == "":
+        return "null"
+    return str(value)
+
+
 class TemplateSet:
     """Layouts, frameworks and common files found along a search path."""
 
@@ -215,6 +228,16 @@ class TemplateSet:
             keep_trailing_newline=True,
         )
         self.env.filters["q"] = _yaml_quote
+        self.env.filters["num"] = _yaml_number
+        from . import scoring
+
+        self.env.globals.update(
+            execution_rate=scoring.execution_rate,
+            execution_score=scoring.execution_score,
+            total_score=scoring.total_score,
+            grade=scoring.grade,
+            project_scores=scoring.project_scores,
+        )
         self._layouts: dict[str, Layout] = {}
         self._frameworks: dict[str, Framework] = {}
 

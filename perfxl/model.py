@@ -18,8 +18,8 @@ from typing import Any
 
 from .errors import ERROR, INFO, WARNING, DefinitionError, Diagnostic, Location
 from .frameworks import Framework, squash
-from .layouts import FieldSpec, Layout, TemplateSet, template_set
-from .yamlsrc import YMap, YNode, YScalar, YSeq, parse_yaml_text, read_text_file
+from .layouts import FieldSpec, Layout, TemplateSet, _field_from_data, template_set
+from .yamlsrc import STR_TAG, YMap, YNode, YScalar, YSeq, parse_yaml_text, read_text_file
 
 # Characters Excel forbids in sheet names; project names become sheet names.
 SHEET_FORBIDDEN = set("/\\?*[]:")
@@ -141,8 +141,49 @@ def parse_decimal(text: str) -> Decimal:
     return value
 
 
+ROW_PARTS = ("initial", "full_year", "executed")
+
+
+def convert_money_row(spec: FieldSpec, node: YNode) -> tuple[Decimal | None, ...]:
+    """A row of the self-evaluation money grid: [年初预算数, 全年预算数, 全年执行数].
+
+    Written as a list, or as a mapping keyed by the column labels (or initial/full_year/executed).
+    """
+    parts = spec.parts or ROW_PARTS
+    cells: list[YNode | None] = [None] * len(parts)
+    if isinstance(node, YSeq):
+        if len(node.items) > len(parts):
+            raise ValueProblem(ERROR, f"应有 {len(parts)} 个数，却写了 {len(node.items)} 个", f"顺序：{'、'.join(parts)}")
+        for i, item in enumerate(node.items):
+            cells[i] = item
+    elif isinstance(node, YMap):
+        for key, value in node.items:
+            name = squash(key.text)
+            for i, (label, english) in enumerate(zip(parts, ROW_PARTS)):
+                if name in (squash(label), english):
+                    cells[i] = value
+                    break
+            else:
+                raise ValueProblem(ERROR, f"中有未知的键「{key.text}」", f"可用的键：{'、'.join(parts)}")
+    elif isinstance(node, YScalar) and node.is_null:
+        return (None,) * len(parts)
+    else:
+        raise ValueProblem(ERROR, "应写成列表 [年初预算数, 全年预算数, 全年执行数]", "例如 [7.80, 1.55, 1.55]")
+    out: list[Decimal | None] = []
+    for cell in cells:
+        if cell is None or (isinstance(cell, YScalar) and (cell.is_null or not cell.text.strip())):
+            out.append(None)
+        elif isinstance(cell, YScalar):
+            out.append(parse_decimal(cell.text))
+        else:
+            raise ValueProblem(ERROR, "中的每一项应是数字", "")
+    return tuple(out)
+
+
 def convert_scalar(spec: FieldSpec, node: YNode) -> Any:
     """Turn one YAML node into the typed value of ``spec``; raise ValueProblem on bad data."""
+    if spec.type == "money_row":
+        return convert_money_row(spec, node)
     if not isinstance(node, YScalar):
         raise ValueProblem(ERROR, "应为单个值，却写成了列表或映射", "请检查缩进")
     if node.is_null:
@@ -350,15 +391,7 @@ def _document_fields(layout: Layout) -> list[FieldSpec]:
     layout's own document fields (e.g. 申报单位 of the 批复表)."""
     fields = [f for f in layout.fields if f.inherit]
     for data in layout.extra.get("document_fields") or []:
-        fields.append(
-            FieldSpec(
-                key=str(data["key"]),
-                label=str(data["label"]),
-                type=str(data.get("type", "text")),
-                aliases=tuple(data.get("aliases") or ()),
-                required=bool(data.get("required", False)),
-            )
-        )
+        fields.append(_field_from_data(data, layout.origin))
     return fields
 
 
@@ -486,6 +519,8 @@ def _load_project(
             )
         if values.get(spec.key) is _INVALID:
             values[spec.key] = None
+        elif spec.key not in values and spec.default is not None:
+            values[spec.key] = convert_scalar(spec, YScalar(str(spec.default), STR_TAG, True, node.loc))
     if layout.indicators.required and not indicators:
         out.add(WARNING, f"{subject}没有绩效指标", node.loc, "请在 indicators: 下逐条填写指标")
     _check_dates(values, out, subject, node.loc)

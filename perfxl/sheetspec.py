@@ -136,7 +136,7 @@ def place(data: Any, origin: str) -> SheetSpec:
 def _kind(cell: Any, origin: str, r: int) -> str:
     if not isinstance(cell, dict):
         raise TemplateError(f"{origin}：错误：第 {r + 1} 行的单元格必须是映射")
-    for kind in ("proj", "total", "ind", "field"):
+    for kind in ("formula", "proj", "total", "ind", "field"):
         if kind in cell:
             return kind
     if "text" in cell:

@@ -31,6 +31,7 @@ from .textwidth import line_count, line_height, text_width
 
 META_SHEET = "_perfxl"
 COVER_SHEET = "封面"
+GUIDE_SHEET = "填报说明"
 LEVEL_ROOT_NAME = "IND_L1"
 DEFAULT_ROW_HEIGHT = 20.0
 DATE_MIN = dt.date(2000, 1, 1)
@@ -60,6 +61,7 @@ class WriteOptions:
     merge_levels: bool = True
     cover: bool = True
     protect: bool = True
+    guide: bool = False  # a 填报说明 sheet first (blank forms for departments)
 
 
 @dataclass
@@ -149,7 +151,7 @@ def display_text(value: Any) -> str:
 def _field_style(spec: FieldSpec | None, value: Any) -> str:
     if spec is None:
         return "input"
-    if spec.type == "money":
+    if spec.type in ("money", "money_row"):
         return "money"
     if spec.type == "number":
         return "number"
@@ -162,7 +164,7 @@ def _field_style(spec: FieldSpec | None, value: Any) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _field_validation(spec: FieldSpec, money_unit: str) -> dict[str, Any] | None:
-    if spec.type == "money":
+    if spec.type in ("money", "money_row"):
         return {
             "validate": "decimal",
             "criteria": ">=",
@@ -470,7 +472,7 @@ class DocumentWriter:
             if children:
                 lists.add(level_list_name(path), "/".join(path), children)
 
-        reserved = {META_SHEET, COVER_SHEET} if self.options.cover else {META_SHEET}
+        reserved = {META_SHEET, COVER_SHEET, GUIDE_SHEET}
         sheet_names = safe_sheet_names([p.name for p in doc.projects], reserved)
         title = doc.title or f"{doc.values.get('unit') or ''}{doc.year}年度{layout.name}"
 
@@ -486,12 +488,14 @@ class DocumentWriter:
         workbook.set_custom_property("perfxl_layout_version", layout.version)
         workbook.set_custom_property("perfxl_framework", doc.framework.id)
 
+        if self.options.guide:
+            self._write_guide(workbook, formats, doc)
         if self.options.cover:
             self._write_cover(workbook, formats, doc, title, sheet_names)
         for project, sheet_name in zip(doc.projects, sheet_names):
             self._write_project(workbook, formats, doc, project, sheet_name)
         self._write_meta(workbook, doc, lists, sheet_names)
-        if self.options.cover:
+        if self.options.cover or self.options.guide:
             workbook.worksheets()[0].activate()
 
     def render(self, template_name: str, context: dict[str, Any]) -> SheetSpec:
@@ -553,6 +557,14 @@ class DocumentWriter:
         resolved = _resolve_cover_cells(spec, doc, sheet_names)
         _write_cells(ws, spec, resolved, formats, "landscape")
 
+    def _write_guide(self, workbook: xlsxwriter.Workbook, formats: _Formats, doc: Document) -> None:
+        ws = workbook.add_worksheet(GUIDE_SHEET)
+        spec = self.render(
+            "common/guide.yaml.j2", {"doc": doc, "layout": doc.layout, "framework": doc.framework}
+        )
+        _write_cells(ws, spec, _resolve_cover_cells(spec, doc, []), formats, "portrait")
+        ws.protect("", PROTECTION)
+
     def _write_meta(
         self, workbook: xlsxwriter.Workbook, doc: Document, lists: _Lists, sheet_names: list[str]
     ) -> None:
@@ -600,10 +612,16 @@ def _resolve_project_cells(spec: SheetSpec, doc: Document, project: Project) -> 
         data = cell.data
         if cell.kind == "text":
             out.append(Resolved(str(data.get("text") or ""), cell.style or "cell"))
+        elif cell.kind == "formula":
+            out.append(
+                Resolved(data.get("value"), cell.style or "formula", formula=_expand_formula(str(data["formula"]), spec))
+            )
         elif cell.kind == "field":
             key = str(data["field"])
             fspec = layout.field(key)
             value = project.values.get(key) if fspec else doc.values.get(key)
+            if "part" in data:  # one column of a money_row field
+                value = value[int(data["part"])] if value else None
             field_dv = _field_validation(fspec, doc.money_unit) if fspec else None
             out.append(Resolved(value, cell.style or _field_style(fspec, value), field_dv))
         else:  # ind
@@ -643,6 +661,37 @@ def _resolve_project_cells(spec: SheetSpec, doc: Document, project: Project) -> 
     return out
 
 
+_FORMULA_REF = re.compile(r"\{([A-Za-z_][\w.]*)(?::([\w.]+))?\}")
+
+
+def _expand_formula(formula: str, spec: SheetSpec) -> str:
+    """Replace ``{id}`` by the A1 reference of the cell with that ``id`` and ``{ind:col}`` by
+    the range of indicator column ``col`` (filled and blank rows), so a layout can write
+    formulas without knowing where rows will land."""
+    ids: dict[str, Placed] = {}
+    columns: dict[str, list[Placed]] = {}
+    for cell in spec.cells:
+        if "id" in cell.data:
+            ids[str(cell.data["id"])] = cell
+        if cell.kind == "ind":
+            columns.setdefault(str(cell.data["col"]), []).append(cell)
+
+    def replace(match: re.Match[str]) -> str:
+        name, col = match.group(1), match.group(2)
+        if name == "ind" and col is not None:
+            cells = columns.get(col)
+            if not cells:
+                raise TemplateError(f"公式引用的指标列「{col}」不存在：{formula}")
+            first, last = min(c.row for c in cells), max(c.last_row for c in cells)
+            return f"{xl_rowcol_to_cell(first, cells[0].col)}:{xl_rowcol_to_cell(last, cells[0].col)}"
+        if name not in ids:
+            raise TemplateError(f"公式引用的单元格 id「{name}」不存在：{formula}")
+        target = ids[name]
+        return xl_rowcol_to_cell(target.row, target.col)
+
+    return _FORMULA_REF.sub(replace, formula)
+
+
 def _resolve_cover_cells(spec: SheetSpec, doc: Document, sheet_names: list[str]) -> list[Resolved]:
     out: list[Resolved] = []
     field_rows: dict[str, list[int]] = {}
@@ -658,7 +707,7 @@ def _resolve_cover_cells(spec: SheetSpec, doc: Document, sheet_names: list[str])
                 url = f"internal:'{sheet_names[index]}'!A1"
                 out.append(Resolved(value, cell.style or "link", url=url))
             else:
-                style = "money" if fspec and fspec.type == "money" else "cell"
+                style = _field_style(fspec, value) if fspec and fspec.type in ("money", "date", "number") else "cell"
                 out.append(Resolved(value, cell.style or style))
         elif cell.kind == "total":
             key = str(data["total"])

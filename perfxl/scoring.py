@@ -1,0 +1,83 @@
+"""Self-evaluation (自评) arithmetic, the same as the formulas written into the 自评表.
+
+预算执行率 = 全年执行数 / 全年预算数 × 100; its score = min(1, 执行率) × 分数 (10 by default);
+总分 = that score + the indicators' 得分; 评分等级 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差
+(domain notes §3.2–3.5). Every result is rounded half-up to two decimals, as Excel's ROUND.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+CENT = Decimal("0.01")
+GRADES = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"))
+
+
+def _dec(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
+
+
+def round2(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def execution_rate(full_year: Any, executed: Any) -> Decimal:
+    """执行率 (%) from 全年预算数 and 全年执行数; 0 when there is no budget."""
+    budget, spent = _dec(full_year), _dec(executed)
+    if not budget or spent is None:
+        return Decimal("0.00")
+    return round2(spent / budget * 100)
+
+
+def execution_score(weight: Any, full_year: Any, executed: Any) -> Decimal:
+    """The budget-execution score: linear in the rate, capped at the weight."""
+    w, budget, spent = _dec(weight), _dec(full_year), _dec(executed)
+    if not w or not budget or spent is None:
+        return Decimal("0.00")
+    return round2(min(Decimal(1), spent / budget) * w)
+
+
+def total_score(exec_score: Any, scores: Iterable[Any]) -> Decimal:
+    total = _dec(exec_score) or Decimal(0)
+    for score in scores:
+        value = _dec(score)
+        if value is not None:
+            total += value
+    return round2(total)
+
+
+def grade(total: Any) -> str:
+    value = _dec(total) or Decimal(0)
+    for bound, name in GRADES:
+        if value >= bound:
+            return name
+    return "差"
+
+
+def project_scores(project: Any, weight_default: Decimal = Decimal(10)) -> dict[str, Any]:
+    """Everything the 自评表's formulas show, computed from a loaded self-evaluation project."""
+    row = project.values.get("funds.total") or (None, None, None)
+    weight = project.values.get("execution_weight")
+    weight = weight_default if weight is None else weight
+    rate = execution_rate(row[1], row[2])
+    exec_score = execution_score(weight, row[1], row[2])
+    scores = [ind.values.get("score") for ind in project.indicators]
+    weights = [ind.values.get("weight") for ind in project.indicators]
+    total = total_score(exec_score, scores)
+    return {
+        "execution_weight": weight,
+        "execution_rate": rate,
+        "execution_score": exec_score,
+        "weight_total": total_score(weight, weights),
+        "total": total,
+        "grade": grade(total),
+    }
