@@ -31,7 +31,15 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "department": ("主管部门", "department", "主管单位"),
     "unit": ("实施单位", "unit", "申报单位", "申报单位名称", "预算执行单位", "单位", "单位名称"),
     "project": ("项目名称", "project", "name", "项目"),
-    "amount": ("金额", "amount", "资金", "项目资金", "预算金额", "年度资金申请总额", "项目资金申请"),
+    "amount": (
+        "金额",
+        "amount",
+        "资金",
+        "项目资金",
+        "预算金额",
+        "年度资金申请总额",
+        "项目资金申请",
+    ),
 }
 SETTING_NAMES: dict[str, tuple[str, ...]] = {
     "layout": ("layout", "表样"),
@@ -45,7 +53,14 @@ SETTING_NAMES: dict[str, tuple[str, ...]] = {
 
 # Windows forbids these in file names, and these base names whatever the extension.
 _FILENAME_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 
 
 @dataclass
@@ -173,8 +188,10 @@ def _roster_from_rows(path: Path, rows: list[list[str]]) -> Roster:
             if any(str(c).strip() for c in row):
                 errors.append(f"{path}：第 {number} 行：错误：实施单位为空")
             continue
-        key = (get("department"), unit)
-        entry = units.setdefault(key, RosterUnit(key[0], unit, [], f"{path.name} 第 {number} 行"))
+        unit_key = (get("department"), unit)
+        entry = units.setdefault(
+            unit_key, RosterUnit(unit_key[0], unit, [], f"{path.name} 第 {number} 行")
+        )
         project = get("project")
         if project:
             amount_text = get("amount")
@@ -199,15 +216,21 @@ def _roster_from_yaml(path: Path) -> Roster:
     units_node = None
     for key_node, value in root.items:
         name = squash(key_node.text)
-        key = next((k for k, names in SETTING_NAMES.items() if name in {squash(n) for n in names}), None)
+        key = next(
+            (k for k, names in SETTING_NAMES.items() if name in {squash(n) for n in names}), None
+        )
         if key is None:
-            raise PerfxlError(f"{key_node.loc}：错误：名单中有未知的键「{key_node.text}」（可用：{'、'.join(SETTING_NAMES)}）")
+            raise PerfxlError(
+                f"{key_node.loc}：错误：名单中有未知的键「{key_node.text}」（可用：{'、'.join(SETTING_NAMES)}）"
+            )
         if key == "units":
             units_node = value
         elif isinstance(value, YScalar) and not value.is_null:
             settings[key] = value.text.strip()
     if not isinstance(units_node, YSeq) or not units_node.items:
-        raise PerfxlError(f"{root.loc}：错误：名单缺少 departments 列表（每项写 department: 和 unit:）")
+        raise PerfxlError(
+            f"{root.loc}：错误：名单缺少 departments 列表（每项写 department: 和 unit:）"
+        )
     units: list[RosterUnit] = []
     for item in units_node.items:
         if not isinstance(item, YMap):
@@ -216,19 +239,33 @@ def _roster_from_yaml(path: Path) -> Roster:
         for key_node, value in item.items:
             name = squash(key_node.text)
             key = next(
-                (k for k, names in {**COLUMN_NAMES, "projects": ("projects", "项目", "项目列表")}.items()
-                 if name in {squash(n) for n in names}),
+                (
+                    k
+                    for k, names in {
+                        **COLUMN_NAMES,
+                        "projects": ("projects", "项目", "项目列表"),
+                    }.items()
+                    if name in {squash(n) for n in names}
+                ),
                 None,
             )
             if key is None:
-                raise PerfxlError(f"{key_node.loc}：错误：未知的键「{key_node.text}」（可用：department、unit、projects）")
+                raise PerfxlError(
+                    f"{key_node.loc}：错误：未知的键「{key_node.text}」（可用：department、unit、projects）"
+                )
             values[key] = value
         unit_node = values.get("unit")
         if not isinstance(unit_node, YScalar) or unit_node.is_null or not unit_node.text.strip():
             raise PerfxlError(f"{item.loc}：错误：缺少实施单位 unit")
         dept_node = values.get("department")
-        department = dept_node.text.strip() if isinstance(dept_node, YScalar) and not dept_node.is_null else ""
-        entry = RosterUnit(department, unit_node.text.strip(), [], f"{path.name} 第 {item.loc.line} 行")
+        department = (
+            dept_node.text.strip()
+            if isinstance(dept_node, YScalar) and not dept_node.is_null
+            else ""
+        )
+        entry = RosterUnit(
+            department, unit_node.text.strip(), [], f"{path.name} 第 {item.loc.line} 行"
+        )
         projects = values.get("projects") or values.get("project")
         if isinstance(projects, YSeq):
             for p in projects.items:
@@ -277,34 +314,72 @@ def plan_blank(roster: Roster, options: BlankOptions, out_dir: Path) -> list[Bla
     framework = ts.framework(str(settings.get("framework") or layout.framework))
     year_text = str(settings.get("year") or "")
     if not re.fullmatch(r"\d{4}", year_text) or not 2000 <= int(year_text) <= 2100:
-        raise PerfxlError(f"{roster.path}：错误：年度「{year_text}」无效（名单中写 year: 2025，或用 --year）")
+        raise PerfxlError(
+            f"{roster.path}：错误：年度「{year_text}」无效（名单中写 year: 2025，或用 --year）"
+        )
     money_unit = str(settings.get("money_unit") or layout.money_unit)
     if money_unit not in MONEY_UNITS:
-        raise PerfxlError(f"{roster.path}：错误：金额单位「{money_unit}」不支持（只能是 元 或 万元）")
+        raise PerfxlError(
+            f"{roster.path}：错误：金额单位「{money_unit}」不支持（只能是 元 或 万元）"
+        )
     blank_rows = int(settings.get("blank_rows") or max(layout.blank_rows, 8))
     amount_field = (layout.extra.get("blank") or {}).get("amount_field")
 
     files: list[BlankFile] = []
     taken: set[str] = set()
     for unit in roster.units:
-        groups = [[p] for p in unit.projects] if options.per_project and unit.projects else [unit.projects]
+        groups = (
+            [[p] for p in unit.projects]
+            if options.per_project and unit.projects
+            else [unit.projects]
+        )
         for projects in groups:
-            stem = unit.unit if not options.per_project or not projects else f"{unit.unit}_{projects[0][0]}"
+            stem = (
+                unit.unit
+                if not options.per_project or not projects
+                else f"{unit.unit}_{projects[0][0]}"
+            )
             name = safe_filename(stem)
             candidate, n = name, 2
             while candidate.lower() in taken:
                 candidate = f"{name}({n})"
                 n += 1
             taken.add(candidate.lower())
-            doc = _blank_document(roster, layout, framework, int(year_text), money_unit, blank_rows,
-                                  unit, projects, options.sheets, amount_field, settings.get("title"))
+            doc = _blank_document(
+                roster,
+                layout,
+                framework,
+                int(year_text),
+                money_unit,
+                blank_rows,
+                unit,
+                projects,
+                options.sheets,
+                amount_field,
+                settings.get("title"),
+            )
             files.append(BlankFile(unit, projects, out_dir / f"{candidate}.xlsx", doc))
     return files
 
 
-def _blank_document(roster, layout, framework, year, money_unit, blank_rows, unit, projects, sheets,
-                    amount_field, title) -> Document:
-    common = {"department": unit.department or None, "unit": unit.unit}
+def _blank_document(
+    roster,
+    layout,
+    framework,
+    year,
+    money_unit,
+    blank_rows,
+    unit,
+    projects,
+    sheets,
+    amount_field,
+    title,
+) -> Document:
+    common = {
+        k: v
+        for k, v in (("department", unit.department or None), ("unit", unit.unit))
+        if layout.field(k)
+    }
     items = projects or [("", None)] * max(1, sheets)
     doc_projects = []
     for name, amount in items:
@@ -324,7 +399,7 @@ def _blank_document(roster, layout, framework, year, money_unit, blank_rows, uni
         money_unit=money_unit,
         title=title or f"{unit.unit}{year}年度{layout.name}",
         projects=doc_projects,
-        values={**common, "applicant": unit.unit},
+        values={"department": unit.department or None, "unit": unit.unit, "applicant": unit.unit},
         blank_rows=blank_rows,
     )
 
@@ -363,7 +438,9 @@ def write_blank(
                 on_done()
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_write_one, items, chunksize=max(1, len(items) // (workers * 8))):
+            for result in pool.map(
+                _write_one, items, chunksize=max(1, len(items) // (workers * 8))
+            ):
                 results.append(result)
                 if on_done:
                     on_done()
@@ -378,7 +455,9 @@ def write_manifest(files: list[BlankFile], results: list[str | None], out_dir: P
     writer.writerow(["序号", "主管部门", "实施单位", "项目", "文件", "状态"])
     for i, (f, error) in enumerate(zip(files, results), start=1):
         projects = "、".join(name for name, _ in f.projects)
-        writer.writerow([i, f.unit.department, f.unit.unit, projects, f.output.name, error or "已生成"])
+        writer.writerow(
+            [i, f.unit.department, f.unit.unit, projects, f.output.name, error or "已生成"]
+        )
     fd, tmp = tempfile.mkstemp(prefix=".清单.", suffix=".tmp", dir=out_dir)
     with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
         fh.write(buffer.getvalue())

@@ -212,38 +212,77 @@ def _run_with_progress(plan, options, write_options, workers, show: bool) -> lis
 def blank(
     roster: Annotated[
         Path,
-        typer.Argument(help="单位名单：YAML、CSV 或 XLSX", show_default=False, rich_help_panel="参数"),
+        typer.Argument(
+            help="单位名单：YAML、CSV 或 XLSX", show_default=False, rich_help_panel="参数"
+        ),
     ],
-    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹", rich_help_panel="选项")] = Path("空白表"),
-    layout: Annotated[str | None, typer.Option("--layout", help="表样（名单中未写时）", rich_help_panel="选项")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="年度（名单中未写时）", rich_help_panel="选项")] = None,
-    framework: Annotated[str | None, typer.Option("--framework", help="指标体系", rich_help_panel="选项")] = None,
-    money_unit: Annotated[str | None, typer.Option("--money-unit", help="金额单位：元 或 万元", rich_help_panel="选项")] = None,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="输出文件夹", rich_help_panel="选项")
+    ] = Path("空白表"),
+    layout: Annotated[
+        str | None, typer.Option("--layout", help="表样（名单中未写时）", rich_help_panel="选项")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="年度（名单中未写时）", rich_help_panel="选项")
+    ] = None,
+    framework: Annotated[
+        str | None, typer.Option("--framework", help="指标体系", rich_help_panel="选项")
+    ] = None,
+    money_unit: Annotated[
+        str | None,
+        typer.Option("--money-unit", help="金额单位：元 或 万元", rich_help_panel="选项"),
+    ] = None,
     blank_rows: Annotated[
-        int | None, typer.Option("--blank-rows", min=0, max=200, help="空白指标行数", rich_help_panel="选项")
+        int | None,
+        typer.Option("--blank-rows", min=0, max=200, help="空白指标行数", rich_help_panel="选项"),
     ] = None,
     per_project: Annotated[
-        bool, typer.Option("--per-project", help="每个项目一个文件（默认每个单位一个）", rich_help_panel="选项")
+        bool,
+        typer.Option(
+            "--per-project", help="每个项目一个文件（默认每个单位一个）", rich_help_panel="选项"
+        ),
     ] = False,
     sheets: Annotated[
-        int, typer.Option("--sheets", min=1, max=50, help="名单未列项目时每个文件的空白项目表数", rich_help_panel="选项")
+        int,
+        typer.Option(
+            "--sheets",
+            min=1,
+            max=50,
+            help="名单未列项目时每个文件的空白项目表数",
+            rich_help_panel="选项",
+        ),
     ] = 1,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="覆盖已有的同名文件", rich_help_panel="选项")] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="覆盖已有的同名文件", rich_help_panel="选项")
+    ] = False,
     templates: Annotated[
-        list[Path] | None, typer.Option("--templates", help="自定义模板文件夹（优先）", rich_help_panel="选项")
+        list[Path] | None,
+        typer.Option("--templates", help="自定义模板文件夹（优先）", rich_help_panel="选项"),
     ] = None,
     jobs: Annotated[
-        int | None, typer.Option("-j", "--jobs", min=1, help="并行进程数（默认 CPU 核数）", rich_help_panel="选项")
+        int | None,
+        typer.Option(
+            "-j", "--jobs", min=1, help="并行进程数（默认 CPU 核数）", rich_help_panel="选项"
+        ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="不显示进度条", rich_help_panel="选项")] = False,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="不显示进度条", rich_help_panel="选项")
+    ] = False,
     _help: HelpOption = None,
 ) -> None:
     """按单位名单生成发给各单位的空白表（表头已填好，附填报说明）。"""
     from .blank import BlankOptions, load_roster, plan_blank, write_blank, write_manifest
 
     options = BlankOptions(
-        layout=layout, year=year, framework=framework, money_unit=money_unit, blank_rows=blank_rows,
-        per_project=per_project, sheets=sheets, overwrite=overwrite, templates=tuple(templates or ()),
+        layout=layout,
+        year=year,
+        framework=framework,
+        money_unit=money_unit,
+        blank_rows=blank_rows,
+        per_project=per_project,
+        sheets=sheets,
+        overwrite=overwrite,
+        templates=tuple(templates or ()),
     )
     try:
         files = plan_blank(load_roster(roster), options, output)
@@ -254,12 +293,26 @@ def blank(
         if quiet or len(files) < 2:
             results = write_blank(files, options, workers)
         else:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
-            with Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                          console=_err, transient=True) as progress:
+            with Progress(
+                TextColumn("生成中"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=_err,
+                transient=True,
+            ) as progress:
                 task = progress.add_task("blank", total=len(files))
-                results = write_blank(files, options, workers, on_done=lambda: progress.advance(task))
+                results = write_blank(
+                    files, options, workers, on_done=lambda: progress.advance(task)
+                )
         manifest = write_manifest(files, results, output)
     except (PerfxlError, OSError) as exc:
         message = exc.format() if isinstance(exc, PerfxlError) else f"错误：无法写入（{exc}）"
@@ -268,7 +321,9 @@ def blank(
     failed = [r for r in results if r]
     for error in failed:
         _err.print(error, style="red", markup=False)
-    _out.print(f"已生成 {len(files) - len(failed)} 个空白表到 {output}，清单：{manifest}", markup=False)
+    _out.print(
+        f"已生成 {len(files) - len(failed)} 个空白表到 {output}，清单：{manifest}", markup=False
+    )
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
 

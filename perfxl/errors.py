@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ERROR = "error"
 WARNING = "warning"
@@ -17,9 +18,9 @@ INFO = "info"
 SEVERITY_LABEL = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 
 
-@dataclass(frozen=True)
-class Location:
-    """A place in a source file; line and column are 1-based."""
+class Location(NamedTuple):
+    """A place in a source file; line and column are 1-based. (A tuple: one is made for
+    every YAML value, so it must be cheap.)"""
 
     path: str
     line: int | None = None

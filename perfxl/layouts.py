@@ -75,7 +75,7 @@ class IndicatorSpec:
     def _by_key(self) -> dict[str, FieldSpec]:
         return {c.key: c for c in self.columns}
 
-    @property
+    @functools.cached_property
     def level_columns(self) -> list[FieldSpec]:
         return sorted((c for c in self.columns if c.type == "level"), key=lambda c: c.level or 0)
 

@@ -153,7 +153,11 @@ def convert_money_row(spec: FieldSpec, node: YNode) -> tuple[Decimal | None, ...
     cells: list[YNode | None] = [None] * len(parts)
     if isinstance(node, YSeq):
         if len(node.items) > len(parts):
-            raise ValueProblem(ERROR, f"应有 {len(parts)} 个数，却写了 {len(node.items)} 个", f"顺序：{'、'.join(parts)}")
+            raise ValueProblem(
+                ERROR,
+                f"应有 {len(parts)} 个数，却写了 {len(node.items)} 个",
+                f"顺序：{'、'.join(parts)}",
+            )
         for i, item in enumerate(node.items):
             cells[i] = item
     elif isinstance(node, YMap):
@@ -164,11 +168,15 @@ def convert_money_row(spec: FieldSpec, node: YNode) -> tuple[Decimal | None, ...
                     cells[i] = value
                     break
             else:
-                raise ValueProblem(ERROR, f"中有未知的键「{key.text}」", f"可用的键：{'、'.join(parts)}")
+                raise ValueProblem(
+                    ERROR, f"中有未知的键「{key.text}」", f"可用的键：{'、'.join(parts)}"
+                )
     elif isinstance(node, YScalar) and node.is_null:
         return (None,) * len(parts)
     else:
-        raise ValueProblem(ERROR, "应写成列表 [年初预算数, 全年预算数, 全年执行数]", "例如 [7.80, 1.55, 1.55]")
+        raise ValueProblem(
+            ERROR, "应写成列表 [年初预算数, 全年预算数, 全年执行数]", "例如 [7.80, 1.55, 1.55]"
+        )
     out: list[Decimal | None] = []
     for cell in cells:
         if cell is None or (isinstance(cell, YScalar) and (cell.is_null or not cell.text.strip())):
@@ -520,7 +528,9 @@ def _load_project(
         if values.get(spec.key) is _INVALID:
             values[spec.key] = None
         elif spec.key not in values and spec.default is not None:
-            values[spec.key] = convert_scalar(spec, YScalar(str(spec.default), STR_TAG, True, node.loc))
+            values[spec.key] = convert_scalar(
+                spec, YScalar(str(spec.default), STR_TAG, True, node.loc)
+            )
     if layout.indicators.required and not indicators:
         out.add(WARNING, f"{subject}没有绩效指标", node.loc, "请在 indicators: 下逐条填写指标")
     _check_dates(values, out, subject, node.loc)

@@ -73,7 +73,12 @@ def project_scores(project: Any, weight_default: Decimal = Decimal(10)) -> dict[
     scores = [ind.values.get("score") for ind in project.indicators]
     weights = [ind.values.get("weight") for ind in project.indicators]
     total = total_score(exec_score, scores)
+    rates = {}
+    for key in ("total", "appropriation", "carryover", "other"):
+        part = project.values.get(f"funds.{key}") or (None, None, None)
+        rates[f"rate_{key}"] = execution_rate(part[1], part[2])
     return {
+        **rates,
         "execution_weight": weight,
         "execution_rate": rate,
         "execution_score": exec_score,

@@ -22,11 +22,11 @@ import jinja2
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from . import __version__
+from . import __version__, scoring
 from .errors import OutputError, TemplateError
 from .layouts import FieldSpec, Layout, TemplateSet
 from .model import Document, Project, indicator_rows
-from .sheetspec import Placed, SheetSpec, spec_from_text
+from .sheetspec import IndicatorShape, Placed, SheetSpec, spec_from_text
 from .textwidth import line_count, line_height, text_width
 
 META_SHEET = "_perfxl"
@@ -246,49 +246,48 @@ def _write_cells(
     resolved: list[Resolved],
     formats: _Formats,
     orientation: str,
+    dv_cache: dict[Any, Any] | None = None,
 ) -> None:
     widths = [float(c.get("width", 10)) for c in spec.columns]
-    # numbers and dates cannot wrap: widen single columns so they never show ####
-    for cell, res in zip(spec.cells, resolved):
-        if isinstance(res.value, (Decimal, int, float, dt.date)) and not isinstance(
-            res.value, bool
-        ):
-            needed = len(display_text(res.value)) + 3
+    fit = [(bool(c.get("fit")), float(c.get("max", 60))) for c in spec.columns]
+    pairs = list(zip(spec.cells, resolved))
+    for cell, res in pairs:
+        value = res.value
+        if value is None or value == "":
+            continue
+        if isinstance(value, str):
+            # columns marked fit grow (up to max) to show single-column text on one line
+            fits, limit = fit[cell.col]
+            if fits and cell.colspan == 1:
+                widths[cell.col] = max(widths[cell.col], min(limit, text_width(value) + 2))
+        elif not isinstance(value, bool):
+            # numbers and dates cannot wrap: widen so they never show ####
+            needed = len(display_text(value)) + 3
             span = sum(widths[cell.col : cell.last_col + 1])
             if needed > span:
                 widths[cell.last_col] += needed - span
 
-    # columns marked fit: grow (up to max) to show single-column text on one line
-    for cell, res in zip(spec.cells, resolved):
-        column = spec.columns[cell.col]
-        if cell.colspan == 1 and column.get("fit") and isinstance(res.value, str):
-            limit = float(column.get("max", 60))
-            widths[cell.col] = max(widths[cell.col], min(limit, text_width(res.value) + 2))
-
-    heights = [float(r.get("height") or 0) for r in spec.rows]
     fixed = [bool(r.get("height")) for r in spec.rows]
-    minimums = [float(r.get("min_height") or DEFAULT_ROW_HEIGHT) for r in spec.rows]
-    for i in range(len(heights)):
-        if not fixed[i]:
-            heights[i] = minimums[i]
-
+    heights = [
+        float(r["height"]) if f else float(r.get("min_height") or DEFAULT_ROW_HEIGHT)
+        for r, f in zip(spec.rows, fixed)
+    ]
     starts = [0.0]
     for w in widths:
         starts.append(starts[-1] + w)
 
-    def needed_height(cell: Placed, res: Resolved) -> float:
-        if res.value is None or res.value == "":
-            return 0.0
-        span = starts[cell.last_col + 1] - starts[cell.col]
-        return _text_height(display_text(res.value), span, formats.font_size(res.style))
-
     multi: list[tuple[Placed, float]] = []
-    for cell, res in zip(spec.cells, resolved):
-        need = needed_height(cell, res)
+    font_size = formats.font_size
+    for cell, res in pairs:
+        value = res.value
+        if value is None or value == "":
+            continue
+        span = starts[cell.last_col + 1] - starts[cell.col]
+        need = _text_height(display_text(value), span, font_size(res.style))
         if cell.rowspan == 1:
-            if not fixed[cell.row]:
-                heights[cell.row] = max(heights[cell.row], need)
-        elif need:
+            if not fixed[cell.row] and need > heights[cell.row]:
+                heights[cell.row] = need
+        else:
             multi.append((cell, need))
     for cell, need in multi:
         rows = [r for r in range(cell.row, cell.last_row + 1) if not fixed[r]]
@@ -304,14 +303,23 @@ def _write_cells(
         ws.set_row(i, min(round(h, 1), 409))
 
     validations: list[tuple[Placed, dict[str, Any]]] = []
-    for cell, res in zip(spec.cells, resolved):
-        fmt = formats.get(res.style)
+    get_format = formats.get
+    for cell, res in pairs:
+        fmt = get_format(res.style)
         if cell.rowspan > 1 or cell.colspan > 1:
             ws.merge_range(cell.row, cell.col, cell.last_row, cell.last_col, "", fmt)
         _write_value(ws, cell.row, cell.col, res, fmt)
         if res.validation:
             validations.append((cell, res.validation))
-    for cells, options in coalesce_validations(validations):
+    groups = None
+    if dv_cache is not None:
+        dv_key = tuple(id(v) for _, v in validations)
+        groups = dv_cache.get(dv_key)
+    if groups is None:
+        groups = coalesce_validations(validations)
+        if dv_cache is not None:
+            dv_cache[dv_key] = groups
+    for cells, options in groups:
         first = cells[0]
         if len(cells) > 1:
             options = {**options, "multi_range": " ".join(_range_ref(c) for c in cells)}
@@ -445,6 +453,8 @@ class DocumentWriter:
                     "strings_to_formulas": False,
                     "strings_to_numbers": False,
                     "strings_to_urls": False,
+                    # assemble the zip in memory, not through one temporary file per part
+                    "in_memory": True,
                 },
             )
             self.build(workbook, doc)
@@ -498,12 +508,14 @@ class DocumentWriter:
         if self.options.cover or self.options.guide:
             workbook.worksheets()[0].activate()
 
-    def render(self, template_name: str, context: dict[str, Any]) -> SheetSpec:
+    def render(
+        self, template_name: str, context: dict[str, Any], shape: IndicatorShape | None = None
+    ) -> SheetSpec:
         try:
             text = self.templates.template(template_name).render(**context)
         except jinja2.TemplateError as exc:
             raise TemplateError(f"{template_name}：错误：模板渲染失败：{exc}") from None
-        return spec_from_text(text, template_name)
+        return spec_from_text(text, template_name, shape)
 
     def _write_project(
         self,
@@ -516,6 +528,11 @@ class DocumentWriter:
         layout = doc.layout
         ws = workbook.add_worksheet(sheet_name)
         rows = indicator_rows(project, layout, self.options.merge_levels)
+        level_keys = [c.key for c in layout.indicators.level_columns]
+        shape = IndicatorShape(
+            spans=tuple(tuple((k, row["span"][k]) for k in level_keys) for row in rows),
+            blank=doc.blank_rows,
+        )
         spec = self.render(
             layout.sheet_template,
             {
@@ -529,9 +546,13 @@ class DocumentWriter:
                 "money_unit": doc.money_unit,
                 "year": doc.year,
             },
+            shape,
         )
         resolved = _resolve_project_cells(spec, doc, project)
-        _write_cells(ws, spec, resolved, formats, layout.orientation)
+        # validations depend on the sheet's shape only: coalesce them once per shape
+        _write_cells(
+            ws, spec, resolved, formats, layout.orientation, spec.__dict__.setdefault("_dv", {})
+        )
         if self.options.protect:
             ws.protect("", PROTECTION)
 
@@ -553,6 +574,7 @@ class DocumentWriter:
                 "projects": doc.projects,
                 "columns": doc.layout.cover_columns,
             },
+            IndicatorShape(projects=len(doc.projects)),
         )
         resolved = _resolve_cover_cells(spec, doc, sheet_names)
         _write_cells(ws, spec, resolved, formats, "landscape")
@@ -594,9 +616,31 @@ class DocumentWriter:
         ws.hide()
 
 
-def _resolve_project_cells(spec: SheetSpec, doc: Document, project: Project) -> list[Resolved]:
+@dataclass(frozen=True)
+class _CellPlan:
+    """What a placed cell shows, minus the value: fixed per sheet shape, so it is computed
+    once per (shape, layout) and reused for every project of that shape."""
+
+    kind: str  # text | formula | field | ind
+    key: str = ""
+    index: int | None = None  # indicator number
+    part: int | None = None  # column of a money_row field
+    style: str | None = None  # set by the template; else chosen from the field type
+    field: FieldSpec | None = None
+    validation: dict[str, Any] | None = None
+    text: str = ""
+    formula: str = ""
+    value_of: str | None = None
+    value: Any = None
+
+
+def _plan_project_cells(spec: SheetSpec, doc: Document) -> list[_CellPlan]:
+    cache: dict[Any, list[_CellPlan]] = spec.__dict__.setdefault("_plans", {})
+    cache_key = (id(doc.layout), id(doc.framework), doc.money_unit)
+    plans = cache.get(cache_key)
+    if plans is not None:
+        return plans
     layout: Layout = doc.layout
-    framework = doc.framework
     columns = layout.indicators
     level_keys = {c.key for c in columns.level_columns}
     grid: dict[tuple[int, int], Placed] = {}  # positions covered by level cells
@@ -607,30 +651,40 @@ def _resolve_project_cells(spec: SheetSpec, doc: Document, project: Project) -> 
             for r in range(cell.row, cell.last_row + 1):
                 grid[(r, cell.col)] = cell
 
-    out: list[Resolved] = []
+    plans = []
     for cell in spec.cells:
         data = cell.data
         if cell.kind == "text":
-            out.append(Resolved(str(data.get("text") or ""), cell.style or "cell"))
+            plans.append(
+                _CellPlan("text", style=cell.style or "cell", text=str(data.get("text") or ""))
+            )
         elif cell.kind == "formula":
-            out.append(
-                Resolved(data.get("value"), cell.style or "formula", formula=_expand_formula(str(data["formula"]), spec))
+            plans.append(
+                _CellPlan(
+                    "formula",
+                    style=cell.style or "formula",
+                    formula=_expand_formula(str(data["formula"]), spec),
+                    value_of=str(data["value_of"]) if "value_of" in data else None,
+                    value=data.get("value"),
+                )
             )
         elif cell.kind == "field":
             key = str(data["field"])
             fspec = layout.field(key)
-            value = project.values.get(key) if fspec else doc.values.get(key)
-            if "part" in data:  # one column of a money_row field
-                value = value[int(data["part"])] if value else None
-            field_dv = _field_validation(fspec, doc.money_unit) if fspec else None
-            out.append(Resolved(value, cell.style or _field_style(fspec, value), field_dv))
+            plans.append(
+                _CellPlan(
+                    "field",
+                    key=key,
+                    part=int(data["part"]) if "part" in data else None,
+                    style=cell.style,
+                    field=fspec,
+                    validation=_field_validation(fspec, doc.money_unit) if fspec else None,
+                )
+            )
         else:  # ind
             key = str(data["col"])
             col_spec = columns.column(key)
             index = data.get("ind")
-            value = None
-            if isinstance(index, int) and 0 <= index < len(project.indicators):
-                value = project.indicators[index].get(key)
             validation: dict[str, Any] | None = None
             if col_spec is not None and col_spec.type == "level":
                 refs = []
@@ -644,20 +698,72 @@ def _resolve_project_cells(spec: SheetSpec, doc: Document, project: Project) -> 
                             parent_cell.row, parent_cell.col, row_abs=not same_row, col_abs=True
                         )
                     )
-                validation = _level_validation(col_spec, tuple(refs), framework.name)
+                validation = _level_validation(col_spec, tuple(refs), doc.framework.name)
             elif col_spec is not None and col_spec.list:
-                validation = {
-                    "validate": "list",
-                    "source": "=" + list_name(col_spec.list),
-                    "error_type": "warning",
-                    "error_title": f"{col_spec.label}不在列表中"[:32],
-                    "error_message": f"填写的{col_spec.label}不在常用选项中，请确认是否正确。",
-                }
+                validation = _list_validation(col_spec)
             elif col_spec is not None and col_spec.type in ("money", "number"):
                 validation = _field_validation(col_spec, doc.money_unit)
             elif key == "target":
                 validation = TARGET_PROMPT
-            out.append(Resolved(value, cell.style or _field_style(col_spec, value), validation))
+            plans.append(
+                _CellPlan(
+                    "ind",
+                    key=key,
+                    index=index if isinstance(index, int) else None,
+                    style=cell.style,
+                    field=col_spec,
+                    validation=validation,
+                )
+            )
+    cache[cache_key] = plans
+    return plans
+
+
+@functools.lru_cache(maxsize=256)
+def _list_validation(spec: FieldSpec) -> dict[str, Any]:
+    return {
+        "validate": "list",
+        "source": "=" + list_name(spec.list or ""),
+        "error_type": "warning",
+        "error_title": f"{spec.label}不在列表中"[:32],
+        "error_message": f"填写的{spec.label}不在常用选项中，请确认是否正确。",
+    }
+
+
+def _resolve_project_cells(spec: SheetSpec, doc: Document, project: Project) -> list[Resolved]:
+    values = project.values
+    indicators = project.indicators
+    computed: dict[str, Any] | None = None
+    out: list[Resolved] = []
+    for plan in _plan_project_cells(spec, doc):
+        kind = plan.kind
+        if kind == "text":
+            out.append(Resolved(plan.text, plan.style or "cell"))
+        elif kind == "formula":
+            # the cached result: perfxl's own computation of what the formula gives
+            value = plan.value
+            if plan.value_of is not None:
+                if computed is None:
+                    computed = scoring.project_scores(project)
+                value = computed.get(plan.value_of)
+            out.append(Resolved(value, plan.style or "formula", formula=plan.formula))
+        elif kind == "field":
+            value = values.get(plan.key) if plan.field else doc.values.get(plan.key)
+            if plan.part is not None:  # one column of a money_row field
+                value = value[plan.part] if value else None
+            out.append(
+                Resolved(value, plan.style or _field_style(plan.field, value), plan.validation)
+            )
+        else:
+            index = plan.index
+            value = (
+                indicators[index].values.get(plan.key)
+                if index is not None and index < len(indicators)
+                else None
+            )
+            out.append(
+                Resolved(value, plan.style or _field_style(plan.field, value), plan.validation)
+            )
     return out
 
 
@@ -683,7 +789,9 @@ def _expand_formula(formula: str, spec: SheetSpec) -> str:
             if not cells:
                 raise TemplateError(f"公式引用的指标列「{col}」不存在：{formula}")
             first, last = min(c.row for c in cells), max(c.last_row for c in cells)
-            return f"{xl_rowcol_to_cell(first, cells[0].col)}:{xl_rowcol_to_cell(last, cells[0].col)}"
+            return (
+                f"{xl_rowcol_to_cell(first, cells[0].col)}:{xl_rowcol_to_cell(last, cells[0].col)}"
+            )
         if name not in ids:
             raise TemplateError(f"公式引用的单元格 id「{name}」不存在：{formula}")
         target = ids[name]
@@ -707,7 +815,11 @@ def _resolve_cover_cells(spec: SheetSpec, doc: Document, sheet_names: list[str])
                 url = f"internal:'{sheet_names[index]}'!A1"
                 out.append(Resolved(value, cell.style or "link", url=url))
             else:
-                style = _field_style(fspec, value) if fspec and fspec.type in ("money", "date", "number") else "cell"
+                style = (
+                    _field_style(fspec, value)
+                    if fspec and fspec.type in ("money", "date", "number")
+                    else "cell"
+                )
                 out.append(Resolved(value, cell.style or style))
         elif cell.kind == "total":
             key = str(data["total"])

@@ -17,12 +17,23 @@ import yaml
 from .errors import ERROR, DefinitionError, Diagnostic, Location
 
 try:  # libyaml is several times faster; the pure-Python loader behaves the same
-    _Loader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
 
 NULL_TAG = "tag:yaml.org,2002:null"
 STR_TAG = "tag:yaml.org,2002:str"
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """Composes without YAML's implicit typing: perfxl types every value from the schema, so
+    only «empty» needs recognising. This also skips a regular expression per value."""
+
+    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+        if kind is yaml.ScalarNode:
+            return NULL_TAG if implicit[0] and value in _NULLS else STR_TAG
+        return super().resolve(kind, value, implicit)
 
 
 @dataclass
