@@ -4,6 +4,7 @@ writes exactly the same cells, styles and validations without any of perfxl's ow
 from __future__ import annotations
 
 import datetime
+import gc
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -102,6 +103,7 @@ def best_of(repeat: int, fn, clock=time.process_time) -> float:
     neighbour on a shared machine disturbs far less than wall time."""
     times = []
     for _ in range(repeat):
+        gc.collect()  # start every run from the same heap
         start = clock()
         fn()
         times.append(clock() - start)

@@ -25,10 +25,29 @@ def require_soffice() -> str:
     pytest.skip("LibreOffice (soffice) is not installed")
 
 
+# By default LibreOffice keeps the cached results of formulas in .xlsx files; a test that
+# wants LibreOffice's own arithmetic must ask it to recalculate every file on load.
+RECALC_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def prepare_profile(profile: Path) -> None:
+    settings = profile / "user" / "registrymodifications.xcu"
+    if not settings.exists():
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        settings.write_text(RECALC_SETTINGS, encoding="utf-8")
+
+
 def convert(files: list[Path], fmt: str, outdir: Path, profile: Path) -> list[Path]:
-    """Convert ``files`` to ``fmt`` (``pdf``, ``xlsx``, ``xls``…) into ``outdir``."""
+    """Convert ``files`` to ``fmt`` (``pdf``, ``xlsx``, ``xls``…) into ``outdir``, recalculating
+    every formula on load."""
     soffice = require_soffice()
     outdir.mkdir(parents=True, exist_ok=True)
+    prepare_profile(profile)
     result = subprocess.run(
         [
             soffice,

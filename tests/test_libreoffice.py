@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+import xlsxwriter
 
 from perfxl.blank import BlankOptions, Roster, RosterUnit, plan_blank, write_blank
 from perfxl.layouts import template_set
@@ -135,3 +136,29 @@ def test_pdf_pages_are_one_page_wide_and_show_the_text(converted):
         whole = "".join(page_texts)
         for project in doc.projects:
             assert project.name.replace(" ", "") in whole
+
+
+def test_libreoffice_recalculates_the_self_evaluation_like_the_seed(converted, tmp_path):
+    """LibreOffice recomputes the 自评表 formulas: the seed's own totals and grades come out."""
+    # first prove the conversion really recalculates: a formula with a wrong cached value
+    probe = tmp_path / "probe.xlsx"
+    wb = xlsxwriter.Workbook(str(probe))
+    wb.add_worksheet().write_formula(0, 0, "=2*3", None, 999)
+    wb.close()
+    (again,) = convert([probe], "xlsx", tmp_path / "out", tmp_path / "profile")
+    assert openpyxl.load_workbook(again, data_only=True).active["A1"].value == 6
+
+    (resaved,) = [
+        r for doc, _b, _p, r in converted if doc.layout.id == "self-eval" and "jiading" in r.name
+    ]
+    wb = openpyxl.load_workbook(resaved, data_only=True)
+    totals, grades = [], []
+    for name in ("其他社会保障类", "其他专项工作经费", "信息化项目建设", "养老事业类"):
+        ws = wb[name]
+        total_row = next(r for r in ws.iter_rows() if r[0].value == "总分")
+        grade_row = next(r for r in ws.iter_rows() if r[0].value == "评分等级")
+        totals.append(round(total_row[7].value, 2))
+        grades.append(grade_row[6].value)
+        assert total_row[6].value == 100
+    assert totals == [100.00, 99.92, 99.45, 99.00]
+    assert grades == ["优"] * 4
