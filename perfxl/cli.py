@@ -329,6 +329,191 @@ def blank(
 
 
 @app.command(rich_help_panel="命令")
+def check(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="交回的工作簿或文件夹（.xlsx .xlsm .xls .ods）",
+            show_default=False,
+            rich_help_panel="参数",
+        ),
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", help="输出格式：text 或 json", rich_help_panel="选项")
+    ] = "text",
+    annotate: Annotated[
+        Path | None,
+        typer.Option("--annotate", help="把标注了问题的副本写到此文件夹", rich_help_panel="选项"),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="把报告写到文件", rich_help_panel="选项")
+    ] = None,
+    templates: Annotated[
+        list[Path] | None,
+        typer.Option("--templates", help="自定义模板文件夹（优先）", rich_help_panel="选项"),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "-j", "--jobs", min=1, help="并行进程数（默认 CPU 核数）", rich_help_panel="选项"
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option("-q", "--quiet", help="不显示提示级别的问题和进度条", rich_help_panel="选项"),
+    ] = False,
+    _help: HelpOption = None,
+) -> None:
+    """检查交回的工作簿：逐格列出问题和修改方法（退出码：0 无错误，1 有错误，2 有文件无法读取）。"""
+    from .checkrun import RunOptions, expand_workbooks, summary
+    from .report import render_json, render_text
+
+    if fmt not in ("text", "json"):
+        _err.print(
+            f"用法错误：--format 只能是 text 或 json，不是「{fmt}」", style="red", markup=False
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    paths = expand_workbooks(files)
+    if not paths:
+        _err.print("错误：没有找到任何工作簿", style="red", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    options = RunOptions(templates=tuple(templates or ()), annotate_dir=annotate)
+    reports = _run_checks(paths, options, jobs, show=not quiet and fmt == "text" and output is None)
+    if fmt == "json":
+        text = render_json(reports)
+    else:
+        text = render_text(reports, show_info=not quiet)
+    if output is not None:
+        _write_text_atomic(output, text)
+    elif fmt == "json":
+        sys.stdout.write(text + "\n")
+    else:
+        _out.print(text, markup=False, highlight=False)
+    totals = summary(reports)
+    if any(not r.readable for r in reports):
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if totals["errors"]:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command(rich_help_panel="命令")
+def extract(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="交回的工作簿或文件夹", show_default=False, rich_help_panel="参数"),
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", help="输出格式：yaml 或 json", rich_help_panel="选项")
+    ] = "yaml",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="输出文件或文件夹（默认显示在屏幕上）", rich_help_panel="选项"
+        ),
+    ] = None,
+    templates: Annotated[
+        list[Path] | None,
+        typer.Option("--templates", help="自定义模板文件夹（优先）", rich_help_panel="选项"),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "-j", "--jobs", min=1, help="并行进程数（默认 CPU 核数）", rich_help_panel="选项"
+        ),
+    ] = None,
+    _help: HelpOption = None,
+) -> None:
+    """从交回的工作簿中读出项目定义（YAML 可再由 generate 生成同样的表）。"""
+    import json
+
+    from .checkrun import RunOptions, expand_workbooks
+    from .report import render_json
+
+    if fmt not in ("yaml", "json"):
+        _err.print(
+            f"用法错误：--format 只能是 yaml 或 json，不是「{fmt}」", style="red", markup=False
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    paths = expand_workbooks(files)
+    if not paths:
+        _err.print("错误：没有找到任何工作簿", style="red", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    reports = _run_checks(
+        paths,
+        RunOptions(templates=tuple(templates or ()), want_definition=fmt == "yaml"),
+        jobs,
+        show=False,
+    )
+    bad = [r for r in reports if not r.readable]
+    for r in bad:
+        for f in r.findings:
+            _err.print(f"{r.path}：错误：{f.message}（{f.hint}）", style="red", markup=False)
+    good = [r for r in reports if r.readable]
+    if fmt == "json":
+        data = json.loads(render_json(good))
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        if output is not None:
+            _write_text_atomic(output, text + "\n")
+        else:
+            sys.stdout.write(text + "\n")
+    elif output is not None and (len(good) > 1 or output.suffix.lower() not in (".yaml", ".yml")):
+        output.mkdir(parents=True, exist_ok=True)
+        for r in good:
+            _write_text_atomic(output / f"{Path(r.path).stem}.yaml", r.definition_yaml or "")
+            _out.print(f"已写出 {output / (Path(r.path).stem + '.yaml')}", markup=False)
+    elif output is not None:
+        _write_text_atomic(output, good[0].definition_yaml or "" if good else "")
+    else:
+        for r in good:
+            sys.stdout.write(r.definition_yaml or "")
+    if bad:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _run_checks(paths, options, jobs, show: bool):  # type: ignore[no-untyped-def]
+    from .checkrun import run_checks
+
+    workers = jobs or default_workers()
+    if not show or len(paths) < 2:
+        return run_checks(paths, options, workers)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("检查中"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("check", total=len(paths))
+        return run_checks(paths, options, workers, on_done=lambda _r: progress.advance(task))
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    import os
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        _err.print(f"{path}：错误：无法写入（{exc.strerror or exc}）", style="red", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+@app.command(rich_help_panel="命令")
+def rules() -> None:
+    """列出全部检查规则（代码、严重程度、含义和修改方法）。"""
+    from .rules import catalogue_markdown
+
+    _out.print(catalogue_markdown(), markup=False, highlight=False)
+
+
+@app.command(rich_help_panel="命令")
 def layouts(
     templates: Annotated[
         list[Path] | None,

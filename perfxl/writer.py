@@ -517,23 +517,17 @@ class DocumentWriter:
             raise TemplateError(f"{template_name}：错误：模板渲染失败：{exc}") from None
         return spec_from_text(text, template_name, shape)
 
-    def _write_project(
-        self,
-        workbook: xlsxwriter.Workbook,
-        formats: _Formats,
-        doc: Document,
-        project: Project,
-        sheet_name: str,
-    ) -> None:
+    def project_spec(self, doc: Document, project: Project) -> SheetSpec:
+        """The placed sheet description of one project (also used by the reader to learn
+        where each field of a layout sits relative to its labels)."""
         layout = doc.layout
-        ws = workbook.add_worksheet(sheet_name)
         rows = indicator_rows(project, layout, self.options.merge_levels)
         level_keys = [c.key for c in layout.indicators.level_columns]
         shape = IndicatorShape(
             spans=tuple(tuple((k, row["span"][k]) for k in level_keys) for row in rows),
             blank=doc.blank_rows,
         )
-        spec = self.render(
+        return self.render(
             layout.sheet_template,
             {
                 "doc": doc,
@@ -548,6 +542,18 @@ class DocumentWriter:
             },
             shape,
         )
+
+    def _write_project(
+        self,
+        workbook: xlsxwriter.Workbook,
+        formats: _Formats,
+        doc: Document,
+        project: Project,
+        sheet_name: str,
+    ) -> None:
+        layout = doc.layout
+        ws = workbook.add_worksheet(sheet_name)
+        spec = self.project_spec(doc, project)
         resolved = _resolve_project_cells(spec, doc, project)
         # validations depend on the sheet's shape only: coalesce them once per shape
         _write_cells(

@@ -1,0 +1,143 @@
+"""An annotated copy of a returned workbook: every finding's cell highlighted, with a comment
+holding the message and the hint, and a first sheet 检查结果 listing all findings with links.
+
+The original file is never touched: the copy is written to another folder, through a
+temporary file and a rename. For .xlsx/.xlsm the copy is the workbook itself opened with
+openpyxl (formatting, merges, protection and the name-based dropdowns survive; macros are
+dropped). .xls and .ods files cannot be edited in place by any Python library, so their copy
+is a new .xlsx with the values of every sheet and the same highlights.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from .errors import ERROR, INFO, SEVERITY_LABEL, WARNING, OutputError
+from .extract import Finding
+
+RESULT_SHEET = "检查结果"
+FILLS = {
+    ERROR: PatternFill("solid", fgColor="FFC7CE"),
+    WARNING: PatternFill("solid", fgColor="FFEB9C"),
+    INFO: PatternFill("solid", fgColor="DDEBF7"),
+}
+_THIN = Side(style="thin", color="999999")
+
+
+def annotated_name(path: Path) -> str:
+    return f"{path.stem}（检查结果）.xlsx"
+
+
+def annotate(source: Path, findings: list[Finding], out_dir: Path, read_format: str) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / annotated_name(source)
+    if target.resolve() == source.resolve():
+        raise OutputError(f"{target}：错误：批注副本不能覆盖原文件，请换一个输出文件夹")
+    if read_format in ("xlsx", "xlsm"):
+        wb = openpyxl.load_workbook(source, keep_vba=False, keep_links=False, rich_text=True)
+    else:
+        wb = _values_copy(source)
+    _mark_cells(wb, findings)
+    _result_sheet(wb, source, findings)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp.xlsx", dir=out_dir)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{target}：错误：无法写入批注副本（{exc.strerror or exc}）") from None
+    return target
+
+
+def _values_copy(source: Path) -> Any:
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(source))
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name in book.sheet_names:
+        ws = wb.create_sheet(name[:31])
+        for r, row in enumerate(
+            book.get_sheet_by_name(name).to_python(skip_empty_area=False), start=1
+        ):
+            for c, value in enumerate(row, start=1):
+                if value not in (None, ""):
+                    cell = ws.cell(row=r, column=c, value=value)
+                    if isinstance(value, str):
+                        cell.data_type = "s"  # text stays text, never a formula
+    return wb
+
+
+def _mark_cells(wb: Any, findings: list[Finding]) -> None:
+    by_cell: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        if f.sheet and f.cell and f.sheet in wb.sheetnames:
+            by_cell.setdefault((f.sheet, f.cell), []).append(f)
+    order = {ERROR: 0, WARNING: 1, INFO: 2}
+    for (sheet, ref), items in by_cell.items():
+        ws = wb[sheet]
+        cell = ws[ref]
+        if type(cell).__name__ == "MergedCell":  # a covered cell: mark the merge's anchor
+            for rng in ws.merged_cells.ranges:
+                if ref in rng:
+                    cell = ws.cell(row=rng.min_row, column=rng.min_col)
+                    break
+        worst = min(items, key=lambda f: order[f.severity])
+        cell.fill = FILLS[worst.severity]
+        text = "\n".join(
+            f"[{f.code} {SEVERITY_LABEL[f.severity]}] {f.message}\n修改：{f.hint}" for f in items
+        )
+        comment = Comment(text, "perfxl")
+        comment.width, comment.height = 320, min(60 + 40 * len(items), 400)
+        cell.comment = comment
+
+
+def _result_sheet(wb: Any, source: Path, findings: list[Finding]) -> None:
+    if RESULT_SHEET in wb.sheetnames:
+        del wb[RESULT_SHEET]
+    ws = wb.create_sheet(RESULT_SHEET, 0)
+    errors = sum(1 for f in findings if f.severity == ERROR)
+    warnings = sum(1 for f in findings if f.severity == WARNING)
+    ws["A1"] = (
+        f"「{source.name}」检查结果：错误 {errors} 个，警告 {warnings} 个，提示 {len(findings) - errors - warnings} 个"
+    )
+    ws["A1"].font = Font(name="黑体", size=14, bold=True)
+    ws.merge_cells("A1:G1")
+    headers = ["序号", "代码", "严重程度", "工作表", "单元格", "问题", "怎么改"]
+    widths = [6, 8, 9, 22, 9, 70, 50]
+    for c, (text, width) in enumerate(zip(headers, widths), start=1):
+        cell = ws.cell(row=3, column=c, value=text)
+        cell.font = Font(name="宋体", bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+        ws.column_dimensions[get_column_letter(c)].width = width
+    order = {ERROR: 0, WARNING: 1, INFO: 2}
+    rows = sorted(findings, key=lambda f: (order[f.severity], f.sheet, f.code))
+    for i, f in enumerate(rows, start=1):
+        r = 3 + i
+        values = [i, f.code, SEVERITY_LABEL[f.severity], f.sheet, f.cell, f.message, f.hint]
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            cell.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+            cell.font = Font(name="宋体")
+        ws.cell(row=r, column=3).fill = FILLS[f.severity]
+        if f.sheet and f.cell and f.sheet in wb.sheetnames:
+            link = ws.cell(row=r, column=5)
+            link.hyperlink = f"#'{f.sheet}'!{f.cell}"
+            link.font = Font(name="宋体", color="0563C1", underline="single")
+    ws.freeze_panes = "A4"
+    if rows:
+        ws.auto_filter.ref = f"A3:G{3 + len(rows)}"
+    wb.active = 0

@@ -1,0 +1,798 @@
+"""Checks on a read workbook: every rule of ``rules.py`` applied, findings returned as data.
+
+``check_workbook`` never raises for bad user data. Each finding names the sheet and cell,
+quotes the offending value in a Chinese message (where → what is wrong) and carries a hint
+(how to fix it). The rules follow the domain notes: money invariants, the framework's
+levels, quantified targets, the self-evaluation arithmetic, and the error classes seen in
+real forms (E1–E13).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from . import scoring
+from .errors import ERROR, INFO, WARNING
+from .extract import Finding, TypedIndicator, TypedProject, typed_project
+from .frameworks import Framework, squash
+from .layouts import Layout
+from .reader import Cell, ReadProject, ReadWorkbook, norm_label
+from .rules import RULES
+from .targets import QUANTITATIVE, Target, parse_target
+
+TOLERANCE = Decimal("0.01")
+MAX_NAME = 100
+VAGUE_WORDS = {
+    "高",
+    "低",
+    "较高",
+    "较低",
+    "好",
+    "较好",
+    "良好",
+    "一般",
+    "符合要求",
+    "符合发展要求",
+    "是",
+    "否",
+    "优",
+    "良",
+    "有",
+    "无",
+}
+RATE_SUFFIXES = ("率", "比例", "比率", "占比", "覆盖面")
+COUNT_HINTS = (
+    "数量",
+    "人数",
+    "次数",
+    "件数",
+    "户数",
+    "个数",
+    "份数",
+    "场次",
+    "册数",
+    "本数",
+    "天数",
+)
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)(20\d{2})\s*年")
+_PERCENT_IN_TEXT = re.compile(
+    r"([\u4e00-\u9fff]{2,12}?)(?:达到|达|不低于|不少于|为)?\s*(\d+(?:\.\d+)?)\s*[%％]"
+)
+
+
+@dataclass
+class ProjectReport:
+    name: str
+    sheet: str
+    fields: dict[str, Any]
+    indicators: list[dict[str, Any]]
+
+
+@dataclass
+class CheckResult:
+    projects: list[ProjectReport] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    typed: list[TypedProject] = field(default_factory=list)
+
+
+class _Out:
+    def __init__(self, findings: list[Finding], sheet: str, project: str):
+        self.findings, self.sheet, self.project = findings, sheet, project
+
+    def add(self, code: str, cell: Cell | str | None, message: str, hint: str = "") -> None:
+        rule = RULES[code]
+        ref = cell.ref if isinstance(cell, Cell) else (cell or "")
+        self.findings.append(
+            Finding(
+                code,
+                rule.severity,
+                self.sheet,
+                ref,
+                f"「{self.project}」{ref}：{message}",
+                hint or rule.hint,
+                self.project,
+            )
+        )
+
+
+def check_workbook(rb: ReadWorkbook) -> CheckResult:
+    result = CheckResult()
+    layout, framework = rb.layout, rb.framework
+    if rb.identified_by == "labels":
+        result.findings.append(
+            Finding(
+                "S007",
+                INFO,
+                "",
+                "",
+                f"「{rb.path.name}」不是由 perfxl 生成，已按栏目名称识别为「{layout.name}」",
+                RULES["S007"].hint,
+            )
+        )
+    elif rb.meta.get("layout_version") and rb.meta["layout_version"] != layout.version:
+        result.findings.append(
+            Finding(
+                "S001",
+                WARNING,
+                "",
+                "",
+                f"「{rb.path.name}」的表样版本是 {rb.meta['layout_version']}，本工具的是 {layout.version}",
+                RULES["S001"].hint,
+            )
+        )
+    if not rb.projects:
+        result.findings.append(
+            Finding(
+                "S006",
+                ERROR,
+                "",
+                "",
+                f"「{rb.path.name}」中没有「{layout.name}」的项目工作表",
+                RULES["S006"].hint,
+            )
+        )
+    expected = [s for s in rb.meta.get("sheets", "").split("\n") if s]
+    read_sheets = {p.sheet for p in rb.projects}
+    if rb.identified_by == "meta" and expected and len(read_sheets) < len(expected):
+        missing = [s for s in expected if s not in read_sheets]
+        if len(rb.projects) < len(expected):
+            result.findings.append(
+                Finding(
+                    "S006",
+                    WARNING,
+                    "",
+                    "",
+                    f"下发的 {len(expected)} 张项目表只找到 {len(rb.projects)} 张（可能删除了：{'、'.join(missing[:5])}）",
+                    "请确认是否有项目被删除",
+                )
+            )
+    for rp in rb.projects:
+        findings: list[Finding] = []
+        typed = typed_project(rp, layout, findings)
+        out = _Out(findings, rp.sheet, typed.name)
+        _structure(rp, layout, out)
+        _fields(typed, layout, rb, out)
+        _money(typed, layout, out)
+        _indicators(typed, layout, framework, out)
+        _texts(typed, layout, rb, out)
+        if layout.indicators.column("score") is not None:
+            _self_evaluation(typed, rp, out)
+        result.findings.extend(findings)
+        result.typed.append(typed)
+        result.projects.append(_report(typed, layout))
+    _cross_form(rb, result)
+    return result
+
+
+# ----------------------------------------------------------------------------------------
+
+
+def _structure(rp: ReadProject, layout: Layout, out: _Out) -> None:
+    for label in rp.missing_labels:
+        out.add("S002", None, f"找不到栏目「{label}」，该栏的内容无法读取")
+    if not rp.table_found:
+        out.add(
+            "S003",
+            None,
+            f"找不到「{layout.indicators.label}」表头（{'、'.join(c.label for c in layout.indicators.columns)}）",
+        )
+    # values typed to the right of the form
+    seen = 0
+    for r, row in enumerate(rp.sheet_rows):
+        for c in range(rp.form_width, len(row)):
+            value = row[c]
+            if value is not None and str(value).strip() and seen < 5:
+                out.add("S005", Cell(value, r, c), f"表格右侧有内容「{_short(value)}」")
+                seen += 1
+
+
+def _short(value: Any, n: int = 30) -> str:
+    text = str(value)
+    return text if len(text) <= n else text[:n] + "…"
+
+
+def _fields(p: TypedProject, layout: Layout, rb: ReadWorkbook, out: _Out) -> None:
+    for spec in layout.fields:
+        if spec.key.startswith("reported."):
+            continue
+        value = p.values.get(spec.key)
+        cell = p.cells.get(spec.key) or p.cells.get(f"{spec.key}#1")
+        if spec.required and (
+            value is None
+            or value == ""
+            or (isinstance(value, tuple) and all(v is None for v in value))
+        ):
+            if cell is not None or spec.key in p.values:
+                out.add("F001", cell, f"必填项「{spec.label}」为空")
+            elif spec.type != "money_row":
+                out.add("F001", cell, f"必填项「{spec.label}」为空")
+        if spec.type == "choice" and isinstance(value, str) and spec.list:
+            allowed = layout.lists.get(spec.list) or []
+            if allowed and value not in allowed:
+                out.add(
+                    "F008", cell, f"{spec.label}「{value}」不在下拉列表中（{'、'.join(allowed)}）"
+                )
+        if (
+            spec.type == "date"
+            and isinstance(value, dt.date)
+            and rb.year
+            and not _year_ok(value, rb.year, spec.key)
+        ):
+            out.add("F004", cell, f"{spec.label} {value.isoformat()} 不在 {rb.year} 年度内")
+    start, end = p.values.get("start"), p.values.get("end")
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and start > end:
+        out.add(
+            "F003",
+            p.cells.get("start"),
+            f"开始日期 {start.isoformat()} 晚于完成日期 {end.isoformat()}",
+        )
+
+
+def _year_ok(value: dt.date, year: int, key: str) -> bool:
+    if key == "start":
+        return value.year <= year and value.year >= year - 5
+    if key == "end":
+        return value.year >= year
+    return True
+
+
+def _money(p: TypedProject, layout: Layout, out: _Out) -> None:
+    def d(key: str) -> Decimal | None:
+        v = p.values.get(key)
+        return v if isinstance(v, Decimal) else None
+
+    for key, value in p.values.items():
+        spec = layout.field(key)
+        if isinstance(value, Decimal) and value < 0 and spec is not None and spec.type == "money":
+            out.add("M008", p.cells.get(key), f"{spec.label}为负数 {value}")
+    if layout.field("funds.annual_total") and layout.field("funds.annual_appropriation"):
+        total = d("funds.annual_total")
+        parts = [
+            d("funds.annual_appropriation"),
+            d("funds.annual_carryover"),
+            d("funds.annual_other"),
+        ]
+        if total is not None and any(x is not None for x in parts):
+            s = sum((x for x in parts if x is not None), Decimal(0))
+            if abs(s - total) > TOLERANCE:
+                out.add(
+                    "M001",
+                    p.cells.get("funds.annual_total"),
+                    f"年度资金申请总额 {total:,.2f} ≠ 当年财政拨款、上年结转资金、其他资金之和 {s:,.2f}（相差 {total - s:,.2f}）",
+                )
+    total_spec = layout.field("funds.total")
+    if total_spec is not None and total_spec.type == "money" and layout.field("funds.fiscal"):
+        total = d("funds.total")
+        parts = [d("funds.fiscal"), d("funds.other")]
+        if total is not None and any(x is not None for x in parts):
+            s = sum((x for x in parts if x is not None), Decimal(0))
+            if abs(s - total) > TOLERANCE:
+                out.add(
+                    "M002",
+                    p.cells.get("funds.total"),
+                    f"项目资金总额 {total:,.2f} ≠ 财政资金与其他资金之和 {s:,.2f}",
+                )
+        annual = d("funds.annual_total")
+        if total is not None and annual is not None and annual > total + TOLERANCE:
+            out.add(
+                "M003",
+                p.cells.get("funds.annual_total"),
+                f"年度资金申请总额 {annual:,.2f} 大于项目资金总额 {total:,.2f}",
+            )
+    # self-evaluation money grid: the total row equals the sum of its parts, column by column
+    total_row: Any = p.values.get("funds.total")
+    if isinstance(total_row, tuple):
+        rows: list[Any] = [
+            p.values.get(f"funds.{k}") for k in ("appropriation", "carryover", "other")
+        ]
+        names = ("年初预算数", "全年预算数", "全年执行数")
+        for i, name in enumerate(names):
+            column = [row[i] for row in rows if isinstance(row, tuple) and row[i] is not None]
+            whole = total_row[i]
+            if whole is not None and column:
+                s = sum(column, Decimal(0))
+                if abs(s - whole) > TOLERANCE:
+                    out.add(
+                        "M005",
+                        p.cells.get(f"funds.total#{i}"),
+                        f"年度资金总额的{name} {whole} ≠ 各分项之和 {s}",
+                    )
+        budget, spent = total_row[1], total_row[2]
+        if budget is not None and spent is not None and spent > budget + TOLERANCE:
+            out.add(
+                "M006", p.cells.get("funds.total#2"), f"全年执行数 {spent} 超过全年预算数 {budget}"
+            )
+
+
+def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> None:
+    level_cols = layout.indicators.level_columns
+    used_level1: set[str] = set()
+    names: dict[str, str] = {}
+    qualitative = 0
+    groups_with_names: dict[tuple[str, ...], int] = {}
+    for ind in p.indicators:
+        path: tuple[str, ...] = ()
+        ok = True
+        for depth, col in enumerate(level_cols):
+            typed = ind.values.get(col.key)
+            cell = ind.cells.get(col.key)
+            if not typed:
+                if ind.values.get("name"):
+                    out.add(
+                        "I001",
+                        cell,
+                        f"指标「{ind.values.get('name')}」的{col.label}为空",
+                        "请从下拉列表中选择",
+                    )
+                ok = False
+                break
+            match = fw.resolve(depth, typed, path)
+            if match.canonical is None or match.canonical not in fw.children(path):
+                known_elsewhere = squash(typed) in fw.all_names(depth) or (
+                    match.canonical in fw.all_names(depth)
+                )
+                if path and known_elsewhere:
+                    out.add(
+                        "I002",
+                        cell,
+                        f"{col.label}「{typed}」不属于「{path[-1]}」（可选：{'、'.join(fw.children(path))}）",
+                        "改动上级指标后请重新选择本级指标"
+                        if col.key not in ind.filled_down
+                        else "请检查合并单元格的上级指标",
+                    )
+                else:
+                    out.add(
+                        "I001",
+                        cell,
+                        f"{col.label}「{typed}」不在指标体系「{fw.name}」中（可选：{'、'.join(fw.children(path))}）",
+                    )
+                ok = False
+                break
+            if (
+                match.alias_used
+                and squash(typed) != match.canonical
+                and col.key not in ind.filled_down
+            ):
+                out.add("I003", cell, f"{col.label}「{typed}」是「{match.canonical}」的别名")
+            path = (*path, match.canonical)
+        if path:
+            used_level1.add(path[0])
+        name = ind.values.get("name")
+        name_cell = ind.cells.get("name")
+        if ok:
+            groups_with_names[path] = groups_with_names.get(path, 0) + (1 if name else 0)
+        if not name:
+            if any(ind.values.get(k) for k in ("target",)):
+                out.add(
+                    "I005",
+                    name_cell,
+                    f"{'/'.join(path) or '指标'} 下有指标值「{ind.values.get('target')}」但没有指标名称",
+                    "请填写三级指标名称",
+                )
+            continue
+        if name in names:
+            out.add("I006", name_cell, f"指标名称「{name}」与 {names[name]} 重复")
+        else:
+            names[name] = name_cell.ref if name_cell else ""
+        if len(name) > MAX_NAME:
+            out.add("I007", name_cell, f"指标名称有 {len(name)} 个字，超过 {MAX_NAME} 个")
+        target_text = ind.values.get("target")
+        target_cell = ind.cells.get("target")
+        if not target_text:
+            out.add("I008", target_cell, f"指标「{name}」没有指标值")
+            continue
+        target = parse_target(target_text, ind.values.get("measure_unit"))
+        if target.kind != QUANTITATIVE:
+            qualitative += 1
+        _target_rules(name, path, target, target_cell, fw, out)
+        _placement_rules(name, path, target, name_cell, out)
+    for level1 in fw.required:
+        if level1 not in used_level1 and p.indicators:
+            out.add("I004", None, f"没有设置一级指标「{level1}」（{fw.name} 要求每个项目设置）")
+    for level1 in fw.recommended:
+        if level1 not in used_level1 and p.indicators:
+            out.findings.append(
+                Finding(
+                    "I004",
+                    WARNING,
+                    out.sheet,
+                    "",
+                    f"「{out.project}」：没有设置一级指标「{level1}」",
+                    f"{fw.name}建议每个项目都设置{level1}",
+                    out.project,
+                )
+            )
+    for path, count in groups_with_names.items():
+        if count == 0:
+            out.add("I005", None, f"「{'/'.join(path)}」下没有指标名称")
+    total = len([i for i in p.indicators if i.values.get("name")])
+    if total >= 4 and qualitative / total > 0.5:
+        out.add("I018", None, f"{total} 个指标中有 {qualitative} 个是定性指标")
+
+
+def _is_rate(name: str) -> bool:
+    return (
+        name.endswith(RATE_SUFFIXES)
+        or name.endswith("满意度")
+        or name.endswith("知晓度")
+        or name.endswith("知晓率")
+    )
+
+
+def _is_count(name: str) -> bool:
+    return any(h in name for h in COUNT_HINTS) or name.endswith(("数", "人次"))
+
+
+def _target_rules(
+    name: str, path: tuple[str, ...], t: Target, cell: Cell | None, fw: Framework, out: _Out
+) -> None:
+    raw = t.raw
+    quantified_level = any(level in fw.quantified for level in path)
+    if t.kind != QUANTITATIVE:
+        if quantified_level:
+            out.add("I009", cell, f"「{path[-1]}」类指标「{name}」的指标值「{raw}」不是定量值")
+        if raw.strip() in VAGUE_WORDS:
+            out.add("I017", cell, f"指标「{name}」的指标值「{raw}」含糊，无法衡量")
+        if _is_rate(name) and not name.endswith("度"):
+            out.add(
+                "I012",
+                cell,
+                f"指标「{name}」以「{name[-1]}」结尾，是比率指标，但指标值「{raw}」不是百分比",
+            )
+        elif "满意度" in name:
+            out.add("I014", cell, f"满意度指标「{name}」的指标值「{raw}」不是百分比")
+        return
+    if t.op is None and not t.unit_from_column:
+        out.add(
+            "I010",
+            cell,
+            f"指标「{name}」的指标值「{raw}」没有比较符号",
+            "请写明 =、≥、≤、>、<，如 ≥" + raw,
+        )
+    if t.unit is None:
+        out.add("I011", cell, f"指标「{name}」的指标值「{raw}」没有计量单位")
+    if t.op_written and t.op_written != t.op:
+        out.add("I015", cell, f"指标值「{raw}」中的「{t.op_written}」建议写成「{t.op}」")
+    elif t.unit == "%" and "百分比" in raw:
+        out.add("I015", cell, f"指标值「{raw}」中的「百分比」建议写成「%」")
+    is_percent = t.unit == "%"
+    if "满意度" in name:
+        if not is_percent:
+            out.add("I014", cell, f"满意度指标「{name}」的指标值「{raw}」不是百分比")
+        elif t.value is not None and t.value < 80:
+            out.add("I014", cell, f"满意度指标「{name}」的目标 {t.value}% 低于 80%")
+    elif _is_rate(name) and not is_percent and t.unit is not None:
+        out.add(
+            "I012",
+            cell,
+            f"指标「{name}」以「{name[-1]}」结尾，是比率指标，但指标值「{raw}」的单位是「{t.unit}」",
+            "请改为百分比（%），或改用数量类名称",
+        )
+    elif _is_count(name) and is_percent and not _is_rate(name):
+        out.add("I013", cell, f"指标「{name}」是数量类指标，但指标值「{raw}」是百分比")
+
+
+def _placement_rules(
+    name: str, path: tuple[str, ...], t: Target, cell: Cell | None, out: _Out
+) -> None:
+    """Heuristics for an indicator filed under the wrong 二级 (domain error class E1)."""
+    if len(path) < 2:
+        return
+    level2 = path[-1]
+    if "满意" in name and "满意" not in level2:
+        out.add("I016", cell, f"「{name}」是满意度指标，却放在「{level2}」下")
+    elif (
+        "满意" in level2
+        and "满意" not in name
+        and ("机制" in name or "制度" in name or "长效" in name)
+    ):
+        out.add("I016", cell, f"「{name}」不是满意度指标，却放在「{level2}」下")
+    elif ("长效" in name or "机制" in name) and ("生态" in level2 or "环境" in level2):
+        out.add("I016", cell, f"「{name}」属于可持续影响类指标，却放在「{level2}」下")
+    elif (
+        "时效" in level2
+        and t.kind != QUANTITATIVE
+        and "及时" not in name
+        and "时" not in t.raw
+        and "前" not in t.raw
+        and "及时" not in t.raw
+    ):
+        out.add("I016", cell, f"「{name}」的指标值「{t.raw}」与时效无关，却放在「{level2}」下")
+
+
+def _texts(p: TypedProject, layout: Layout, rb: ReadWorkbook, out: _Out) -> None:
+    for spec in layout.fields:
+        if spec.type != "longtext":
+            continue
+        text = p.values.get(spec.key)
+        if not isinstance(text, str) or not text:
+            continue
+        cell = p.cells.get(spec.key)
+        if rb.year:
+            for year in sorted({int(y) for y in _YEAR_IN_TEXT.findall(text)}):
+                if (
+                    year != rb.year
+                    and year > rb.year - 10
+                    and spec.key in ("annual_goal", "overall_goal", "goals")
+                ):
+                    out.add(
+                        "T001", cell, f"{spec.label}中写的是「{year}年」，本表是 {rb.year} 年度"
+                    )
+        repeated = _repeated_run(text)
+        if repeated:
+            out.add("T002", cell, f"{spec.label}中「{repeated}」连续重复出现")
+        if spec.key in ("annual_goal", "goals"):
+            _goal_vs_indicators(text, p, cell, out)
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _repeated_run(text: str, shortest: int = 3) -> str | None:
+    compact = re.sub(r"\s+", "", text)
+    for size in range(min(12, len(compact) // 2), shortest - 1, -1):
+        for i in range(len(compact) - 2 * size + 1):
+            chunk = compact[i : i + size]
+            if (
+                compact[i + size : i + 2 * size] == chunk
+                and _CJK_RUN.fullmatch(
+                    chunk
+                )  # a run of words: "政策宣传政策宣传", not "费、上门鉴定费、上门鉴定"
+                and len(set(chunk)) > 1
+            ):
+                return chunk
+    # a phrase cut in two: "全覆盖。覆盖。"
+    m = re.search(r"([\u4e00-\u9fff]{2,})。\1。", compact)
+    if m:
+        return m.group(1)
+    return None
+
+
+def _goal_vs_indicators(text: str, p: TypedProject, cell: Cell | None, out: _Out) -> None:
+    percent_targets = []
+    for ind in p.indicators:
+        name, raw = ind.values.get("name"), ind.values.get("target")
+        if name and raw:
+            t = parse_target(raw)
+            if t.kind == QUANTITATIVE and t.unit == "%" and t.value is not None:
+                percent_targets.append((name, t))
+    for m in _PERCENT_IN_TEXT.finditer(text):
+        subject, number = m.group(1), Decimal(m.group(2))
+        key = "满意度" if "满意度" in subject else None
+        if key is None:
+            continue
+        related = [(n, t) for n, t in percent_targets if key in n]
+        if related and all(t.value != number for _, t in related):
+            name, t = related[0]
+            out.add(
+                "T003",
+                cell,
+                f"总体目标写「{subject}{number}%」，但指标「{name}」的指标值是「{t.raw}」",
+            )
+
+
+def _self_evaluation(p: TypedProject, rp: ReadProject, out: _Out) -> None:
+    computed = scoring.project_scores(_ScoreView(p))
+    weights = [ind.values.get("weight") for ind in p.indicators if ind.values.get("name")]
+    weight_sum = sum((w for w in weights if isinstance(w, Decimal)), Decimal(0))
+    if weights and abs(weight_sum - 90) > TOLERANCE:
+        out.add("E004", None, f"各指标分值合计 {weight_sum}，不是 90 分")
+    for ind in p.indicators:
+        name = ind.values.get("name")
+        weight, score = ind.values.get("weight"), ind.values.get("score")
+        if not name or not isinstance(weight, Decimal) or not isinstance(score, Decimal):
+            continue
+        score_cell = ind.cells.get("score")
+        if score > weight + TOLERANCE:
+            out.add("E003", score_cell, f"指标「{name}」得分 {score} 超过分值 {weight}")
+            continue
+        reason = ind.values.get("deviation")
+        if score < weight - TOLERANCE and not reason:
+            out.add(
+                "E005",
+                score_cell,
+                f"指标「{name}」得分 {score} 低于分值 {weight}，但没有填写偏差原因",
+            )
+        expected = _formula_score(ind, weight)
+        if expected is not None:
+            if score < expected - TOLERANCE and reason:
+                out.add(
+                    "E008",
+                    score_cell,
+                    f"指标「{name}」得分 {score}，按完成比例计算应为 {expected}（原因：{_short(reason, 20)}）",
+                )
+            elif score > expected + TOLERANCE:
+                out.add(
+                    "E009", score_cell, f"指标「{name}」得分 {score}，按完成比例计算只有 {expected}"
+                )
+        _qualitative_band(ind, weight, score, out)
+    # the formula cells as returned (values computed by Excel/WPS/LibreOffice, or cached)
+    grid = rp.sheet_rows
+    _compare_formula_cell(
+        p, rp, "execution_rate", computed["execution_rate"], "E001", "执行率", out, grid
+    )
+    _compare_formula_cell(
+        p, rp, "execution_score", computed["execution_score"], "E002", "预算执行得分", out, grid
+    )
+    _compare_total_rows(rp, computed, out)
+
+
+class _ScoreView:
+    """Adapter: scoring.project_scores reads .values and .indicators[].values."""
+
+    def __init__(self, p: TypedProject):
+        self.values = p.values
+        self.indicators = p.indicators
+
+
+def _formula_score(ind: TypedIndicator, weight: Decimal) -> Decimal | None:
+    target = parse_target(ind.values.get("target"))
+    actual = parse_target(ind.values.get("actual"))
+    if (
+        target.kind != QUANTITATIVE
+        or actual.kind != QUANTITATIVE
+        or target.value is None
+        or actual.value is None
+    ):
+        return None
+    t, a = target.value, actual.value
+    op = target.op or "="
+    if op in ("≥", ">") or (op == "=" and t > 0):
+        if a >= t:
+            return weight
+        return scoring.round2(a / t * weight) if t else None
+    if op == "=" and t == 0:
+        return weight if a <= 0 else Decimal("0.00")
+    if op in ("≤", "<"):
+        if a <= t:
+            return weight
+        if t == 0:
+            return Decimal("0.00")
+        if a < 2 * t:
+            return scoring.round2((1 - (a - t) / t) * weight)
+        return Decimal("0.00")
+    return None
+
+
+def _qualitative_band(ind: TypedIndicator, weight: Decimal, score: Decimal, out: _Out) -> None:
+    actual = str(ind.values.get("actual") or "")
+    if not actual or parse_target(actual).kind == QUANTITATIVE or weight <= 0:
+        return
+    share = score / weight
+    if "未达成" in actual:
+        ok, band = share < Decimal("0.6"), "60% 以下"
+    elif "部分" in actual:
+        ok, band = Decimal("0.6") <= share < Decimal("0.8"), "60%–80%"
+    elif "达成" in actual:
+        ok, band = share >= Decimal("0.8"), "80%–100%"
+    else:
+        return
+    if not ok:
+        out.add(
+            "E010",
+            ind.cells.get("score"),
+            f"指标「{ind.values.get('name')}」完成情况为「{actual}」，得分应在分值的 {band}，实际为 {score}/{weight}",
+        )
+
+
+def _find_label_row(rows: list[list[Any]], label: str) -> int | None:
+    for r, row in enumerate(rows):
+        if row and norm_label(row[0]) == label:
+            return r
+    return None
+
+
+def _compare_formula_cell(p, rp, key, expected, code, what, out, grid) -> None:  # type: ignore[no-untyped-def]
+    """The 执行率/得分 cells sit right of 分数 on the 年度资金总额 row."""
+    weight_cell = rp.fields.get("execution_weight")
+    if weight_cell is None:
+        return
+    offset = 1 if key == "execution_rate" else 2
+    r, c = weight_cell.row, weight_cell.col + offset
+    value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if abs(Decimal(repr(float(value))) - expected) > TOLERANCE:
+            out.add(code, Cell(value, r, c), f"{what}填的是 {value}，按公式应为 {expected}")
+
+
+def _numbers_in(row: list[Any]) -> list[tuple[int, float]]:
+    return [
+        (c, float(v))
+        for c, v in enumerate(row)
+        if isinstance(v, (int, float)) and not isinstance(v, bool)
+    ]
+
+
+def _compare_total_rows(rp: ReadProject, computed: dict[str, Any], out: _Out) -> None:
+    rows = rp.sheet_rows
+    total = computed["total"]
+    total_row = _find_label_row(rows, "总分")
+    if total_row is not None:
+        numbers = _numbers_in(rows[total_row])
+        if len(numbers) >= 2:
+            c, written = numbers[1]
+            if abs(Decimal(repr(written)) - computed["total"]) > TOLERANCE:
+                out.add(
+                    "E006",
+                    Cell(written, total_row, c),
+                    f"总分填的是 {written}，各项得分之和为 {computed['total']}",
+                )
+            total = Decimal(repr(written))
+    grade_row = _find_label_row(rows, "评分等级")
+    if grade_row is not None:
+        grades = [
+            (c, str(v).strip())
+            for c, v in enumerate(rows[grade_row])
+            if isinstance(v, str) and v.strip() in ("优", "良", "中", "差")
+        ]
+        if grades:
+            c, grade = grades[0]
+            if grade != scoring.grade(total):
+                out.add(
+                    "E007",
+                    Cell(grade, grade_row, c),
+                    f"评分等级是「{grade}」，总分 {total} 应为「{scoring.grade(total)}」",
+                )
+
+
+def _cross_form(rb: ReadWorkbook, result: CheckResult) -> None:
+    stated = None
+    for typed in result.typed:
+        value = typed.values.get("stated_total")
+        if isinstance(value, Decimal):
+            stated = value
+    amounts = [t.values.get("funds.amount") for t in result.typed]
+    if stated is not None and amounts:
+        total = sum((a for a in amounts if isinstance(a, Decimal)), Decimal(0))
+        if abs(total - stated) > TOLERANCE:
+            result.findings.append(
+                Finding(
+                    "M007",
+                    ERROR,
+                    "",
+                    "",
+                    f"各项目资金申请之和 {total} 与说明中的合计 {stated} 不符",
+                    RULES["M007"].hint,
+                )
+            )
+
+
+# ----------------------------------------------------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def _report(p: TypedProject, layout: Layout) -> ProjectReport:
+    fields = {k: _json_value(v) for k, v in p.values.items()}
+    indicators = []
+    level_keys = [c.key for c in layout.indicators.level_columns]
+    for ind in p.indicators:
+        if not ind.values.get("name") and not ind.values.get("target"):
+            continue
+        item: dict[str, Any] = {}
+        for i, key in enumerate(level_keys, start=1):
+            item[f"level{i}"] = ind.values.get(key)
+        item["name"] = ind.values.get("name")
+        item["target"] = ind.values.get("target")
+        item["parsed"] = parse_target(
+            ind.values.get("target"), ind.values.get("measure_unit")
+        ).as_dict()
+        for column in layout.indicators.columns:
+            if column.key not in item and column.key not in level_keys:
+                item[column.key] = _json_value(ind.values.get(column.key))
+        name_cell = ind.cells.get("name")
+        item["cell"] = name_cell.ref if name_cell else ""
+        indicators.append(item)
+    return ProjectReport(p.name, p.sheet, fields, indicators)

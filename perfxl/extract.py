@@ -1,0 +1,260 @@
+"""Typed values from what the reader found, and project YAML that ``generate`` accepts.
+
+Cells hold what people typed: numbers as text, dates as text or Excel serial numbers, "1500"
+read as 1500.0. Each field is converted by its type in the layout; every conversion that had
+to guess is reported (F006/F007) and every value that could not be converted is an error
+(F002/F005), with the cell it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import yaml
+
+from .errors import ERROR, INFO
+from .layouts import FieldSpec, Layout
+from .model import ValueProblem, parse_date, parse_decimal
+from .reader import Cell, ReadProject, ReadWorkbook, excel_serial_to_date
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str
+    sheet: str
+    cell: str
+    message: str
+    hint: str
+    project: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class TypedIndicator:
+    values: dict[str, Any]
+    cells: dict[str, Cell]
+    filled_down: set[str]
+    row: int
+
+
+@dataclass
+class TypedProject:
+    sheet: str
+    values: dict[str, Any]
+    cells: dict[str, Cell]
+    indicators: list[TypedIndicator] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return str(self.values.get("name") or self.sheet)
+
+
+def text_of(value: Any) -> str | None:
+    """A cell value as the text a person typed: 1500.0 → "1500", 0.95 → "0.95"."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def convert_cell(
+    spec: FieldSpec, cell: Cell, where: str, findings: list[Finding], sheet: str, project: str
+) -> Any:
+    value = cell.value
+    if value is None:
+        return None
+
+    def report(code: str, severity: str, message: str, hint: str) -> None:
+        findings.append(Finding(code, severity, sheet, cell.ref, message, hint, project))
+
+    if spec.type in ("money", "money_row", "number"):
+        if isinstance(value, bool):
+            value = text_of(value)
+        if isinstance(value, (int, float)):
+            return Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
+        try:
+            number = parse_decimal(str(value))
+        except ValueProblem:
+            report("F005", ERROR, f"{where}「{value}」不是数字", "只填数字，不要写单位、文字或空格")
+            return None
+        report(
+            "F006",
+            INFO,
+            f"{where}「{value}」是文本形式的数字",
+            "已按数字读取；建议在 Excel 中转换为数字",
+        )
+        return number
+    if spec.type == "date":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, (int, float)) and 20000 < float(value) < 80000:
+            report(
+                "F007",
+                INFO,
+                f"{where}是日期序号 {text_of(value)}",
+                "已按日期读取；建议把单元格设置为日期格式",
+            )
+            return excel_serial_to_date(float(value))
+        try:
+            date = parse_date(str(value))
+        except ValueProblem as problem:
+            report("F002", ERROR, f"{where}{problem.message}", problem.hint)
+            return text_of(value)
+        report(
+            "F007",
+            INFO,
+            f"{where}「{value}」是文本形式的日期",
+            "已按日期读取；建议把单元格设置为日期格式",
+        )
+        return date
+    return text_of(value)
+
+
+def typed_project(rp: ReadProject, layout: Layout, findings: list[Finding]) -> TypedProject:
+    values: dict[str, Any] = {}
+    cells: dict[str, Cell] = {}
+    project_name = text_of(rp.value("name")) or rp.sheet
+    for spec in layout.fields:
+        if spec.type == "money_row":
+            parts = [rp.fields.get(f"{spec.key}#{i}") for i in range(3)]
+            if not any(parts):
+                continue
+            row: list[Any] = []
+            for i, cell in enumerate(parts):
+                if cell is None:
+                    row.append(None)
+                    continue
+                cells[f"{spec.key}#{i}"] = cell
+                row.append(
+                    convert_cell(spec, cell, f"{spec.label}", findings, rp.sheet, project_name)
+                )
+            values[spec.key] = tuple(row)
+            continue
+        cell = rp.fields.get(spec.key)
+        if cell is None:
+            continue
+        cells[spec.key] = cell
+        values[spec.key] = convert_cell(spec, cell, spec.label, findings, rp.sheet, project_name)
+    # values read by the form's other cells (execution_weight default, etc.)
+    for spec in layout.fields:
+        if spec.key not in values and spec.default is not None and spec.key in rp.fields:
+            values[spec.key] = Decimal(str(spec.default))
+    project = TypedProject(rp.sheet, values, cells)
+    for ind in rp.indicators:
+        typed: dict[str, Any] = {}
+        for column in layout.indicators.columns:
+            cell = ind.cells.get(column.key)
+            if cell is None:
+                continue
+            if column.type in ("money", "number"):
+                typed[column.key] = convert_cell(
+                    column, cell, column.label, findings, rp.sheet, project_name
+                )
+            else:
+                typed[column.key] = text_of(cell.value)
+        project.indicators.append(
+            TypedIndicator(typed, dict(ind.cells), set(ind.filled_down), ind.row)
+        )
+    return project
+
+
+# ----------------------------------------------------------------------------------------
+# YAML for perfxl generate
+
+
+class _Flow(list):
+    """A list dumped on one line: an indicator row, a money row."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+
+
+def _flow(dumper: yaml.SafeDumper, value: _Flow) -> yaml.SequenceNode:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
+
+
+_Dumper.add_representer(Decimal, _decimal)
+_Dumper.add_representer(_Flow, _flow)
+
+
+def _strip_trailing_none(items: list[Any]) -> list[Any]:
+    while items and items[-1] is None:
+        items.pop()
+    return items
+
+
+def definition(rb: ReadWorkbook, projects: list[TypedProject]) -> dict[str, Any]:
+    """The project definition (as perfxl generate reads it) of a read workbook."""
+    layout = rb.layout
+    out: dict[str, Any] = {"layout": layout.id, "framework": rb.framework.id}
+    if rb.year is not None:
+        out["year"] = rb.year
+    out["money_unit"] = rb.money_unit or layout.money_unit
+    doc_fields = [f["key"] for f in layout.extra.get("document_fields") or []]
+    for key in doc_fields:
+        for project in projects:
+            if project.values.get(key) is not None:
+                out[key] = project.values[key]
+                break
+    out_projects = []
+    for project in projects:
+        item: dict[str, Any] = {}
+        groups: dict[str, dict[str, Any]] = {}
+        for spec in layout.fields:
+            if spec.key in doc_fields or spec.key not in project.values:
+                continue
+            value = project.values[spec.key]
+            if value is None or value == "":
+                continue
+            if spec.type == "money_row":
+                value = _Flow(list(value))
+            if "." in spec.key:
+                group, member = spec.key.split(".", 1)
+                groups.setdefault(group, {})[member] = value
+                if group not in item:
+                    item[group] = groups[group]
+            else:
+                item[spec.key] = value
+        columns = layout.indicators.columns
+        item["indicators"] = [
+            _Flow(_strip_trailing_none([ind.values.get(c.key) for c in columns]))
+            for ind in project.indicators
+        ]
+        out_projects.append(item)
+    out["projects"] = out_projects
+    return out
+
+
+def to_yaml(data: dict[str, Any], source: str = "") -> str:
+    header = f"# 由 perfxl extract 从「{source}」读出\n" if source else ""
+    return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096)

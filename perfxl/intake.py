@@ -1,0 +1,497 @@
+"""Intake checks for returned workbooks: classify a file and refuse dangerous or broken ones.
+
+Departments send back .xlsx, .xlsm, .xls and .ods files. Before any parser touches one,
+:func:`inspect_workbook` looks only at its bytes and at the zip directory (never at the full XML)
+and either returns a :class:`FileInfo` or raises :class:`IntakeError` with a stable finding code
+and a Chinese message that names the file and says how to fix it. One bad file in a batch thus
+becomes one clear error instead of a crash, a hang or an exhausted memory.
+
+Finding codes (stable; callers and documentation may rely on them):
+
+- ``R001`` the file is missing, a folder, or cannot be read
+- ``R002`` the file is empty
+- ``R003`` the file is not a workbook (a PDF, a Word document, a web page saved as .xls, ...)
+- ``R004`` the file is damaged or incomplete (e.g. a truncated download)
+- ``R005`` the workbook is encrypted (an opening password)
+- ``R006`` the file is too large, or looks like a decompression bomb
+- ``R007`` an XML part declares a DTD or entities (billion laughs, XXE)
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from perfxl.errors import PerfxlError
+
+NOT_READABLE = "R001"
+EMPTY = "R002"
+NOT_A_WORKBOOK = "R003"
+CORRUPT = "R004"
+ENCRYPTED = "R005"
+TOO_LARGE = "R006"
+XML_ENTITIES = "R007"
+
+KiB = 1024
+MiB = 1024 * 1024
+
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+# A local file header, an empty archive, and the marker a "spanned" single-part archive starts with.
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+
+RATIO_MIN_PART = 1 * MiB  # the compression ratio is only judged for parts larger than this
+XML_HEAD_BYTES = 4 * KiB  # how much of each XML part is read to look for <!DOCTYPE / <!ENTITY
+XML_PROLOG_MAX = 64 * KiB  # a prolog (declaration, comments) longer than this is refused
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+MANIFEST_HEAD_BYTES = 64 * KiB  # how much of an ODS META-INF/manifest.xml is searched
+# The central directory may hold at most this many bytes per allowed entry; zipfile builds one
+# object per entry before we can count them, so an oversized directory is refused unread.
+DIRECTORY_BYTES_PER_ENTRY = 1 * KiB
+OLE_SCAN_CHUNK = 1 * MiB
+
+# Names of streams in an OLE/CFB container, as stored in its directory (UTF-16-LE).
+_OLE_ENCRYPTED = ("EncryptedPackage", "EncryptionInfo")  # a password-protected .xlsx/.docx
+_OLE_NAMES = _OLE_ENCRYPTED + (
+    "Workbook",
+    "Book",
+    "WordDocument",
+    "PowerPoint Document",
+    "_VBA_PROJECT_CUR",
+)
+# BIFF8 / BIFF5 BOF record of the workbook globals; an encrypted .xls has a FILEPASS record
+# (type 0x002F) right after it. The number is the offset of the next record's type.
+_BIFF_GLOBALS_BOF = (
+    (bytes.fromhex("0908100000060500"), 20),
+    (bytes.fromhex("0908080000050500"), 12),
+)
+_BIFF_FILEPASS = b"\x2f\x00"
+
+_FIX_RESEND = "请让填报单位重新发送原文件"
+_FIX_SAVE_AS = "请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再发送"
+
+
+class IntakeError(PerfxlError):
+    """A file that cannot be read; ``.code`` is a stable finding code (R001–R007)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+    def __reduce__(self):  # keep the code when sent between processes of a batch
+        return (type(self), (self.code, str(self)))
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 50 * MiB  # size on disk
+    max_uncompressed_bytes: int = 300 * MiB  # sum of ZipInfo.file_size
+    max_part_bytes: int = 150 * MiB  # one part (e.g. a sheet XML)
+    max_ratio: int = 100  # uncompressed / compressed size of any part larger than 1 MiB
+    max_entries: int = 10_000  # zip members
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    path: Path
+    format: str  # "xlsx" | "xlsm" | "xls" | "ods"
+    size: int
+    has_macros: bool  # an xlsm, or a part/stream that holds macros
+
+
+def inspect_workbook(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> FileInfo:
+    """Classify a returned workbook, or raise :class:`IntakeError` if it must not be parsed."""
+    path = Path(path)
+    name = path.name or str(path)
+    _check_is_file(path, name)
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise _unreadable(name, exc) from exc
+    with fh:
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            if size == 0:
+                raise IntakeError(
+                    EMPTY,
+                    f"「{name}」是空文件（0 字节），可能在保存或传输时出错。{_FIX_RESEND}。",
+                )
+            if size > limits.max_file_bytes:
+                raise IntakeError(
+                    TOO_LARGE,
+                    f"「{name}」大小为 {_size(size)}，超过上限 {_size(limits.max_file_bytes)}，"
+                    "未读取。请删除多余的工作表、图片或空白行列后重新保存，或请管理员调高上限。",
+                )
+            head = fh.read(XML_HEAD_BYTES)
+            if head.startswith(ZIP_MAGICS):
+                fmt, macros = _inspect_zip(fh, size, name, path.suffix.lower(), limits)
+            elif head.startswith(OLE_MAGIC):
+                fmt, macros = "xls", _inspect_ole(fh, name)
+            else:
+                raise _not_a_workbook(name, head)
+        except OSError as exc:
+            raise _unreadable(name, exc) from exc
+    return FileInfo(path=path, format=fmt, size=size, has_macros=macros)
+
+
+def describe_limits(limits: Limits = DEFAULT_LIMITS) -> str:
+    """A short Chinese paragraph of the intake checks and limits (for the documentation)."""
+    return (
+        "读取回收的工作簿之前，perfxl 先检查文件本身，以免一个异常文件拖垮整批处理："
+        "只接受 .xlsx、.xlsm、.xls 和 .ods 工作簿（按文件内容识别，不看扩展名）；"
+        f"文件不超过 {_size(limits.max_file_bytes)}，"
+        f"压缩包内最多 {limits.max_entries} 个部件，"
+        f"解压后合计不超过 {_size(limits.max_uncompressed_bytes)}、"
+        f"单个部件不超过 {_size(limits.max_part_bytes)}，"
+        f"大于 {_size(RATIO_MIN_PART)} 的部件压缩比不超过 {limits.max_ratio}:1（防止压缩炸弹）；"
+        "XML 部件中不得含有 DTD 或实体声明（<!DOCTYPE、<!ENTITY）；"
+        "加密（设置了打开密码）的工作簿无法读取，需请填报单位取消密码后重新发送。"
+    )
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def _check_is_file(path: Path, name: str) -> None:
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError as exc:
+        raise IntakeError(
+            NOT_READABLE, f"「{name}」不存在，无法读取。请检查文件名和所在文件夹是否正确。"
+        ) from exc
+    except OSError as exc:
+        raise _unreadable(name, exc) from exc
+    if stat.S_ISDIR(mode):
+        raise IntakeError(
+            NOT_READABLE,
+            f"「{name}」是一个文件夹，不是工作簿文件。"
+            "请指定文件夹中的工作簿文件（.xlsx、.xlsm、.xls 或 .ods）。",
+        )
+    if not stat.S_ISREG(mode):
+        raise IntakeError(NOT_READABLE, f"「{name}」不是普通文件，无法读取。请指定一个工作簿文件。")
+
+
+def _unreadable(name: str, exc: OSError) -> IntakeError:
+    if isinstance(exc, FileNotFoundError):
+        reason = "文件不存在（可能刚被移动或删除）。请检查文件名和所在文件夹是否正确"
+    elif isinstance(exc, PermissionError):
+        reason = (
+            "没有读取权限，或文件正被其他程序（如 Excel）占用。请关闭该文件或检查文件权限后重试"
+        )
+    else:
+        code = f"，系统错误码 {exc.errno}" if exc.errno else ""
+        reason = f"读取时出错{code}。请确认文件所在的磁盘或网络位置可以访问后重试"
+    return IntakeError(NOT_READABLE, f"「{name}」无法读取：{reason}。")
+
+
+def _not_a_workbook(name: str, head: bytes) -> IntakeError:
+    accept = "请确认发送的是 .xlsx、.xlsm、.xls 或 .ods 工作簿"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not head.strip(b"\x00"):
+        return IntakeError(
+            CORRUPT, f"「{name}」开头全是空字节，文件已损坏或不完整。{_FIX_RESEND}。"
+        )
+    if head.startswith(b"%PDF"):
+        what, fix = "看起来是 PDF 文件", "请让填报单位发送 Excel 原表，不要发送 PDF 或扫描件"
+    elif head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        what, fix = "看起来是图片", "请让填报单位发送 Excel 原表，不要发送截图或照片"
+    elif head.startswith((b"Rar!", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b")):
+        what, fix = "看起来是压缩包（rar、7z 或 gz）", "请解压后发送其中的工作簿"
+    elif text.startswith((b"<!doctype html", b"<html")) or b"<table" in text:
+        what, fix = "实际是网页（HTML）格式，常见于从业务系统导出的“.xls”", _FIX_SAVE_AS
+    elif text.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in text:
+        what, fix = "实际是“XML 电子表格 2003”格式", _FIX_SAVE_AS
+    elif text.startswith(b"{\\rtf"):
+        what, fix = "看起来是 RTF 文档", accept
+    else:
+        what, fix = "无法识别的文件格式", accept
+    return IntakeError(NOT_A_WORKBOOK, f"「{name}」不是工作簿（{what}）。{fix}。")
+
+
+# --- zip containers: xlsx, xlsm, ods --------------------------------------------------------
+
+
+def _inspect_zip(
+    fh: BinaryIO, size: int, name: str, suffix: str, limits: Limits
+) -> tuple[str, bool]:
+    corrupt = IntakeError(
+        CORRUPT,
+        f"「{name}」已损坏或不完整（无法读取压缩包目录），可能在下载或复制时中断。{_FIX_RESEND}。",
+    )
+    declared = _zip_directory_size(fh, size)
+    if declared is not None:
+        entries, directory_bytes = declared
+        if entries > limits.max_entries:
+            raise _too_many_entries(name, entries, limits)
+        if directory_bytes > limits.max_entries * DIRECTORY_BYTES_PER_ENTRY:
+            raise IntakeError(
+                TOO_LARGE,
+                f"「{name}」的压缩包目录异常庞大（{_size(directory_bytes)}），"
+                "疑似恶意构造，已拒绝读取。请让填报单位用 Excel 重新保存后发送。",
+            )
+    try:
+        fh.seek(0)
+        with zipfile.ZipFile(fh) as zf:
+            infos = zf.infolist()
+            _check_zip_sizes(name, infos, limits)
+            if any(info.flag_bits & 0x1 for info in infos):  # a zip-level password
+                raise _encrypted(name)
+            names = {info.filename for info in infos}
+            fmt, macros = _zip_format(zf, name, names, suffix)
+            if fmt == "ods" and _ods_is_encrypted(zf, names):
+                raise _encrypted(name)
+            for info in infos:
+                if not info.is_dir() and info.filename.lower().endswith(XML_SUFFIXES):
+                    _check_xml_part(zf, info, name)
+    except (
+        zipfile.BadZipFile,
+        EOFError,
+        ValueError,
+        zlib.error,
+        NotImplementedError,
+        struct.error,
+        RuntimeError,
+        OSError,
+    ) as exc:
+        raise corrupt from exc
+    return fmt, macros
+
+
+def _zip_directory_size(fh: BinaryIO, size: int) -> tuple[int, int] | None:
+    """(entries, central directory bytes) as declared by the end records, or None."""
+    tail_len = min(size, 22 + 0xFFFF + 20)  # end record, longest comment, zip64 locator
+    fh.seek(size - tail_len)
+    tail = fh.read(tail_len)
+    pos = tail.rfind(b"PK\x05\x06")
+    if pos < 0 or len(tail) - pos < 22:
+        return None
+    entries, directory_bytes, offset = struct.unpack("<HLL", tail[pos + 10 : pos + 20])
+    if entries != 0xFFFF and 0xFFFFFFFF not in (directory_bytes, offset):
+        return entries, directory_bytes
+    locator = tail[pos - 20 : pos] if pos >= 20 else b""
+    if not locator.startswith(b"PK\x06\x07"):
+        return None
+    (record_offset,) = struct.unpack("<Q", locator[8:16])
+    if record_offset > size - 56:
+        return None
+    fh.seek(record_offset)
+    record = fh.read(56)
+    if not record.startswith(b"PK\x06\x06"):
+        return None
+    entries64, directory64 = struct.unpack("<QQ", record[32:48])
+    return entries64, directory64
+
+
+def _too_many_entries(name: str, entries: int, limits: Limits) -> IntakeError:
+    return IntakeError(
+        TOO_LARGE,
+        f"「{name}」压缩包内有 {entries} 个部件，超过上限 {limits.max_entries} 个，"
+        "疑似压缩炸弹或恶意构造的文件，已拒绝读取。请让填报单位用 Excel 重新保存后发送。",
+    )
+
+
+def _check_zip_sizes(name: str, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    if len(infos) > limits.max_entries:
+        raise _too_many_entries(name, len(infos), limits)
+    fix = "已拒绝读取。请让填报单位删除多余内容、用 Excel 重新保存后发送，或请管理员调高上限。"
+    for info in infos:
+        part = f"「{name}」中的部件「{info.filename}」"
+        if info.file_size > limits.max_part_bytes:
+            raise IntakeError(
+                TOO_LARGE,
+                f"{part}解压后有 {_size(info.file_size)}，超过单个部件上限 "
+                f"{_size(limits.max_part_bytes)}，{fix}",
+            )
+        if info.file_size > RATIO_MIN_PART and info.file_size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise IntakeError(
+                TOO_LARGE,
+                f"{part}压缩比达 {ratio}:1（{_size(info.compress_size)} 解压为 "
+                f"{_size(info.file_size)}），超过上限 {limits.max_ratio}:1，疑似压缩炸弹，{fix}",
+            )
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_uncompressed_bytes:
+        raise IntakeError(
+            TOO_LARGE,
+            f"「{name}」解压后合计 {_size(total)}，超过上限 "
+            f"{_size(limits.max_uncompressed_bytes)}，疑似压缩炸弹，{fix}",
+        )
+
+
+def _zip_format(zf: zipfile.ZipFile, name: str, names: set[str], suffix: str) -> tuple[str, bool]:
+    if "xl/workbook.xml" in names:
+        macros = suffix == ".xlsm" or "xl/vbaProject.bin" in names
+        return ("xlsm" if macros else "xlsx"), macros
+    mimetype = _read_mimetype(zf, names)
+    if mimetype == ODS_MIMETYPE:
+        macros = any(n.startswith(("Basic/", "Scripts/")) for n in names)
+        return "ods", macros
+    if "word/document.xml" in names:
+        what = "看起来是 Word 文档，可能只是把扩展名改成了表格的扩展名"
+        fix = "请让填报单位发送填好的 Excel 工作簿"
+    elif "ppt/presentation.xml" in names:
+        what, fix = "看起来是 PowerPoint 演示文稿", "请让填报单位发送填好的 Excel 工作簿"
+    elif "xl/workbook.bin" in names:
+        what, fix = "是 Excel 二进制工作簿（.xlsb），暂不支持", _FIX_SAVE_AS
+    elif mimetype.startswith("application/vnd.oasis.opendocument."):
+        what = f"是 OpenDocument 文件，但不是电子表格（{mimetype}）"
+        fix = "请让填报单位发送填好的 .ods 或 Excel 工作簿"
+    else:
+        what = "是一个普通的 zip 压缩包，里面没有工作簿"
+        fix = "请解压后发送其中的工作簿，或确认发送的是 .xlsx、.xlsm、.xls 或 .ods 文件"
+    raise IntakeError(NOT_A_WORKBOOK, f"「{name}」不是工作簿（{what}）。{fix}。")
+
+
+def _read_mimetype(zf: zipfile.ZipFile, names: set[str]) -> str:
+    if "mimetype" not in names or zf.getinfo("mimetype").file_size > 256:
+        return ""
+    with zf.open("mimetype") as part:
+        return part.read(256).decode("ascii", "replace").strip()
+
+
+def _ods_is_encrypted(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    """An ODS with a password keeps its parts encrypted and lists them in the manifest."""
+    if "META-INF/manifest.xml" not in names:
+        return False
+    with zf.open("META-INF/manifest.xml") as part:
+        return b"encryption-data" in part.read(MANIFEST_HEAD_BYTES)
+
+
+def _encrypted(name: str, detail: str = "设置了打开密码") -> IntakeError:
+    return IntakeError(
+        ENCRYPTED,
+        f"「{name}」已加密（{detail}），无法读取。请让填报单位取消密码后重新发送。",
+    )
+
+
+def _check_xml_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    """Refuse a DTD or entity declaration at the head of an XML part.
+
+    The first 4 KiB are searched. Only when they hold nothing but a long prolog (comments,
+    processing instructions) is more read, up to 64 KiB, so that padding cannot push a
+    <!DOCTYPE past the window."""
+    with zf.open(info) as part:
+        data = part.read(XML_HEAD_BYTES)
+        text = _decode_head(data)
+        upper = text.upper()
+        found = "<!DOCTYPE" in upper or "<!ENTITY" in upper
+        state = _prolog_state(text, eof=len(data) < XML_HEAD_BYTES)
+        while not found and state == "open" and len(data) < XML_PROLOG_MAX:
+            more = part.read(XML_HEAD_BYTES)
+            data += more
+            state = _prolog_state(_decode_head(data), eof=len(more) < XML_HEAD_BYTES)
+    if found or state == "dtd":
+        what = "中含有 XML 实体声明（<!DOCTYPE 或 <!ENTITY），正常的工作簿不会有这种内容"
+    elif state == "open":
+        what = f"开头有超过 {_size(XML_PROLOG_MAX)} 的注释或处理指令，无法确认其中没有实体声明"
+    else:
+        return
+    raise IntakeError(
+        XML_ENTITIES,
+        f"「{name}」的部件「{info.filename}」{what}，可能是恶意构造的文件"
+        "（实体膨胀或外部实体攻击），已拒绝读取。"
+        "请让填报单位用 Excel 打开后另存为新的工作簿再发送。",
+    )
+
+
+def _decode_head(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "ignore")
+    if data.startswith(b"<\x00"):
+        return data.decode("utf-16-le", "ignore")
+    if data.startswith(b"\x00<"):
+        return data.decode("utf-16-be", "ignore")
+    return data.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
+
+
+def _prolog_state(text: str, eof: bool) -> str:
+    """How far the prolog has been read: "root" once the root element starts, "dtd" at a
+    <!... declaration in the prolog, "open" while only declarations and comments were seen."""
+    i, n = 0, len(text)
+    while True:
+        while i < n and text[i] in " \t\r\n\ufeff":
+            i += 1
+        if i >= n:
+            return "root" if eof else "open"
+        if text.startswith("<?", i) or text.startswith("<!--", i):
+            close = "?>" if text[i + 1] == "?" else "-->"
+            end = text.find(close, i + 2)
+            if end < 0:
+                return "root" if eof else "open"
+            i = end + len(close)
+        elif text.startswith("<!", i):
+            return "dtd"
+        elif n - i < 4 and not eof:  # a "<!--" may be cut at the end of what was read
+            return "open"
+        else:
+            return "root"
+
+
+# --- OLE / CFB containers: xls, and password-protected OOXML -------------------------------
+
+
+def _inspect_ole(fh: BinaryIO, name: str) -> bool:
+    """Return has_macros for an .xls; raise if the container is encrypted or not a workbook."""
+    found, filepass = _scan_ole(fh)
+    if found & set(_OLE_ENCRYPTED):
+        raise _encrypted(name)
+    if filepass:
+        raise _encrypted(name, "设置了打开密码或“保护工作簿”密码")
+    if not found & {"Workbook", "Book"}:
+        if "WordDocument" in found:
+            what = "看起来是 Word 文档（.doc），可能只是把扩展名改成了表格的扩展名"
+        elif "PowerPoint Document" in found:
+            what = "看起来是 PowerPoint 演示文稿（.ppt）"
+        else:
+            what = ""
+        if what:
+            raise IntakeError(
+                NOT_A_WORKBOOK,
+                f"「{name}」不是工作簿（{what}）。请让填报单位发送填好的 Excel 工作簿。",
+            )
+    return "_VBA_PROJECT_CUR" in found
+
+
+def _scan_ole(fh: BinaryIO) -> tuple[set[str], bool]:
+    """Stream names present (searched as UTF-16-LE in the whole file, whose size is already
+    bounded), and whether the first workbook-globals BOF record is followed by FILEPASS."""
+    needles = {n: n.encode("utf-16-le") for n in _OLE_NAMES}
+    keep = max(max(len(b) for b in needles.values()), 24) - 1
+    found: set[str] = set()
+    filepass: bool | None = None
+    fh.seek(0)
+    tail = b""
+    while chunk := fh.read(OLE_SCAN_CHUNK):
+        window = tail + chunk
+        found.update(n for n, b in needles.items() if n not in found and b in window)
+        if filepass is None:
+            hits = [(window.find(bof), off) for bof, off in _BIFF_GLOBALS_BOF]
+            hits = [(pos, off) for pos, off in hits if pos >= 0]
+            if hits:
+                pos, off = min(hits)
+                if pos + off + 2 <= len(window):
+                    filepass = window[pos + off : pos + off + 2] == _BIFF_FILEPASS
+        tail = window[-keep:]
+    return found, bool(filepass)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GB", 1024 * MiB), ("MB", MiB), ("KB", KiB)):
+        if n >= scale:
+            text = f"{n / scale:.1f}".removesuffix(".0")
+            return f"{text} {unit}"
+    return f"{n} 字节"

@@ -1,0 +1,569 @@
+"""Read returned workbooks back: find the layout, then every field by its label.
+
+Nothing is read from fixed coordinates. The layout itself says where each field sits: the
+reader renders the layout's sheet once (one dummy indicator, no empty rows) and learns, for
+every field cell, which label stands to its left or which header stands above it. In a
+returned sheet it finds those labels again — wherever inserted rows, deleted rows, broken
+merges, extra spaces, full-width colons or required-field asterisks have moved them — and
+reads the value next to them. The indicator table is found by its header row and read down
+to the next label of the form, filling down 一级/二级 cells that people merged or left blank.
+
+Values come from python-calamine (fast, and it reads .xlsx, .xlsm, .xls and .ods alike);
+openpyxl is used only for structural checks on .xlsx files (see ``structure.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from .errors import PerfxlError
+from .frameworks import Framework
+from .intake import FileInfo, IntakeError, Limits, inspect_workbook
+from .layouts import FieldSpec, Layout, TemplateSet, template_set
+from .model import Document, Indicator, Project
+from .sheetspec import Placed, SheetSpec
+from .writer import COVER_SHEET, GUIDE_SHEET, META_SHEET, DocumentWriter
+
+AUXILIARY_SHEETS = {META_SHEET, COVER_SHEET, GUIDE_SHEET, "检查结果"}
+_LABEL_NOISE = re.compile(r"[\s\u3000*＊:：]+")
+
+
+def norm_label(text: Any) -> str:
+    """A label as compared: no whitespace, no colons, no required-field asterisks."""
+    return _LABEL_NOISE.sub("", str(text)) if text is not None else ""
+
+
+@dataclass
+class Cell:
+    """A value read from a sheet, with its address (A1) — every finding points at one."""
+
+    value: Any
+    row: int  # 0-based
+    col: int
+
+    @property
+    def ref(self) -> str:
+        return xl_rowcol_to_cell(self.row, self.col)
+
+
+@dataclass
+class ReadIndicator:
+    cells: dict[str, Cell]
+    filled_down: set[str] = field(default_factory=set)  # level columns taken from the row above
+    row: int = 0
+
+    def value(self, key: str) -> Any:
+        cell = self.cells.get(key)
+        return cell.value if cell else None
+
+
+@dataclass
+class ReadProject:
+    sheet: str
+    fields: dict[str, Cell]  # field key -> cell (value None when empty or not found)
+    indicators: list[ReadIndicator]
+    missing_labels: list[str] = field(default_factory=list)
+    table_found: bool = True
+    sheet_rows: list[list[Any]] = field(default_factory=list)
+    form_width: int = 0
+    form_end_row: int = 0
+
+    def value(self, key: str) -> Any:
+        cell = self.fields.get(key)
+        return cell.value if cell else None
+
+
+@dataclass
+class ReadWorkbook:
+    path: Path
+    info: FileInfo
+    layout: Layout
+    framework: Framework
+    identified_by: str  # "meta" (perfxl's own hidden sheet) or "labels"
+    meta: dict[str, str]
+    year: int | None
+    money_unit: str | None
+    projects: list[ReadProject]
+    sheet_names: list[str]
+    document_fields: dict[str, Cell] = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------------------
+# what the layout says about positions
+
+
+@dataclass(frozen=True)
+class Locator:
+    key: str
+    part: int | None
+    strategy: str  # "right" | "grid" | "below"
+    label: str = ""  # normalised text of the row label (right, grid)
+    label_nth: int = 0
+    header: str = ""  # normalised text of the column header (grid, below)
+    header_nth: int = 0
+
+
+@dataclass
+class LayoutMap:
+    locators: list[Locator]
+    labels: set[str]  # every normalised fixed text of the form
+    table_headers: dict[str, str]  # normalised header text -> indicator column key
+    labels_after_table: set[str]
+    signature: set[str]  # labels that identify the layout
+    width: int
+
+
+def _reference_document(layout: Layout, framework: Framework) -> Document:
+    return Document(
+        path="",
+        layout=layout,
+        framework=framework,
+        year=2000,
+        money_unit=layout.money_unit,
+        title=None,
+        projects=[Project(values={}, indicators=[Indicator(values={})])],
+        blank_rows=0,
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def layout_map(templates: TemplateSet, layout_id: str) -> LayoutMap:
+    layout = templates.layout(layout_id)
+    framework = templates.framework(layout.framework)
+    doc = _reference_document(layout, framework)
+    spec = DocumentWriter(templates).project_spec(doc, doc.projects[0])
+    return _map_from_spec(spec, layout)
+
+
+def _map_from_spec(spec: SheetSpec, layout: Layout) -> LayoutMap:
+    grid: dict[tuple[int, int], Placed] = {}
+    for cell in spec.cells:
+        for r in range(cell.row, cell.last_row + 1):
+            for c in range(cell.col, cell.last_col + 1):
+                grid[(r, c)] = cell
+    ordered = sorted(spec.cells, key=lambda c: (c.row, c.col))
+    texts = [c for c in ordered if c.kind == "text" and norm_label(c.data.get("text"))]
+    nth: dict[int, int] = {}
+    seen: dict[str, int] = {}
+    for cell in texts:
+        key = norm_label(cell.data["text"])
+        nth[id(cell)] = seen.get(key, 0)
+        seen[key] = seen.get(key, 0) + 1
+
+    locators: list[Locator] = []
+    for cell in ordered:
+        if cell.kind != "field":
+            continue
+        key = str(cell.data["field"])
+        part = int(cell.data["part"]) if "part" in cell.data else None
+        # nearest label to the left that starts in this row; count fields in between
+        label, between = None, 0
+        c = cell.col - 1
+        while c >= 0:
+            other = grid.get((cell.row, c))
+            if other is None:
+                break
+            if other.kind == "text" and norm_label(other.data.get("text")):
+                if other.row == cell.row:
+                    label = other
+                break
+            if other.kind == "field":
+                between += 1
+            c = other.col - 1
+        # nearest header above in this column
+        header = None
+        r = cell.row - 1
+        while r >= 0:
+            other = grid.get((r, cell.col))
+            if other is not None and other.kind == "text" and norm_label(other.data.get("text")):
+                if other.col == cell.col or other.last_col >= cell.col:
+                    header = other
+                break
+            if other is not None and other.kind != "text":
+                break
+            r = (other.row - 1) if other is not None else r - 1
+        if label is not None and between == 0:
+            locators.append(
+                Locator(key, part, "right", norm_label(label.data["text"]), nth[id(label)])
+            )
+        elif label is not None and header is not None:
+            locators.append(
+                Locator(
+                    key,
+                    part,
+                    "grid",
+                    norm_label(label.data["text"]),
+                    nth[id(label)],
+                    norm_label(header.data["text"]),
+                    nth[id(header)],
+                )
+            )
+        elif header is not None:
+            locators.append(
+                Locator(
+                    key,
+                    part,
+                    "below",
+                    header=norm_label(header.data["text"]),
+                    header_nth=nth[id(header)],
+                )
+            )
+    ind_cells = [c for c in spec.cells if c.kind == "ind"]
+    table_headers: dict[str, str] = {}
+    for column in layout.indicators.columns:
+        for name in column.names:
+            table_headers[norm_label(name)] = column.key
+    first_ind_row = min((c.row for c in ind_cells), default=len(spec.rows))
+    last_ind_row = max((c.last_row for c in ind_cells), default=len(spec.rows))
+    after = {norm_label(c.data.get("text")) for c in texts if c.row > last_ind_row}
+    labels = {norm_label(c.data.get("text")) for c in texts}
+    signature = {
+        norm_label(c.data.get("text")) for c in texts if c.row < first_ind_row and c.row >= 2
+    }
+    width = max((c.last_col + 1 for c in spec.cells), default=0)
+    return LayoutMap(locators, labels, table_headers, after - {""}, signature - {""}, width)
+
+
+# ----------------------------------------------------------------------------------------
+# reading a sheet
+
+
+class _Sheet:
+    """A sheet's values as a grid, with label positions indexed."""
+
+    def __init__(
+        self, rows: list[list[Any]], merges: list[tuple[tuple[int, int], tuple[int, int]]] | None
+    ):
+        self.rows = rows
+        self.merges = merges or []
+        self.label_positions: dict[str, list[tuple[int, int]]] = {}
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and value.strip():
+                    self.label_positions.setdefault(norm_label(value), []).append((r, c))
+
+    def get(self, r: int, c: int) -> Any:
+        if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
+            value = self.rows[r][c]
+            if isinstance(value, str) and not value.strip():
+                return None
+            return value
+        return None
+
+    def find(self, label: str, nth: int = 0) -> tuple[int, int] | None:
+        hits = self.label_positions.get(label)
+        if not hits:
+            return None
+        return hits[min(nth, len(hits) - 1)]
+
+    def merge_end_col(self, r: int, c: int) -> int:
+        for (r1, c1), (r2, c2) in self.merges:
+            if r1 <= r <= r2 and c1 <= c <= c2:
+                return c2
+        return c
+
+    @property
+    def width(self) -> int:
+        return max((len(row) for row in self.rows), default=0)
+
+
+def _is_label(value: Any, labels: set[str]) -> bool:
+    return isinstance(value, str) and norm_label(value) in labels
+
+
+def _locate(sheet: _Sheet, loc: Locator, labels: set[str]) -> Cell | None:
+    if loc.strategy == "right":
+        pos = sheet.find(loc.label, loc.label_nth)
+        if pos is None:
+            return None
+        r, c = pos
+        start = sheet.merge_end_col(r, c) + 1
+        for cc in range(start, max(sheet.width, start + 1)):
+            value = sheet.get(r, cc)
+            if value is None:
+                continue
+            if _is_label(value, labels):
+                return Cell(None, r, start)
+            return Cell(_clean(value), r, cc)
+        return Cell(None, r, start)
+    if loc.strategy == "grid":
+        row_pos = sheet.find(loc.label, loc.label_nth)
+        col_pos = sheet.find(loc.header, loc.header_nth)
+        if row_pos is None or col_pos is None:
+            return None
+        value = sheet.get(row_pos[0], col_pos[1])
+        return Cell(None if _is_label(value, labels) else _clean(value), row_pos[0], col_pos[1])
+    pos = sheet.find(loc.header, loc.header_nth)
+    if pos is None:
+        return None
+    r, c = pos
+    for rr in range(r + 1, min(r + 4, len(sheet.rows))):
+        value = sheet.get(rr, c)
+        if value is None:
+            continue
+        if _is_label(value, labels):
+            break
+        return Cell(_clean(value), rr, c)
+    return Cell(None, r + 1, c)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _read_table(
+    sheet: _Sheet, lmap: LayoutMap, layout: Layout
+) -> tuple[list[ReadIndicator], bool, int]:
+    """Find the indicator header row and read the table down to the next label of the form."""
+    columns: dict[str, int] = {}
+    header_row = None
+    level_keys = [c.key for c in layout.indicators.level_columns]
+    needed = {c.key for c in layout.indicators.columns if c.required or c.type == "level"}
+    for r, row in enumerate(sheet.rows):
+        found: dict[str, int] = {}
+        for c, value in enumerate(row):
+            key = lmap.table_headers.get(norm_label(value)) if isinstance(value, str) else None
+            if key and key not in found:
+                found[key] = c
+        if needed <= set(found):
+            header_row, columns = r, found
+            break
+    if header_row is None:
+        return [], False, len(sheet.rows)
+    indicators: list[ReadIndicator] = []
+    previous: dict[str, Any] = {}
+    end = len(sheet.rows)
+    for r in range(header_row + 1, len(sheet.rows)):
+        row_values = [sheet.get(r, c) for c in range(sheet.width)]
+        if any(isinstance(v, str) and norm_label(v) in lmap.labels_after_table for v in row_values):
+            end = r
+            break
+        cells = {key: Cell(_clean(sheet.get(r, c)), r, c) for key, c in columns.items()}
+        if all(cell.value is None for cell in cells.values()):
+            continue
+        ind = ReadIndicator(cells, row=r)
+        has_content = any(cells[k].value is not None for k in cells if k not in level_keys)
+        for depth, key in enumerate(level_keys):
+            if cells[key].value is None and has_content and key in previous:
+                # merged vertically or left blank under a filled one: fill down, but only
+                # while the higher levels are the same group
+                higher_same = all(
+                    ind.value(k) == previous.get(k) or k in ind.filled_down
+                    for k in level_keys[:depth]
+                )
+                if higher_same:
+                    cells[key] = Cell(previous[key], r, columns[key])
+                    ind.filled_down.add(key)
+        for key in level_keys:
+            if ind.value(key) is not None:
+                previous[key] = ind.value(key)
+        indicators.append(ind)
+    return indicators, True, end
+
+
+def read_project_sheet(
+    rows: list[list[Any]], merges: Any, name: str, lmap: LayoutMap, layout: Layout
+) -> ReadProject:
+    sheet = _Sheet(rows, merges)
+    fields: dict[str, Cell] = {}
+    missing: list[str] = []
+    rows_parts: dict[str, list[Any]] = {}
+    for loc in lmap.locators:
+        cell = _locate(sheet, loc, lmap.labels)
+        if cell is None:
+            missing.append(loc.label or loc.header)
+            continue
+        if loc.part is not None:
+            rows_parts.setdefault(loc.key, []).append((loc.part, cell))
+        elif loc.key not in fields:
+            fields[loc.key] = cell
+    for key, parts in rows_parts.items():
+        for part, cell in parts:
+            fields[f"{key}#{part}"] = cell
+    indicators, found, end = _read_table(sheet, lmap, layout)
+    return ReadProject(
+        sheet=name,
+        fields=fields,
+        indicators=indicators,
+        missing_labels=sorted(set(missing)),
+        table_found=found,
+        sheet_rows=rows,
+        form_width=lmap.width,
+        form_end_row=end,
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# the workbook
+
+
+def _calamine_book(path: Path) -> Any:
+    import python_calamine
+
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise IntakeError(
+            "R004",
+            f"「{path.name}」已损坏或格式不对，无法读取（{exc}）。请让填报单位重新保存后发送。",
+        ) from None
+
+
+def _sheet_values(book: Any, name: str) -> tuple[list[list[Any]], Any]:
+    sheet = book.get_sheet_by_name(name)
+    rows = sheet.to_python(skip_empty_area=False)
+    merges = getattr(sheet, "merged_cell_ranges", None)
+    return rows, merges
+
+
+def _read_meta(book: Any, names: list[str]) -> dict[str, str]:
+    if META_SHEET not in names:
+        return {}
+    rows, _ = _sheet_values(book, META_SHEET)
+    meta: dict[str, str] = {}
+    sheets: list[str] = []
+    for row in rows:
+        if len(row) >= 2 and isinstance(row[0], str) and row[0]:
+            if row[0] == "sheet":
+                sheets.append(str(row[1]))
+            else:
+                meta.setdefault(row[0], str(row[1]) if row[1] is not None else "")
+    meta["sheets"] = "\n".join(sheets)
+    return meta
+
+
+def identify_layout(
+    book: Any, names: list[str], templates: TemplateSet, meta: dict[str, str]
+) -> tuple[str | None, str]:
+    """The layout id: from perfxl's hidden meta sheet, else the layout whose labels match best."""
+    if meta.get("layout") in templates.layout_ids():
+        return meta["layout"], "meta"
+    best, best_score = None, 0.0
+    candidates = [n for n in names if n not in AUXILIARY_SHEETS][:20]
+    sheets = {}
+    for name in candidates:
+        rows, merges = _sheet_values(book, name)
+        sheets[name] = _Sheet(rows, merges)
+    for layout_id in templates.layout_ids():
+        lmap = layout_map(templates, layout_id)
+        if not lmap.signature:
+            continue
+        for sheet in sheets.values():
+            score = len(lmap.signature & set(sheet.label_positions)) / len(lmap.signature)
+            if score > best_score:
+                best, best_score = layout_id, score
+    if best_score >= 0.6:
+        return best, "labels"
+    return None, "labels"
+
+
+def read_workbook(
+    path: Path, templates: TemplateSet | None = None, limits: Limits | None = None
+) -> ReadWorkbook:
+    """Read one returned workbook; raise IntakeError/PerfxlError when it cannot be read."""
+    templates = templates or template_set()
+    info = inspect_workbook(path, limits or Limits())
+    book = _calamine_book(path)
+    try:
+        names = [m.name for m in book.sheets_metadata]
+    except AttributeError:  # older python-calamine
+        names = list(book.sheet_names)
+    meta = _read_meta(book, names)
+    layout_id, how = identify_layout(book, names, templates, meta)
+    if layout_id is None:
+        raise PerfxlError(
+            f"「{path.name}」不是可识别的绩效目标表：找不到任何表样的栏目标签"
+            f"（可用的表样：{'、'.join(templates.layout_ids())}）。"
+        )
+    layout = templates.layout(layout_id)
+    fw_id = meta.get("framework") or layout.framework
+    framework = templates.framework(
+        fw_id if fw_id in templates.framework_ids() else layout.framework
+    )
+    lmap = layout_map(templates, layout_id)
+    projects: list[ReadProject] = []
+    for name in names:
+        if name in AUXILIARY_SHEETS:
+            continue
+        rows, merges = _sheet_values(book, name)
+        sheet = _Sheet(rows, merges)
+        if not lmap.signature or len(lmap.signature & set(sheet.label_positions)) < max(
+            2, len(lmap.signature) // 3
+        ):
+            continue  # not a form of this layout (notes, pivot tables, other sheets people add)
+        projects.append(read_project_sheet(rows, merges, name, lmap, layout))
+    year = _year_from(meta, projects)
+    return ReadWorkbook(
+        path=path,
+        info=info,
+        layout=layout,
+        framework=framework,
+        identified_by=how,
+        meta=meta,
+        year=year,
+        money_unit=meta.get("money_unit") or _money_unit_from(projects, layout),
+        projects=projects,
+        sheet_names=names,
+    )
+
+
+_YEAR_IN_TITLE = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[)）]|(\d{4})\s*年绩效目标")
+_UNIT_IN_LABEL = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
+
+
+def _year_from(meta: dict[str, str], projects: list[ReadProject]) -> int | None:
+    if meta.get("year", "").isdigit():
+        return int(meta["year"])
+    for project in projects:
+        for row in project.sheet_rows[:6]:
+            for value in row:
+                if isinstance(value, str):
+                    m = _YEAR_IN_TITLE.search(value)
+                    if m:
+                        return int(m.group(1) or m.group(2))
+    return None
+
+
+def _money_unit_from(projects: list[ReadProject], layout: Layout) -> str:
+    for project in projects:
+        for row in project.sheet_rows:
+            for value in row:
+                if isinstance(value, str) and "资金" in value:
+                    m = _UNIT_IN_LABEL.search(value)
+                    if m:
+                        return m.group(1)
+    return layout.money_unit
+
+
+def field_specs(layout: Layout) -> dict[str, FieldSpec]:
+    return {f.key: f for f in layout.fields}
+
+
+def excel_serial_to_date(value: float) -> dt.date:
+    return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    text = re.sub(r"[,，\s]", "", str(value))
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return None

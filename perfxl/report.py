@@ -1,0 +1,63 @@
+"""Reports of ``perfxl check``: a readable text table per file, and the stable JSON contract.
+
+JSON (documented in docs/check.md)::
+
+    {"files": [{"path", "layout", "ok",
+                "projects": [{"name", "sheet", "fields": {...},
+                              "indicators": [{"level1", "level2", "level3"?, "name", "target",
+                                              "parsed": {"kind", "op", "value", "unit"}, "cell"}]}],
+                "findings": [{"code", "severity", "sheet", "cell", "message", "hint"}]}],
+     "summary": {"files", "errors", "warnings"}}
+"""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from .checkrun import FileReport, summary
+from .errors import ERROR, INFO, SEVERITY_LABEL, WARNING
+
+
+def render_json(reports: list[FileReport]) -> str:
+    return json.dumps(
+        {"files": [r.as_dict() for r in reports], "summary": summary(reports)},
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def render_text(reports: list[FileReport], show_info: bool = True, width: int = 120) -> str:
+    buffer = StringIO()
+    console = Console(file=buffer, width=width, highlight=False, emoji=False, color_system=None)
+    order = {ERROR: 0, WARNING: 1, INFO: 2}
+    for report in reports:
+        status = "通过" if report.ok else ("无法读取" if not report.readable else "有错误")
+        console.print(
+            f"== {report.path}（{report.layout or '未识别'}）：{status}，错误 {report.errors} 个，警告 {report.warnings} 个"
+        )
+        findings = [f for f in report.findings if show_info or f.severity != INFO]
+        groups: dict[str, list] = {}
+        for f in findings:
+            groups.setdefault(f.project or f.sheet or "（整个文件）", []).append(f)
+        for project, items in groups.items():
+            table = Table(
+                title=f"项目：{project}", box=box.SIMPLE, show_lines=False, title_justify="left"
+            )
+            for col in ("位置", "代码", "级别", "问题", "怎么改"):
+                table.add_column(col, overflow="fold")
+            for f in sorted(items, key=lambda f: (order[f.severity], f.cell)):
+                where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
+                table.add_row(where, f.code, SEVERITY_LABEL[f.severity], f.message, f.hint)
+            console.print(table)
+    totals = summary(reports)
+    unreadable = sum(1 for r in reports if not r.readable)
+    console.print(
+        f"共 {totals['files']} 个文件：错误 {totals['errors']} 个，警告 {totals['warnings']} 个"
+        + (f"，{unreadable} 个文件无法读取" if unreadable else "")
+    )
+    return buffer.getvalue().rstrip("\n")

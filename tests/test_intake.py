@@ -1,0 +1,471 @@
+"""Intake checks: every bad file is built here in tmp_path; no binary fixtures."""
+
+from __future__ import annotations
+
+import pickle
+import re
+import struct
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+import python_calamine
+import xlsxwriter
+
+from perfxl.intake import (
+    ODS_MIMETYPE,
+    OLE_MAGIC,
+    FileInfo,
+    IntakeError,
+    Limits,
+    describe_limits,
+    inspect_workbook,
+)
+
+MiB = 1024 * 1024
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+LOL_REFS = {i: f"&lol{i - 1};" * 10 for i in range(1, 10)}  # each level is 10x the one before
+BILLION_LAUGHS = (
+    '<!DOCTYPE lolz [\n<!ENTITY lol0 "lol">\n'
+    + "".join(f'<!ENTITY lol{i} "{refs}">\n' for i, refs in LOL_REFS.items())
+    + "]>\n"
+)
+
+
+# --- builders -------------------------------------------------------------------------------
+
+
+def make_xlsx(path: Path, text: str = "hello") -> Path:
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Sheet1").write(0, 0, text)
+    book.close()
+    return path
+
+
+def rewrite_zip(src: Path, dst: Path, edit=None, add: dict[str, bytes] | None = None) -> Path:
+    """Copy a zip, passing every member through ``edit(name, data)`` and adding ``add``."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info.filename, edit(info.filename, data) if edit else data)
+        for name, data in (add or {}).items():
+            zout.writestr(name, data)
+    return dst
+
+
+def with_workbook_xml(tmp_path: Path, name: str, transform) -> Path:
+    """An xlsx whose xl/workbook.xml text is passed through ``transform``."""
+    good = make_xlsx(tmp_path / "base.xlsx")
+
+    def edit(member: str, data: bytes) -> bytes:
+        if member != "xl/workbook.xml":
+            return data
+        result = transform(data.decode("utf-8"))
+        return result if isinstance(result, bytes) else result.encode("utf-8")
+
+    return rewrite_zip(good, tmp_path / name, edit)
+
+
+def after_declaration(text: str, insert: str) -> str:
+    end = text.index("?>") + 2
+    return text[:end] + "\n" + insert + text[end:]
+
+
+def billion_laughs_xlsx(tmp_path: Path, name: str = "炸弹单位.xlsx") -> Path:
+    """The classic attack: the DTD declares nested entities and the sheet name uses them."""
+    return with_workbook_xml(
+        tmp_path,
+        name,
+        lambda t: after_declaration(t, BILLION_LAUGHS).replace('name="Sheet1"', 'name="&lol9;"'),
+    )
+
+
+def make_ods(path: Path, manifest_extra: str = "") -> Path:
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{ODS_MIMETYPE}"/>'
+        f"{manifest_extra}</manifest:manifest>"
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' office:version="1.3"><office:body><office:spreadsheet/></office:body>'
+        "</office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", manifest)
+    return path
+
+
+def make_ole(path: Path, *inside: bytes) -> Path:
+    path.write_bytes(OLE_MAGIC + bytes(504) + b"".join(inside) + bytes(4096))
+    return path
+
+
+def utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+def refused(path: Path, code: str, limits: Limits | None = None) -> str:
+    """Assert that the file is refused with ``code``; return the message."""
+    started = time.perf_counter()
+    with pytest.raises(IntakeError) as caught:
+        inspect_workbook(path, limits) if limits else inspect_workbook(path)
+    assert time.perf_counter() - started < 2
+    error = caught.value
+    message = str(error)
+    assert error.code == code, message
+    assert CJK.search(message), message
+    assert f"「{path.name}」" in message
+    assert "请" in message  # says how to fix it
+    assert error.format() == message
+    return message
+
+
+# --- files that are accepted -----------------------------------------------------------------
+
+
+def test_good_xlsx(tmp_path):
+    path = make_xlsx(tmp_path / "甲单位.xlsx")
+    info = inspect_workbook(path)
+    assert info == FileInfo(path=path, format="xlsx", size=path.stat().st_size, has_macros=False)
+
+
+def test_text_that_looks_like_a_doctype_in_a_cell_is_fine(tmp_path):
+    path = make_xlsx(tmp_path / "乙单位.xlsx", text='<!DOCTYPE x [<!ENTITY a "b">]>')
+    assert inspect_workbook(path).format == "xlsx"
+
+
+def test_xlsm_by_extension_and_vba_part(tmp_path):
+    good = make_xlsx(tmp_path / "base.xlsx")
+    path = rewrite_zip(good, tmp_path / "宏单位.xlsm", add={"xl/vbaProject.bin": b"\x00" * 64})
+    info = inspect_workbook(path)
+    assert (info.format, info.has_macros) == ("xlsm", True)
+
+
+def test_vba_part_in_a_file_named_xlsx(tmp_path):
+    good = make_xlsx(tmp_path / "base.xlsx")
+    path = rewrite_zip(good, tmp_path / "改名.xlsx", add={"xl/vbaProject.bin": b"\x00" * 64})
+    info = inspect_workbook(path)
+    assert (info.format, info.has_macros) == ("xlsm", True)
+
+
+def test_xlsm_extension_without_vba_part(tmp_path):
+    good = make_xlsx(tmp_path / "base.xlsx")
+    path = tmp_path / "无宏.xlsm"
+    path.write_bytes(good.read_bytes())
+    info = inspect_workbook(path)
+    assert (info.format, info.has_macros) == ("xlsm", True)
+
+
+def test_ods(tmp_path):
+    path = make_ods(tmp_path / "丙单位.ods")
+    with zipfile.ZipFile(path) as z:
+        assert z.infolist()[0].filename == "mimetype"
+    info = inspect_workbook(path)
+    assert (info.format, info.has_macros, info.size) == ("ods", False, path.stat().st_size)
+
+
+def test_ole_file_is_xls(tmp_path):
+    info = inspect_workbook(make_ole(tmp_path / "丁单位.xls"))
+    assert (info.format, info.has_macros) == ("xls", False)
+
+
+def test_xls_with_vba_stream_has_macros(tmp_path):
+    path = make_ole(tmp_path / "宏.xls", utf16("Workbook"), utf16("_VBA_PROJECT_CUR"))
+    assert inspect_workbook(path).has_macros
+
+
+def test_path_given_as_str(tmp_path):
+    path = make_xlsx(tmp_path / "a.xlsx")
+    assert inspect_workbook(str(path)).path == path
+
+
+# --- R001 / R002 -------------------------------------------------------------------------
+
+
+def test_missing_file(tmp_path):
+    assert "不存在" in refused(tmp_path / "不存在.xlsx", "R001")
+
+
+def test_directory(tmp_path):
+    folder = tmp_path / "回收表.xlsx"
+    folder.mkdir()
+    assert "文件夹" in refused(folder, "R001")
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "空.xlsx"
+    path.write_bytes(b"")
+    assert "空文件" in refused(path, "R002")
+
+
+# --- R003 ------------------------------------------------------------------------------------
+
+
+def test_pdf(tmp_path):
+    path = tmp_path / "扫描件.xlsx"
+    path.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    assert "PDF" in refused(path, "R003")
+
+
+def test_docx_renamed(tmp_path):
+    path = tmp_path / "报告.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    assert "Word" in refused(path, "R003")
+
+
+def test_plain_zip(tmp_path):
+    path = tmp_path / "打包.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("readme.txt", "hi")
+    assert "压缩包" in refused(path, "R003")
+
+
+def test_html_saved_as_xls(tmp_path):
+    path = tmp_path / "系统导出.xls"
+    path.write_text("<html><body><table><tr><td>1</td></tr></table></body></html>")
+    assert "HTML" in refused(path, "R003")
+
+
+def test_doc_renamed_to_xls(tmp_path):
+    path = make_ole(tmp_path / "说明.xls", utf16("WordDocument"))
+    assert "Word" in refused(path, "R003")
+
+
+# --- R004 ------------------------------------------------------------------------------------
+
+
+def test_zeros(tmp_path):
+    path = tmp_path / "全零.xlsx"
+    path.write_bytes(bytes(10_000))
+    assert "损坏" in refused(path, "R004")
+
+
+def test_truncated_xlsx(tmp_path):
+    data = make_xlsx(tmp_path / "base.xlsx").read_bytes()
+    path = tmp_path / "半截.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    assert "损坏" in refused(path, "R004")
+
+
+# --- R005 ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stream", ["EncryptedPackage", "EncryptionInfo"])
+def test_encrypted_ooxml(tmp_path, stream):
+    path = make_ole(tmp_path / "甲单位.xlsx", b"\x00" * 1000, utf16(stream))
+    expected = "「甲单位.xlsx」已加密（设置了打开密码），无法读取。请让填报单位取消密码后重新发送。"
+    assert refused(path, "R005") == expected
+
+
+def biff_globals(next_record: bytes) -> bytes:
+    """A BIFF8 BOF record of the workbook globals followed by a record of the given type."""
+    return bytes.fromhex("0908100000060500") + bytes(12) + next_record + b"\x02\x00\x00\x00"
+
+
+def test_encrypted_xls_filepass(tmp_path):
+    path = make_ole(tmp_path / "旧版.xls", biff_globals(b"\x2f\x00"), utf16("Workbook"))
+    assert "密码" in refused(path, "R005")
+
+
+def test_xls_without_filepass(tmp_path):
+    path = make_ole(tmp_path / "旧版.xls", biff_globals(b"\xe1\x00"), utf16("Workbook"))
+    assert inspect_workbook(path).format == "xls"
+
+
+def test_encrypted_ods(tmp_path):
+    entry = (
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+        "<manifest:encryption-data/></manifest:file-entry>"
+    )
+    refused(make_ods(tmp_path / "加密.ods", manifest_extra=entry), "R005")
+
+
+def test_zip_level_password(tmp_path):
+    path = make_xlsx(tmp_path / "zip密码.xlsx")
+    data = bytearray(path.read_bytes())
+    # Set the "encrypted" flag (bit 0 of the general purpose flags) of every central entry.
+    pos = data.find(b"PK\x01\x02")
+    while pos >= 0:
+        data[pos + 8] |= 1
+        pos = data.find(b"PK\x01\x02", pos + 4)
+    path.write_bytes(bytes(data))
+    refused(path, "R005")
+
+
+# --- R006 ------------------------------------------------------------------------------------
+
+
+def test_zip_bomb_with_default_limits(tmp_path):
+    """200 MiB of zeros, written in chunks so the test holds only 1 MiB at a time."""
+    path = tmp_path / "炸弹.xlsx"
+    chunk = bytes(MiB)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        with z.open("xl/worksheets/sheet1.xml", "w") as part:
+            for _ in range(200):
+                part.write(chunk)
+    assert path.stat().st_size < 2 * MiB
+    assert "xl/worksheets/sheet1.xml" in refused(path, "R006")
+
+
+def test_compression_ratio(tmp_path):
+    path = tmp_path / "高压缩比.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", bytes(8 * MiB))
+    assert "压缩比" in refused(path, "R006")
+
+
+def test_file_too_big(tmp_path):
+    path = make_xlsx(tmp_path / "大文件.xlsx")
+    assert "超过上限" in refused(path, "R006", Limits(max_file_bytes=1000))
+
+
+def test_total_uncompressed_too_big(tmp_path):
+    path = make_xlsx(tmp_path / "合计.xlsx")
+    assert "合计" in refused(path, "R006", Limits(max_uncompressed_bytes=2000))
+
+
+def test_part_too_big(tmp_path):
+    path = make_xlsx(tmp_path / "部件.xlsx")
+    assert "单个部件" in refused(path, "R006", Limits(max_part_bytes=1000))
+
+
+def test_too_many_entries(tmp_path):
+    good = make_xlsx(tmp_path / "base.xlsx")
+    extra = {f"xl/media/image{i}.png": b"x" for i in range(60)}
+    path = rewrite_zip(good, tmp_path / "很多部件.xlsx", add=extra)
+    assert "部件" in refused(path, "R006", Limits(max_entries=50))
+
+
+def set_declared_entries(path: Path, count: int) -> None:
+    """Make the end-of-central-directory record lie about the number of entries."""
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = count.to_bytes(2, "little") * 2
+    path.write_bytes(bytes(data))
+
+
+def test_declared_entries_are_checked_before_the_directory_is_parsed(tmp_path):
+    path = make_xlsx(tmp_path / "声明很多.xlsx")
+    set_declared_entries(path, 60000)
+    assert "60000" in refused(path, "R006")
+
+
+def to_zip64(path: Path, declared_entries: int | None = None) -> None:
+    """Rewrite the end of a zip the way writers that always use zip64 do."""
+    data = path.read_bytes()
+    end = data.rfind(b"PK\x05\x06")
+    entries, size, offset = struct.unpack("<HLL", data[end + 10 : end + 20])
+    count = entries if declared_entries is None else declared_entries
+    record = b"PK\x06\x06" + struct.pack("<QHHLLQQQQ", 44, 45, 45, 0, 0, count, count, size, offset)
+    locator = b"PK\x06\x07" + struct.pack("<LQL", 0, end, 1)
+    eocd = b"PK\x05\x06" + struct.pack("<HHHHLLH", 0, 0, 0xFFFF, 0xFFFF, size, 0xFFFFFFFF, 0)
+    path.write_bytes(data[:end] + record + locator + eocd)
+
+
+def test_zip64_end_records(tmp_path):
+    path = make_xlsx(tmp_path / "zip64.xlsx")
+    to_zip64(path)
+    assert openpyxl.load_workbook(path).sheetnames == ["Sheet1"]
+    assert inspect_workbook(path).format == "xlsx"
+    to_zip64(make_xlsx(path), declared_entries=70000)
+    assert "70000" in refused(path, "R006")
+
+
+def test_entries_are_counted_when_the_declared_number_lies(tmp_path):
+    good = make_xlsx(tmp_path / "base.xlsx")
+    extra = {f"xl/media/image{i}.png": b"x" for i in range(60)}
+    path = rewrite_zip(good, tmp_path / "少报.xlsx", add=extra)
+    set_declared_entries(path, 1)
+    assert "部件" in refused(path, "R006", Limits(max_entries=50))
+    set_declared_entries(path, 1)
+    assert "目录异常庞大" in refused(path, "R006", Limits(max_entries=2))
+
+
+# --- R007 ------------------------------------------------------------------------------------
+
+
+def test_billion_laughs(tmp_path):
+    message = refused(billion_laughs_xlsx(tmp_path), "R007")
+    assert "xl/workbook.xml" in message
+
+
+def test_external_entity(tmp_path):
+    xxe = '<!DOCTYPE w [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    path = with_workbook_xml(
+        tmp_path,
+        "外部实体.xlsx",
+        lambda t: after_declaration(t, xxe).replace('name="Sheet1"', 'name="&xxe;"'),
+    )
+    refused(path, "R007")
+
+
+def test_doctype_pushed_past_4_kib_by_a_comment(tmp_path):
+    padding = "<!--" + "x" * 6000 + "-->\n"
+    path = with_workbook_xml(
+        tmp_path, "长注释.xlsx", lambda t: after_declaration(t, padding + BILLION_LAUGHS)
+    )
+    assert "<!DOCTYPE" in refused(path, "R007")
+
+
+def test_long_comment_without_doctype_is_fine(tmp_path):
+    padding = "<!--" + "x" * 6000 + "-->\n<?pi " + "y" * 6000 + "?>\n"
+    path = with_workbook_xml(tmp_path, "长注释.xlsx", lambda t: after_declaration(t, padding))
+    assert inspect_workbook(path).format == "xlsx"
+
+
+def test_endless_prolog(tmp_path):
+    padding = "<!--" + "x" * (100 * 1024) + "-->\n"
+    path = with_workbook_xml(tmp_path, "超长注释.xlsx", lambda t: after_declaration(t, padding))
+    assert "注释" in refused(path, "R007")
+
+
+def test_doctype_in_utf16_part(tmp_path):
+    path = with_workbook_xml(
+        tmp_path,
+        "utf16.xlsx",
+        lambda t: after_declaration(t.replace("UTF-8", "UTF-16"), BILLION_LAUGHS).encode("utf-16"),
+    )
+    refused(path, "R007")
+
+
+def test_parsers_refuse_billion_laughs_without_expanding(tmp_path):
+    """Defence in depth: even without intake, openpyxl (through defusedxml) and python-calamine
+    (whose XML reader never expands entities) fail fast instead of expanding 10^9 "lol"s."""
+    assert openpyxl.DEFUSEDXML is True
+    path = billion_laughs_xlsx(tmp_path)
+    for load in (
+        lambda: openpyxl.load_workbook(path),
+        lambda: openpyxl.load_workbook(path, read_only=True),
+        lambda: python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names,
+    ):
+        started = time.perf_counter()
+        with pytest.raises(Exception):  # noqa: B017 - any refusal will do; expansion would hang
+            load()
+        assert time.perf_counter() - started < 1
+
+
+# --- the rest --------------------------------------------------------------------------------
+
+
+def test_error_survives_pickling():
+    error = pickle.loads(pickle.dumps(IntakeError("R004", "「a.xlsx」已损坏。请重新发送。")))
+    assert (error.code, str(error)) == ("R004", "「a.xlsx」已损坏。请重新发送。")
+
+
+def test_describe_limits():
+    text = describe_limits()
+    assert CJK.search(text)
+    for number in ("50 MB", "300 MB", "150 MB", "100:1", "10000", "<!ENTITY"):
+        assert number in text
