@@ -19,6 +19,7 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .errors import ERROR, INFO, SEVERITY_LABEL, WARNING, OutputError
 from .extract import Finding
@@ -135,7 +136,7 @@ def _result_sheet(wb: Any, source: Path, findings: list[Finding]) -> None:
         ws.cell(row=r, column=3).fill = FILLS[f.severity]
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
             link = ws.cell(row=r, column=5)
-            link.hyperlink = f"#'{f.sheet}'!{f.cell}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}")
             link.font = Font(name="宋体", color="0563C1", underline="single")
     ws.freeze_panes = "A4"
     if rows:

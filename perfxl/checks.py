@@ -708,20 +708,23 @@ def _numbers_in(row: list[Any]) -> list[tuple[int, float]]:
 
 
 def _compare_total_rows(rp: ReadProject, computed: dict[str, Any], out: _Out) -> None:
+    """总分 sits in the 得分 column of the row labelled 总分; 评分等级 right of its label."""
     rows = rp.sheet_rows
+    score_cols = [ind.cells["score"].col for ind in rp.indicators if "score" in ind.cells]
     total = computed["total"]
     total_row = _find_label_row(rows, "总分")
-    if total_row is not None:
-        numbers = _numbers_in(rows[total_row])
-        if len(numbers) >= 2:
-            c, written = numbers[1]
-            if abs(Decimal(repr(written)) - computed["total"]) > TOLERANCE:
+    if total_row is not None and score_cols:
+        c = score_cols[0]
+        written = rows[total_row][c] if c < len(rows[total_row]) else None
+        if isinstance(written, (int, float)) and not isinstance(written, bool):
+            value = Decimal(repr(float(written)))
+            if abs(value - computed["total"]) > TOLERANCE:
                 out.add(
                     "E006",
                     Cell(written, total_row, c),
                     f"总分填的是 {written}，各项得分之和为 {computed['total']}",
                 )
-            total = Decimal(repr(written))
+            total = value
     grade_row = _find_label_row(rows, "评分等级")
     if grade_row is not None:
         grades = [

@@ -142,7 +142,7 @@ def typed_project(rp: ReadProject, layout: Layout, findings: list[Finding]) -> T
     for spec in layout.fields:
         if spec.type == "money_row":
             parts = [rp.fields.get(f"{spec.key}#{i}") for i in range(3)]
-            if not any(parts):
+            if all(cell is None or cell.value is None for cell in parts):
                 continue
             row: list[Any] = []
             for i, cell in enumerate(parts):

@@ -184,10 +184,7 @@ def _map_from_spec(spec: SheetSpec, layout: Layout) -> LayoutMap:
         while r >= 0:
             other = grid.get((r, cell.col))
             if other is not None and other.kind == "text" and norm_label(other.data.get("text")):
-                if other.col == cell.col or other.last_col >= cell.col:
-                    header = other
-                break
-            if other is not None and other.kind != "text":
+                header = other
                 break
             r = (other.row - 1) if other is not None else r - 1
         if label is not None and between == 0:

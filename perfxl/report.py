@@ -31,7 +31,7 @@ def render_json(reports: list[FileReport]) -> str:
     )
 
 
-def render_text(reports: list[FileReport], show_info: bool = True, width: int = 120) -> str:
+def render_text(reports: list[FileReport], show_info: bool = True, width: int = 160) -> str:
     buffer = StringIO()
     console = Console(file=buffer, width=width, highlight=False, emoji=False, color_system=None)
     order = {ERROR: 0, WARNING: 1, INFO: 2}

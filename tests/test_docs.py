@@ -46,3 +46,21 @@ def test_every_layout_is_in_the_readme_or_docs():
     ).read_text(encoding="utf-8")
     for layout_id in template_set().layout_ids():
         assert f"`{layout_id}`" in text, layout_id
+
+
+def test_findings_catalogue_page_is_generated_from_the_code():
+    from perfxl.rules import catalogue_markdown
+
+    page = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
+    assert page == catalogue_markdown(), "run: python -m perfxl.rules > docs/findings.md"
+
+
+def test_every_finding_code_is_tested_or_documented():
+    from perfxl.rules import RULES
+
+    tests = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
+    page = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
+    for code in RULES:
+        assert code in page
+    tested = [code for code in RULES if f'"{code}"' in tests]
+    assert len(tested) >= len(RULES) // 2, sorted(set(RULES) - set(tested))

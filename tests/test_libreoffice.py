@@ -162,3 +162,35 @@ def test_libreoffice_recalculates_the_self_evaluation_like_the_seed(converted, t
         assert total_row[6].value == 100
     assert totals == [100.00, 99.92, 99.45, 99.00]
     assert grades == ["优"] * 4
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
+def test_forms_resaved_by_libreoffice_read_back_to_the_same_data(converted, tmp_path, fmt):
+    """A filled form re-saved by LibreOffice (as people do with WPS/LibreOffice) reads back
+    to the same data, whatever the format it was saved in."""
+    from perfxl.checkrun import RunOptions, check_file
+    from perfxl.model import load_document_text
+
+    chosen = [
+        (doc, book)
+        for doc, book, _pdf, _r in converted
+        if doc.path.endswith(("declaration.yaml", "self-eval.yaml", "approval.yaml"))
+    ]
+    assert len(chosen) == 3
+    resaved = convert([book for _, book in chosen], fmt, tmp_path / fmt, tmp_path / "profile")
+    for (doc, _book), path in zip(chosen, resaved):
+        report = check_file(path, RunOptions(want_definition=True))
+        assert report.readable, report.findings
+        assert report.layout == doc.layout.id
+        back = load_document_text(report.definition_yaml, "back.yaml")
+        assert [p.name for p in back.projects] == [p.name for p in doc.projects]
+        for a, b in zip(doc.projects, back.projects):
+            for key, value in a.values.items():
+                if value not in (None, "") and not key.startswith("reported."):
+                    assert b.values.get(key) == value, (path.name, a.name, key)
+            filled = [
+                {k: v for k, v in i.values.items() if v not in (None, "")} for i in a.indicators
+            ]
+            assert [
+                {k: v for k, v in i.values.items() if v not in (None, "")} for i in b.indicators
+            ] == filled
