@@ -54,6 +54,7 @@ class RunOptions:
     templates: tuple[Path, ...] = ()
     annotate_dir: Path | None = None
     want_definition: bool = False
+    want_projects: bool = True  # the extracted data (JSON report); text reports need only findings
 
 
 def expand_workbooks(items: Iterable[Path]) -> list[Path]:
@@ -102,7 +103,7 @@ def check_file(path: Path, options: RunOptions) -> FileReport:
             _hint("R004"),
         )
         return FileReport(str(path), None, False, False, findings=[finding])
-    result = check_workbook(rb)
+    result = check_workbook(rb, reports=options.want_projects)
     try:
         from .structure import structure_findings
 
@@ -117,7 +118,9 @@ def check_file(path: Path, options: RunOptions) -> FileReport:
         projects=[
             {"name": p.name, "sheet": p.sheet, "fields": p.fields, "indicators": p.indicators}
             for p in result.projects
-        ],
+        ]
+        if options.want_projects
+        else [],
         findings=result.findings,
     )
     if options.want_definition:

@@ -99,7 +99,8 @@ class _Out:
         )
 
 
-def check_workbook(rb: ReadWorkbook) -> CheckResult:
+def check_workbook(rb: ReadWorkbook, reports: bool = True) -> CheckResult:
+    """Apply every rule; with ``reports`` also build the extracted data of the JSON report."""
     result = CheckResult()
     layout, framework = rb.layout, rb.framework
     if rb.identified_by == "labels":
@@ -163,7 +164,8 @@ def check_workbook(rb: ReadWorkbook) -> CheckResult:
             _self_evaluation(typed, rp, out)
         result.findings.extend(findings)
         result.typed.append(typed)
-        result.projects.append(_report(typed, layout))
+        if reports:
+            result.projects.append(_report(typed, layout))
     _cross_form(rb, result)
     return result
 
@@ -529,26 +531,18 @@ def _texts(p: TypedProject, layout: Layout, rb: ReadWorkbook, out: _Out) -> None
             _goal_vs_indicators(text, p, cell, out)
 
 
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# a run of 3–12 Chinese characters immediately repeated: "政策宣传政策宣传"
+_REPEATED = re.compile(r"([\u4e00-\u9fff]{3,12})\1")
+# a phrase cut in two and pasted again: "全覆盖。覆盖。"
+_REPEATED_TAIL = re.compile(r"([\u4e00-\u9fff]{2,})。\1。")
 
 
-def _repeated_run(text: str, shortest: int = 3) -> str | None:
+def _repeated_run(text: str) -> str | None:
     compact = re.sub(r"\s+", "", text)
-    for size in range(min(12, len(compact) // 2), shortest - 1, -1):
-        for i in range(len(compact) - 2 * size + 1):
-            chunk = compact[i : i + size]
-            if (
-                compact[i + size : i + 2 * size] == chunk
-                and _CJK_RUN.fullmatch(
-                    chunk
-                )  # a run of words: "政策宣传政策宣传", not "费、上门鉴定费、上门鉴定"
-                and len(set(chunk)) > 1
-            ):
-                return chunk
-    # a phrase cut in two: "全覆盖。覆盖。"
-    m = re.search(r"([\u4e00-\u9fff]{2,})。\1。", compact)
-    if m:
-        return m.group(1)
+    for pattern in (_REPEATED, _REPEATED_TAIL):
+        m = pattern.search(compact)
+        if m and len(set(m.group(1))) > 1:
+            return m.group(1)
     return None
 
 

@@ -377,7 +377,9 @@ def check(
     if not paths:
         _err.print("错误：没有找到任何工作簿", style="red", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT)
-    options = RunOptions(templates=tuple(templates or ()), annotate_dir=annotate)
+    options = RunOptions(
+        templates=tuple(templates or ()), annotate_dir=annotate, want_projects=fmt == "json"
+    )
     reports = _run_checks(paths, options, jobs, show=not quiet and fmt == "text" and output is None)
     if fmt == "json":
         text = render_json(reports)

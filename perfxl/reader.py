@@ -36,9 +36,16 @@ AUXILIARY_SHEETS = {META_SHEET, COVER_SHEET, GUIDE_SHEET, "检查结果"}
 _LABEL_NOISE = re.compile(r"[\s\u3000*＊:：]+")
 
 
+@functools.lru_cache(maxsize=65536)
+def _norm(text: str) -> str:
+    return _LABEL_NOISE.sub("", text)
+
+
 def norm_label(text: Any) -> str:
     """A label as compared: no whitespace, no colons, no required-field asterisks."""
-    return _LABEL_NOISE.sub("", str(text)) if text is not None else ""
+    if text is None:
+        return ""
+    return _norm(text if isinstance(text, str) else str(text))
 
 
 @dataclass
@@ -241,6 +248,8 @@ class _Sheet:
     ):
         self.rows = rows
         self.merges = merges or []
+        self.width = max((len(row) for row in rows), default=0)
+        self._merge_ends: dict[tuple[int, int], int] | None = None
         self.label_positions: dict[str, list[tuple[int, int]]] = {}
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
@@ -262,14 +271,13 @@ class _Sheet:
         return hits[min(nth, len(hits) - 1)]
 
     def merge_end_col(self, r: int, c: int) -> int:
-        for (r1, c1), (r2, c2) in self.merges:
-            if r1 <= r <= r2 and c1 <= c <= c2:
-                return c2
-        return c
-
-    @property
-    def width(self) -> int:
-        return max((len(row) for row in self.rows), default=0)
+        if self._merge_ends is None:
+            self._merge_ends = {}
+            for (r1, c1), (r2, c2) in self.merges:
+                for rr in range(r1, r2 + 1):
+                    for cc in range(c1, c2 + 1):
+                        self._merge_ends[(rr, cc)] = c2
+        return self._merge_ends.get((r, c), c)
 
 
 def _is_label(value: Any, labels: set[str]) -> bool:
@@ -326,9 +334,14 @@ def _read_table(
     header_row = None
     level_keys = [c.key for c in layout.indicators.level_columns]
     needed = {c.key for c in layout.indicators.columns if c.required or c.type == "level"}
-    for r, row in enumerate(sheet.rows):
+    # candidate header rows: those holding the first level column's label
+    candidate_rows: set[int] = set()
+    for label, column_key in lmap.table_headers.items():
+        if column_key in needed:
+            candidate_rows.update(r for r, _ in sheet.label_positions.get(label, ()))
+    for r in sorted(candidate_rows):
         found: dict[str, int] = {}
-        for c, value in enumerate(row):
+        for c, value in enumerate(sheet.rows[r]):
             key = lmap.table_headers.get(norm_label(value)) if isinstance(value, str) else None
             if key and key not in found:
                 found[key] = c
@@ -340,9 +353,11 @@ def _read_table(
     indicators: list[ReadIndicator] = []
     previous: dict[str, Any] = {}
     end = len(sheet.rows)
+    after = lmap.labels_after_table
     for r in range(header_row + 1, len(sheet.rows)):
-        row_values = [sheet.get(r, c) for c in range(sheet.width)]
-        if any(isinstance(v, str) and norm_label(v) in lmap.labels_after_table for v in row_values):
+        if after and any(
+            isinstance(v, str) and v and norm_label(v) in after for v in sheet.rows[r]
+        ):
             end = r
             break
         cells = {key: Cell(_clean(sheet.get(r, c)), r, c) for key, c in columns.items()}
@@ -369,9 +384,14 @@ def _read_table(
 
 
 def read_project_sheet(
-    rows: list[list[Any]], merges: Any, name: str, lmap: LayoutMap, layout: Layout
+    rows: list[list[Any]],
+    merges: Any,
+    name: str,
+    lmap: LayoutMap,
+    layout: Layout,
+    sheet: _Sheet | None = None,
 ) -> ReadProject:
-    sheet = _Sheet(rows, merges)
+    sheet = sheet or _Sheet(rows, merges)
     fields: dict[str, Cell] = {}
     missing: list[str] = []
     rows_parts: dict[str, list[Any]] = {}
@@ -498,7 +518,7 @@ def read_workbook(
             2, len(lmap.signature) // 3
         ):
             continue  # not a form of this layout (notes, pivot tables, other sheets people add)
-        projects.append(read_project_sheet(rows, merges, name, lmap, layout))
+        projects.append(read_project_sheet(rows, merges, name, lmap, layout, sheet))
     year = _year_from(meta, projects)
     return ReadWorkbook(
         path=path,

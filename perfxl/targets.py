@@ -21,6 +21,7 @@ approximation). The checks then report the value as qualitative rather than gues
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -190,7 +191,20 @@ def _from_number(raw: str, value: Decimal, measure_unit: object) -> Target:
     )
 
 
+@functools.lru_cache(maxsize=8192)
+def _parse_text_cached(text: str, measure_unit: str | None) -> Target:
+    return _parse_target_uncached(text, measure_unit)
+
+
 def parse_target(text: object, measure_unit: str | None = None) -> Target:
+    """Parse one 指标值 (see the module docstring); text values are memoised, since the same
+    target strings recur across thousands of forms."""
+    if isinstance(text, str) and (measure_unit is None or isinstance(measure_unit, str)):
+        return _parse_text_cached(text, measure_unit)
+    return _parse_target_uncached(text, measure_unit)
+
+
+def _parse_target_uncached(text: object, measure_unit: str | None = None) -> Target:
     """Parse an indicator value; see the module docstring for the grammar.
 
     ``text`` may be any cell value: None and "" give a qualitative Target with raw "" (callers

@@ -1,0 +1,95 @@
+"""Benchmark: perfxl check per file vs a bare python-calamine read and an openpyxl read of the
+same files, in one run; then a batch of many files over all cores.
+
+Usage:  python benchmarks/bench_check.py [--n 200] [--batch 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import openpyxl  # noqa: E402
+import python_calamine  # noqa: E402
+from _replay import best_of  # noqa: E402
+
+from perfxl.checkrun import RunOptions, check_file, run_checks  # noqa: E402
+from perfxl.layouts import template_set  # noqa: E402
+from perfxl.model import load_document  # noqa: E402
+from perfxl.writer import DocumentWriter  # noqa: E402
+
+SAMPLE = ROOT / "sample_data" / "minhang-2024-declaration.yaml"
+
+
+def calamine_read(path: Path) -> int:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    return sum(len(book.get_sheet_by_name(name).to_python()) for name in book.sheet_names)
+
+
+def openpyxl_read(path: Path) -> int:
+    wb = openpyxl.load_workbook(path, data_only=True)
+    return sum(1 for ws in wb.worksheets for _ in ws.iter_rows(values_only=True))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100, help="files per single-process measurement")
+    parser.add_argument("--batch", type=int, default=1000, help="files in the multi-process batch")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="perfxl-check-"))
+    try:
+        source = tmp / "form.xlsx"
+        DocumentWriter(template_set()).write(load_document(SAMPLE), source)
+        files = []
+        for i in range(max(args.n, args.batch)):
+            target = tmp / f"单位{i:05d}.xlsx"
+            shutil.copyfile(source, target)
+            files.append(target)
+        some = files[: args.n]
+        options = RunOptions(want_projects=False)  # as perfxl check with a text report
+        check_file(some[0], options)  # warm: imports, the layout's reference map
+
+        t_cal = t_opx = t_chk = float("inf")
+        for _ in range(args.repeat):
+            t_cal = min(t_cal, best_of(1, lambda: [calamine_read(p) for p in some]))
+            t_opx = min(t_opx, best_of(1, lambda: [openpyxl_read(p) for p in some]))
+            t_chk = min(t_chk, best_of(1, lambda: [check_file(p, options) for p in some]))
+        n = len(some)
+        print(
+            f"file: {SAMPLE.stem} as .xlsx, {source.stat().st_size // 1024} KiB, 13 sheets; {n} files, best of {args.repeat}"
+        )
+        print(f"{'':36}{'ms/file':>10}{'vs calamine':>13}")
+        print(f"{'bare python-calamine read':36}{t_cal / n * 1000:10.1f}{1:13.2f}")
+        print(f"{'openpyxl read (values)':36}{t_opx / n * 1000:10.1f}{t_opx / t_cal:13.2f}")
+        print(
+            f"{'perfxl check (read + all rules)':36}{t_chk / n * 1000:10.1f}{t_chk / t_cal:13.2f}"
+        )
+
+        batch = files[: args.batch]
+        cores = os.cpu_count() or 1
+        timings = {}
+        for workers in (1, cores):
+            start = time.perf_counter()
+            reports = run_checks(batch, options, workers)
+            timings[workers] = time.perf_counter() - start
+            assert len(reports) == len(batch) and all(r.readable for r in reports)
+        print(
+            f"batch of {len(batch)} files: 1 process {timings[1]:.1f} s, {cores} processes {timings[cores]:.1f} s, "
+            f"speed-up {timings[1] / timings[cores]:.2f}×"
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
