@@ -30,6 +30,8 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     definition_yaml: str | None = None
     annotated: str | None = None
+    year: int | None = None
+    money_unit: str | None = None
 
     @property
     def errors(self) -> int:
@@ -122,6 +124,8 @@ def check_file(path: Path, options: RunOptions) -> FileReport:
         if options.want_projects
         else [],
         findings=result.findings,
+        year=rb.year,
+        money_unit=rb.money_unit,
     )
     if options.want_definition:
         report.definition_yaml = to_yaml(definition(rb, result.typed), path.name)

@@ -508,6 +508,125 @@ def _write_text_atomic(path: Path, text: str) -> None:
 
 
 @app.command(rich_help_panel="命令")
+def merge(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="工作簿、文件夹（含子文件夹）或通配符，如 回收/**/*.xlsx",
+            show_default=False,
+            rich_help_panel="参数",
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="汇总表（.xlsx）", rich_help_panel="选项")
+    ] = Path("汇总.xlsx"),
+    title: Annotated[
+        str | None, typer.Option("--title", help="汇总表标题", rich_help_panel="选项")
+    ] = None,
+    group: Annotated[
+        str,
+        typer.Option(
+            "--group",
+            help="按单位汇总的方式：department（主管部门）或 unit（实施单位）",
+            rich_help_panel="选项",
+        ),
+    ] = "department",
+    money_unit: Annotated[
+        str,
+        typer.Option("--money-unit", help="汇总表的金额单位：元 或 万元", rich_help_panel="选项"),
+    ] = "元",
+    duplicates: Annotated[
+        str,
+        typer.Option(
+            "--duplicates",
+            help="重复项目：keep（都保留并标注）、newer（保留较新的）、stop（不生成）",
+            rich_help_panel="选项",
+        ),
+    ] = "keep",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="有错误的项目不合并", rich_help_panel="选项")
+    ] = False,
+    csv_dir: Annotated[
+        Path | None,
+        typer.Option("--csv", help="另把项目表和指标表写成 CSV 到此文件夹", rich_help_panel="选项"),
+    ] = None,
+    sqlite_path: Annotated[
+        Path | None,
+        typer.Option("--sqlite", help="另把数据写入此 SQLite 文件", rich_help_panel="选项"),
+    ] = None,
+    templates: Annotated[
+        list[Path] | None,
+        typer.Option("--templates", help="自定义模板文件夹（优先）", rich_help_panel="选项"),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "-j", "--jobs", min=1, help="并行进程数（默认 CPU 核数）", rich_help_panel="选项"
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="不显示进度条", rich_help_panel="选项")
+    ] = False,
+    _help: HelpOption = None,
+) -> None:
+    """把多个单位交回的工作簿合并成一张汇总表（有未合并的文件时退出码为 1）。"""
+    from .merge import MergeOptions, expand_inputs
+    from .merge import merge as run_merge
+
+    paths = expand_inputs(inputs)
+    if not paths:
+        _err.print("错误：没有找到任何工作簿", style="red", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    options = MergeOptions(
+        title=title,
+        group=group,
+        money_unit=money_unit,
+        duplicates=duplicates,
+        strict=strict,
+        templates=tuple(templates or ()),
+        csv_dir=csv_dir,
+        sqlite_path=sqlite_path,
+    )
+    workers = jobs or default_workers()
+    try:
+        if quiet or len(paths) < 2:
+            result = run_merge(paths, output, options, workers)
+        else:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            with Progress(
+                TextColumn("读取中"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=_err,
+                transient=True,
+            ) as progress:
+                task = progress.add_task("merge", total=len(paths))
+                result = run_merge(
+                    paths, output, options, workers, on_done=lambda: progress.advance(task)
+                )
+    except PerfxlError as exc:
+        _err.print(exc.format(), style="red", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    _out.print(
+        f"已生成 {result.output}：{result.files} 个文件中合并了 {result.merged_files} 个，"
+        f"共 {result.projects} 个项目、{result.indicators} 个指标。",
+        markup=False,
+    )
+    for where, reason in result.not_merged:
+        _err.print(f"未合并：{where}：{reason}", style="yellow", markup=False)
+    if result.not_merged:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command(rich_help_panel="命令")
 def rules() -> None:
     """列出全部检查规则（代码、严重程度、含义和修改方法）。"""
     from .rules import catalogue_markdown

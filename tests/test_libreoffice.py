@@ -194,3 +194,18 @@ def test_forms_resaved_by_libreoffice_read_back_to_the_same_data(converted, tmp_
             assert [
                 {k: v for k, v in i.values.items() if v not in (None, "")} for i in b.indicators
             ] == filled
+
+
+def test_libreoffice_opens_the_merged_summary(converted, tmp_path):
+    from perfxl.merge import MergeOptions, merge
+
+    books = [book for _doc, book, _pdf, _r in converted]
+    out = tmp_path / "汇总.xlsx"
+    result = merge(books, out, MergeOptions(title="测试汇总"))
+    assert result.not_merged == []
+    (pdf,) = convert([out], "pdf", tmp_path / "pdf", tmp_path / "profile")
+    (resaved,) = convert([out], "xlsx", tmp_path / "xlsx", tmp_path / "profile")
+    sheets = calamine_values(resaved)
+    assert not error_cells(sheets)
+    assert "测试汇总" in strings_in(sheets)
+    assert pdf_page_count(pdf) >= 5

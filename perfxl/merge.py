@@ -1,0 +1,807 @@
+"""``merge``: many returned workbooks → one 汇总 workbook, nothing lost on the way.
+
+Two passes through a temporary SQLite database keep memory flat however many files come in:
+pass 1 reads and checks every input (over all cores) and stores its projects, indicators and
+findings; duplicates are then resolved in SQL by the chosen policy; pass 2 streams the
+summary out with XlsxWriter's constant-memory mode, in a stable order (by input path, then
+sheet order). Every input ends either merged or listed on the 未合并 sheet with its reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from .checkrun import RunOptions, check_file, expand_workbooks
+from .errors import ERROR, WARNING, OutputError, PerfxlError
+from .layouts import TemplateSet, template_set
+from .textwidth import text_width
+
+POLICIES = ("keep", "newer", "stop")
+GROUPS = {"department": "主管部门", "unit": "实施单位"}
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+SCHEMA = """
+CREATE TABLE files (id INTEGER PRIMARY KEY, path TEXT, mtime REAL, layout TEXT, readable INTEGER,
+                    errors INTEGER, warnings INTEGER, status TEXT, reason TEXT);
+CREATE TABLE projects (id INTEGER PRIMARY KEY, file_id INTEGER, seq INTEGER, sheet TEXT, layout TEXT,
+                       year INTEGER, department TEXT, unit TEXT, name TEXT, money_unit TEXT,
+                       fields TEXT, errors INTEGER, warnings INTEGER, status TEXT, reason TEXT);
+CREATE TABLE indicators (project_id INTEGER, seq INTEGER, level1 TEXT, level2 TEXT, level3 TEXT,
+                         name TEXT, target TEXT, kind TEXT, op TEXT, value TEXT, unit TEXT, cell TEXT,
+                         extra TEXT);
+"""
+
+
+@dataclass
+class MergeOptions:
+    title: str | None = None
+    group: str = "department"
+    money_unit: str = "元"
+    duplicates: str = "keep"
+    strict: bool = False
+    templates: tuple[Path, ...] = ()
+    csv_dir: Path | None = None
+    sqlite_path: Path | None = None
+
+
+@dataclass
+class MergeResult:
+    output: Path
+    files: int
+    merged_files: int
+    projects: int
+    indicators: int
+    not_merged: list[tuple[str, str]]  # (path or path#sheet, reason)
+
+
+def expand_inputs(items: Iterable[str]) -> list[Path]:
+    """Files, folders (recursively) and glob patterns, in a stable order, each once."""
+    paths: list[Path] = []
+    for item in items:
+        path = Path(item)
+        if not path.exists() and any(ch in item for ch in "*?["):
+            paths.extend(expand_workbooks(sorted(Path(p) for p in glob.glob(item, recursive=True))))
+        else:
+            paths.extend(expand_workbooks([path]))
+    seen: set[str] = set()
+    out = []
+    for p in paths:
+        key = os.path.normcase(os.path.abspath(p))
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return sorted(out, key=lambda p: str(p))
+
+
+def _convert(amount: Decimal, source_unit: str, target_unit: str) -> Decimal:
+    if source_unit == target_unit:
+        return amount
+    return amount * 10000 if (source_unit, target_unit) == ("万元", "元") else amount / 10000
+
+
+def text_safe(value: Any) -> Any:
+    """For CSV: a text that a spreadsheet would take for a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+# ----------------------------------------------------------------------------------------
+# pass 1: read everything into SQLite
+
+
+def _read_one(args: tuple[Path, tuple[Path, ...]]) -> tuple[str, float, Any]:
+    path, templates = args
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    report = check_file(path, RunOptions(templates=templates, want_projects=True))
+    return str(path), mtime, report
+
+
+def collect(
+    paths: list[Path],
+    db: sqlite3.Connection,
+    options: MergeOptions,
+    workers: int,
+    on_done: Callable[[], None] | None,
+) -> None:
+    db.executescript(SCHEMA)
+    items = [(p, options.templates) for p in paths]
+    if workers > 1 and len(items) > 1:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        results: Iterable[Any] = pool.map(
+            _read_one, items, chunksize=max(1, len(items) // (workers * 8))
+        )
+    else:
+        pool = None
+        results = map(_read_one, items)
+    try:
+        for path, mtime, report in results:
+            _store(db, path, mtime, report)
+            if on_done:
+                on_done()
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    db.commit()
+
+
+def _store(db: sqlite3.Connection, path: str, mtime: float, report: Any) -> None:
+    reason = ""
+    if not report.readable:
+        reason = (
+            "；".join(f"{f.code} {f.message}" for f in report.findings if f.severity == ERROR)
+            or "无法读取"
+        )
+    cur = db.execute(
+        "INSERT INTO files (path, mtime, layout, readable, errors, warnings, status, reason) VALUES (?,?,?,?,?,?,?,?)",
+        (
+            path,
+            mtime,
+            report.layout,
+            int(report.readable),
+            report.errors,
+            report.warnings,
+            "merged" if report.readable else "unreadable",
+            reason,
+        ),
+    )
+    file_id = cur.lastrowid
+    if not report.readable:
+        return
+    if not report.projects:
+        db.execute(
+            "UPDATE files SET status='empty', reason=? WHERE id=?",
+            ("文件中没有可合并的项目表", file_id),
+        )
+        return
+    per_sheet: dict[str, tuple[int, int]] = {}
+    for f in report.findings:
+        errors, warnings = per_sheet.get(f.sheet, (0, 0))
+        per_sheet[f.sheet] = (errors + (f.severity == ERROR), warnings + (f.severity == WARNING))
+    for seq, project in enumerate(report.projects):
+        fields = project["fields"]
+        errors, warnings = per_sheet.get(project["sheet"], (0, 0))
+        cur = db.execute(
+            "INSERT INTO projects (file_id, seq, sheet, layout, year, department, unit, name, money_unit, fields,"
+            " errors, warnings, status, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                file_id,
+                seq,
+                project["sheet"],
+                report.layout,
+                report.year,
+                fields.get("department") or "",
+                fields.get("unit") or fields.get("applicant") or "",
+                project["name"],
+                report.money_unit,
+                json.dumps(fields, ensure_ascii=False),
+                errors,
+                warnings,
+                "merged",
+                "",
+            ),
+        )
+        project_id = cur.lastrowid
+        rows = []
+        for i, ind in enumerate(project["indicators"]):
+            parsed = ind.get("parsed") or {}
+            extra = {
+                k: v
+                for k, v in ind.items()
+                if k not in ("level1", "level2", "level3", "name", "target", "parsed", "cell")
+            }
+            rows.append(
+                (
+                    project_id,
+                    i,
+                    ind.get("level1"),
+                    ind.get("level2"),
+                    ind.get("level3"),
+                    ind.get("name"),
+                    ind.get("target"),
+                    parsed.get("kind"),
+                    parsed.get("op"),
+                    parsed.get("value"),
+                    parsed.get("unit"),
+                    ind.get("cell"),
+                    json.dumps(extra, ensure_ascii=False) if extra else None,
+                )
+            )
+        db.executemany("INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+
+def resolve_duplicates(db: sqlite3.Connection, policy: str, strict: bool) -> list[tuple[str, str]]:
+    """Mark duplicates (same unit, project name and year from different files) by the policy.
+    Returns the duplicate groups when the policy is «stop»."""
+    if strict:
+        db.execute(
+            "UPDATE projects SET status='rejected', reason='有错误（--strict）：' || errors || ' 个错误' WHERE errors > 0"
+        )
+    groups = db.execute(
+        "SELECT unit, name, IFNULL(year, 0), COUNT(DISTINCT file_id) FROM projects WHERE status='merged'"
+        " GROUP BY unit, name, IFNULL(year, 0) HAVING COUNT(DISTINCT file_id) > 1"
+    ).fetchall()
+    stopped = []
+    for unit, name, year, _count in groups:
+        members = db.execute(
+            "SELECT p.id, f.path, f.mtime FROM projects p JOIN files f ON f.id = p.file_id"
+            " WHERE p.status='merged' AND p.unit=? AND p.name=? AND IFNULL(p.year,0)=? ORDER BY f.mtime DESC, f.path",
+            (unit, name, year),
+        ).fetchall()
+        paths = "、".join(Path(m[1]).name for m in members)
+        if policy == "stop":
+            stopped.append((f"{unit}「{name}」", paths))
+        elif policy == "newer":
+            keep = members[0]
+            for pid, _path, _mtime in members[1:]:
+                db.execute(
+                    "UPDATE projects SET status='duplicate', reason=? WHERE id=?",
+                    (f"重复：与较新的「{Path(keep[1]).name}」中的同名项目重复，保留较新的", pid),
+                )
+        else:
+            for pid, _path, _mtime in members:
+                db.execute(
+                    "UPDATE projects SET reason=? WHERE id=?",
+                    (f"重复：同一单位的同名项目出现在 {paths}", pid),
+                )
+    db.commit()
+    return stopped
+
+
+# ----------------------------------------------------------------------------------------
+# pass 2: the summary workbook
+
+
+@dataclass
+class _Column:
+    key: str
+    label: str
+    kind: str  # text | money | date | number
+    part: int | None = None
+
+
+COMMON_LABELS = {"name": "项目名称", "department": "主管部门", "unit": "实施单位"}
+MAIN_AMOUNT = (
+    "amount"  # the layout's own headline amount (its blank.amount_field), for totals across layouts
+)
+
+
+def _main_amount(fields: dict[str, Any], layout: Any) -> Any:
+    key = (layout.extra.get("blank") or {}).get("amount_field")
+    value = fields.get(key) if key else None
+    if isinstance(value, list):  # a self-evaluation money row: the full-year budget
+        value = value[1] if len(value) > 1 else None
+    return value
+
+
+def _columns(db: sqlite3.Connection, templates: TemplateSet) -> list[_Column]:
+    layouts = [
+        r[0] for r in db.execute("SELECT DISTINCT layout FROM projects ORDER BY layout") if r[0]
+    ]
+    cols: list[_Column] = [
+        _Column("name", "项目名称", "text"),
+        _Column("department", "主管部门", "text"),
+        _Column("unit", "实施单位", "text"),
+        _Column(MAIN_AMOUNT, "项目金额", "money"),
+    ]
+    seen: set[tuple[str, int | None]] = {(c.key, None) for c in cols}
+    first = ["name", "department", "unit"]
+    for layout_id in layouts:
+        layout = templates.layout(layout_id)
+        specs = sorted(
+            layout.fields, key=lambda f: first.index(f.key) if f.key in first else len(first)
+        )
+        for spec in specs:
+            if spec.key.startswith("reported.") or spec.type == "longtext":
+                continue
+            kind = {"money": "money", "money_row": "money", "date": "date", "number": "number"}.get(
+                spec.type, "text"
+            )
+            parts = [0, 1, 2] if spec.type == "money_row" else [None]
+            for part in parts:
+                if (spec.key, part) in seen:
+                    continue
+                seen.add((spec.key, part))
+                label = (
+                    spec.label
+                    if part is None
+                    else f"{spec.label}·{(spec.parts or ('年初预算数', '全年预算数', '全年执行数'))[part]}"
+                )
+                cols.append(_Column(spec.key, label, kind, part))
+    return cols
+
+
+def _value(fields: dict[str, Any], col: _Column, source_unit: str, target_unit: str) -> Any:
+    value = fields.get(col.key)
+    if col.key == "unit" and not value:
+        value = fields.get("applicant")
+    if col.part is not None:
+        value = value[col.part] if isinstance(value, list) and len(value) > col.part else None
+    if value in (None, ""):
+        return None
+    if col.kind == "money":
+        try:
+            return float(_convert(Decimal(str(value)), source_unit, target_unit))
+        except ArithmeticError:
+            return str(value)
+    if col.kind == "number":
+        try:
+            return float(Decimal(str(value)))
+        except ArithmeticError:
+            return str(value)
+    return str(value)
+
+
+def write_summary(
+    db: sqlite3.Connection, output: Path, options: MergeOptions, templates: TemplateSet
+) -> None:
+    workbook = xlsxwriter.Workbook(
+        str(output),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    fmt = _formats(workbook)
+    cover = workbook.add_worksheet("汇总")
+    units_ws = workbook.add_worksheet("按单位")
+    projects_ws = workbook.add_worksheet("项目")
+    indicators_ws = workbook.add_worksheet("指标")
+    rejected_ws = workbook.add_worksheet("未合并")
+    columns = _columns(db, templates)
+    group_label = GROUPS[options.group]
+    unit = options.money_unit
+
+    # 项目: one row per merged project, every header field, amounts in the summary's unit
+    head = [
+        "序号",
+        "来源文件",
+        "工作表",
+        "表样",
+        "年度",
+        *[c.label + (f"（{unit}）" if c.kind == "money" else "") for c in columns],
+        "原金额单位",
+        "错误",
+        "警告",
+        "备注",
+    ]
+    _table_head(
+        projects_ws,
+        head,
+        fmt,
+        widths=[6, 28, 18, 12, 6]
+        + [16 if c.kind == "money" else 14 for c in columns]
+        + [10, 6, 6, 30],
+    )
+    level1_totals: dict[str, dict[str, int]] = {}
+    groups: dict[str, dict[str, Any]] = {}
+    money_cols = [c for c in columns if c.kind == "money"]
+    r = 1
+    query = (
+        "SELECT p.id, f.path, p.sheet, p.layout, p.year, p.fields, p.money_unit, p.errors, p.warnings, p.reason,"
+        " p.department, p.unit FROM projects p JOIN files f ON f.id = p.file_id"
+        " WHERE p.status='merged' ORDER BY f.path, p.seq"
+    )
+    ind_r = 1
+    ind_head = [
+        "序号",
+        "来源文件",
+        "工作表",
+        "单元格",
+        group_label,
+        "项目名称",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标名称",
+        "指标值",
+        "类型",
+        "比较符号",
+        "数值",
+        "单位",
+        "其他",
+    ]
+    _table_head(
+        indicators_ws,
+        ind_head,
+        fmt,
+        widths=[6, 28, 18, 7, 24, 24, 12, 14, 14, 28, 16, 6, 6, 10, 8, 30],
+    )
+    for (
+        pid,
+        path,
+        sheet,
+        layout_id,
+        year,
+        fields_json,
+        money_unit,
+        errors,
+        warnings,
+        reason,
+        dept,
+        unit_name,
+    ) in db.execute(query).fetchall():
+        fields = json.loads(fields_json)
+        layout = templates.layout(layout_id)
+        fields[MAIN_AMOUNT] = _main_amount(fields, layout)
+        source_unit = money_unit or layout.money_unit
+        row = [r, path, sheet, layout_id, year]
+        row += [_value(fields, c, source_unit, unit) for c in columns]
+        row += [source_unit, errors, warnings, reason]
+        _write_row(
+            projects_ws,
+            r,
+            row,
+            fmt,
+            money_from=5,
+            money_cols=[5 + i for i, c in enumerate(columns) if c.kind == "money"],
+        )
+        r += 1
+        key = dept if options.group == "department" else unit_name
+        g = groups.setdefault(
+            key or "（未填写）",
+            {"projects": 0, "errors": 0, "warnings": 0, "money": [0.0] * len(money_cols)},
+        )
+        g["projects"] += 1
+        g["errors"] += errors
+        g["warnings"] += warnings
+        for i, c in enumerate(money_cols):
+            v = _value(fields, c, source_unit, unit)
+            if isinstance(v, float):
+                g["money"][i] += v
+        counts = level1_totals.setdefault(key or "（未填写）", {})
+        for _seq, l1, l2, l3, name, target, kind, op, value, tunit, cell, extra in db.execute(
+            "SELECT seq, level1, level2, level3, name, target, kind, op, value, unit, cell, extra FROM indicators"
+            " WHERE project_id=? ORDER BY seq",
+            (pid,),
+        ):
+            counts[l1 or "（空）"] = counts.get(l1 or "（空）", 0) + 1
+            numeric = float(value) if value not in (None, "") else None
+            _write_row(
+                indicators_ws,
+                ind_r,
+                [
+                    ind_r,
+                    path,
+                    sheet,
+                    cell,
+                    key,
+                    fields.get("name"),
+                    l1,
+                    l2,
+                    l3,
+                    name,
+                    target,
+                    {"quantitative": "定量", "qualitative": "定性"}.get(kind or "", ""),
+                    op,
+                    numeric,
+                    tunit,
+                    extra,
+                ],
+                fmt,
+            )
+            ind_r += 1
+    projects_ws.freeze_panes(1, 0)
+    projects_ws.autofilter(0, 0, max(r - 1, 1), len(head) - 1)
+    indicators_ws.freeze_panes(1, 0)
+    indicators_ws.autofilter(0, 0, max(ind_r - 1, 1), len(ind_head) - 1)
+
+    # 按单位
+    level1_names = sorted({l1 for c in level1_totals.values() for l1 in c})
+    unit_head = [
+        group_label,
+        "项目数",
+        *[f"{c.label}（{unit}）" for c in money_cols],
+        *[f"{n}（个）" for n in level1_names],
+        "错误",
+        "警告",
+    ]
+    _table_head(
+        units_ws,
+        unit_head,
+        fmt,
+        widths=[30, 8] + [16] * len(money_cols) + [10] * len(level1_names) + [6, 6],
+    )
+    ur = 1
+    for name in sorted(groups):
+        g = groups[name]
+        row = [
+            name,
+            g["projects"],
+            *g["money"],
+            *[level1_totals[name].get(n, 0) for n in level1_names],
+            g["errors"],
+            g["warnings"],
+        ]
+        _write_row(units_ws, ur, row, fmt, money_cols=list(range(2, 2 + len(money_cols))))
+        ur += 1
+    if ur > 1:
+        totals = ["合计", sum(g["projects"] for g in groups.values())]
+        totals += [sum(g["money"][i] for g in groups.values()) for i in range(len(money_cols))]
+        totals += [sum(level1_totals[n].get(l1, 0) for n in groups) for l1 in level1_names]
+        totals += [
+            sum(g["errors"] for g in groups.values()),
+            sum(g["warnings"] for g in groups.values()),
+        ]
+        _write_row(
+            units_ws, ur, totals, fmt, money_cols=list(range(2, 2 + len(money_cols))), bold=True
+        )
+    units_ws.freeze_panes(1, 1)
+
+    # 未合并: every input, or project, that did not make it, and why
+    rejected_head = ["序号", "来源文件", "工作表", "项目名称", "原因"]
+    _table_head(rejected_ws, rejected_head, fmt, widths=[6, 40, 18, 28, 80])
+    rr = 1
+    for path, sheet, name, reason in db.execute(
+        "SELECT path, '', '', reason FROM files WHERE status IN ('unreadable', 'empty')"
+        " UNION ALL SELECT f.path, p.sheet, p.name, p.reason FROM projects p JOIN files f ON f.id=p.file_id"
+        " WHERE p.status != 'merged' ORDER BY 1, 2"
+    ):
+        _write_row(rejected_ws, rr, [rr, path, sheet, name, reason], fmt)
+        rr += 1
+    rejected_ws.freeze_panes(1, 0)
+
+    # 汇总 (the cover), written last but placed first
+    stats = db.execute(
+        "SELECT (SELECT COUNT(*) FROM files), (SELECT COUNT(*) FROM files WHERE status='merged'),"
+        " (SELECT COUNT(*) FROM projects WHERE status='merged'),"
+        " (SELECT COUNT(*) FROM indicators i JOIN projects p ON p.id=i.project_id WHERE p.status='merged')"
+    ).fetchone()
+    title = options.title or "项目绩效目标汇总表"
+    cover.set_column(0, 0, 26)
+    cover.set_column(1, 1, 24)
+    cover.set_row(0, 34)
+    cover.merge_range(0, 0, 0, 3, title, fmt["title"])
+    lines = [
+        ("输入文件", stats[0]),
+        ("已合并的文件", stats[1]),
+        ("未合并（见「未合并」工作表）", rr - 1),
+        ("合并的项目", stats[2]),
+        ("合并的指标", stats[3]),
+        ("金额单位", unit),
+        ("分组方式", group_label),
+    ]
+    for i, c in enumerate(money_cols):
+        lines.append((f"{c.label}合计（{unit}）", sum(g["money"][i] for g in groups.values())))
+    for i, (label, value) in enumerate(lines, start=2):
+        cover.write_string(i, 0, label, fmt["label"])
+        if isinstance(value, (int, float)):
+            cover.write_number(
+                i, 1, value, fmt["money"] if isinstance(value, float) else fmt["cell"]
+            )
+        else:
+            cover.write_string(i, 1, str(value), fmt["cell"])
+    for ws, landscape in (
+        (cover, False),
+        (units_ws, True),
+        (projects_ws, True),
+        (indicators_ws, True),
+        (rejected_ws, True),
+    ):
+        ws.set_paper(9)
+        if landscape:
+            ws.set_landscape()
+            ws.repeat_rows(0)
+        ws.fit_to_pages(1, 0)
+        ws.set_footer("&C第 &P 页，共 &N 页")
+    cover.activate()
+    workbook.set_properties({"title": title, "comments": "由 perfxl merge 生成"})
+    workbook.close()
+
+
+def _formats(workbook: Any) -> dict[str, Any]:
+    base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
+    return {
+        "title": workbook.add_format(
+            {
+                **base,
+                "font_name": "黑体",
+                "font_size": 16,
+                "bold": True,
+                "align": "center",
+                "border": 0,
+            }
+        ),
+        "head": workbook.add_format(
+            {**base, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#DDEBF7"}
+        ),
+        "label": workbook.add_format({**base, "bold": True, "bg_color": "#F2F2F2"}),
+        "cell": workbook.add_format(base),
+        "money": workbook.add_format({**base, "num_format": "#,##0.00"}),
+        "number": workbook.add_format({**base, "num_format": "0.####"}),
+        "bold_money": workbook.add_format({**base, "num_format": "#,##0.00", "bold": True}),
+        "bold": workbook.add_format({**base, "bold": True}),
+    }
+
+
+def _table_head(ws: Any, head: list[str], fmt: dict[str, Any], widths: list[int]) -> None:
+    for c, (text, width) in enumerate(zip(head, widths)):
+        ws.set_column(c, c, max(width, min(30, text_width(text) + 2)))
+    ws.set_row(0, 30)
+    for c, text in enumerate(head):
+        ws.write_string(0, c, text, fmt["head"])
+
+
+def _write_row(
+    ws: Any,
+    r: int,
+    values: list[Any],
+    fmt: dict[str, Any],
+    money_from: int = 0,
+    money_cols: list[int] | None = None,
+    bold: bool = False,
+) -> None:
+    money = set(money_cols or [])
+    for c, value in enumerate(values):
+        if value is None or value == "":
+            ws.write_blank(r, c, None, fmt["cell"])
+        elif isinstance(value, bool):
+            ws.write_string(r, c, "是" if value else "否", fmt["cell"])
+        elif isinstance(value, (int, float)):
+            style = (
+                ("bold_money" if bold else "money")
+                if c in money
+                else ("bold" if bold else "number")
+            )
+            ws.write_number(r, c, value, fmt[style])
+        else:
+            # user text is always text: "=HYPERLINK(…)" must never become a formula
+            ws.write_string(r, c, str(value), fmt["bold" if bold else "cell"])
+
+
+# ----------------------------------------------------------------------------------------
+
+
+def merge(
+    inputs: list[Path],
+    output: Path,
+    options: MergeOptions,
+    workers: int = 1,
+    on_done: Callable[[], None] | None = None,
+) -> MergeResult:
+    if options.duplicates not in POLICIES:
+        raise PerfxlError(f"错误：重复处理方式只能是 {'、'.join(POLICIES)}")
+    if options.group not in GROUPS:
+        raise PerfxlError(f"错误：分组方式只能是 {'、'.join(GROUPS)}")
+    if options.money_unit not in ("元", "万元"):
+        raise PerfxlError("错误：金额单位只能是 元 或 万元")
+    if output.suffix.lower() != ".xlsx":
+        raise PerfxlError(f"错误：汇总表应保存为 .xlsx 文件，不是「{output.name}」")
+    resolved_inputs = {os.path.normcase(os.path.abspath(p)) for p in inputs}
+    if os.path.normcase(os.path.abspath(output)) in resolved_inputs:
+        raise PerfxlError(f"错误：汇总表「{output.name}」不能覆盖输入文件")
+    templates = template_set(options.templates)
+    folder = output.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{output}：错误：无法在此位置写入（{exc.strerror or exc}）") from None
+    with tempfile.TemporaryDirectory(prefix="perfxl-merge-") as tmp:
+        db_path = Path(tmp) / "merge.sqlite"
+        db = sqlite3.connect(db_path)
+        try:
+            collect(inputs, db, options, workers, on_done)
+            stopped = resolve_duplicates(db, options.duplicates, options.strict)
+            if stopped:
+                listing = "；".join(f"{what}（{where}）" for what, where in stopped[:10])
+                raise PerfxlError(
+                    f"错误：发现 {len(stopped)} 组重复的项目，按 --duplicates stop 未生成汇总表：{listing}"
+                )
+            fd, tmp_name = tempfile.mkstemp(
+                prefix=f".{output.stem}.", suffix=".tmp.xlsx", dir=folder
+            )
+            os.close(fd)
+            try:
+                write_summary(db, Path(tmp_name), options, templates)
+                os.replace(tmp_name, output)
+            except BaseException:
+                Path(tmp_name).unlink(missing_ok=True)
+                raise
+            if options.csv_dir is not None:
+                write_csv(db, options.csv_dir)
+            if options.sqlite_path is not None:
+                _copy_db(db, options.sqlite_path)
+            files, merged_files = db.execute(
+                "SELECT COUNT(*), SUM(status='merged') FROM files"
+            ).fetchone()
+            (projects,) = db.execute(
+                "SELECT COUNT(*) FROM projects WHERE status='merged'"
+            ).fetchone()
+            (indicators,) = db.execute(
+                "SELECT COUNT(*) FROM indicators i JOIN projects p ON p.id=i.project_id WHERE p.status='merged'"
+            ).fetchone()
+            not_merged = [
+                (row[0], row[1])
+                for row in db.execute(
+                    "SELECT path, reason FROM files WHERE status IN ('unreadable', 'empty')"
+                    " UNION ALL SELECT f.path || '#' || p.sheet, p.reason FROM projects p JOIN files f ON f.id=p.file_id"
+                    " WHERE p.status != 'merged' ORDER BY 1"
+                )
+            ]
+        finally:
+            db.close()
+    return MergeResult(output, files or 0, merged_files or 0, projects, indicators, not_merged)
+
+
+def write_csv(db: sqlite3.Connection, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    queries = {
+        "项目.csv": (
+            [
+                "来源文件",
+                "工作表",
+                "表样",
+                "年度",
+                "主管部门",
+                "实施单位",
+                "项目名称",
+                "金额单位",
+                "字段",
+                "错误",
+                "警告",
+                "备注",
+            ],
+            "SELECT f.path, p.sheet, p.layout, p.year, p.department, p.unit, p.name, p.money_unit, p.fields, p.errors,"
+            " p.warnings, p.reason FROM projects p JOIN files f ON f.id=p.file_id WHERE p.status='merged' ORDER BY f.path, p.seq",
+        ),
+        "指标.csv": (
+            [
+                "来源文件",
+                "工作表",
+                "单元格",
+                "项目名称",
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "指标名称",
+                "指标值",
+                "类型",
+                "比较符号",
+                "数值",
+                "单位",
+            ],
+            "SELECT f.path, p.sheet, i.cell, p.name, i.level1, i.level2, i.level3, i.name, i.target, i.kind, i.op, i.value, i.unit"
+            " FROM indicators i JOIN projects p ON p.id=i.project_id JOIN files f ON f.id=p.file_id"
+            " WHERE p.status='merged' ORDER BY f.path, p.seq, i.seq",
+        ),
+    }
+    for name, (head, sql) in queries.items():
+        target = folder / name
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(head)
+            for row in db.execute(sql):
+                writer.writerow([text_safe(v) for v in row])
+        os.replace(tmp, target)
+
+
+def _copy_db(db: sqlite3.Connection, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    Path(tmp).unlink()
+    out = sqlite3.connect(tmp)
+    try:
+        db.backup(out)
+    finally:
+        out.close()
+    os.replace(tmp, target)
