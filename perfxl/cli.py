@@ -8,8 +8,9 @@ wrong call.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,12 +18,13 @@ from rich.table import Table
 
 from . import __version__, i18n
 from .errors import ERROR, INFO, WARNING, Diagnostic, PerfxlError
-from .generate import Outcome, check_all, default_workers, expand_inputs, plan_outputs, run_jobs
+from .generate import check_all, default_workers, expand_inputs, plan_outputs, run_jobs
 from .layouts import template_set
 from .model import LoadOptions
 from .writer import WriteOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+T = TypeVar("T")
 
 app = typer.Typer(
     name="perfxl",
@@ -176,8 +178,11 @@ def generate(
 
     write_options = WriteOptions(merge_levels=not no_merge_levels)
     workers = jobs or default_workers()
-    results = _run_with_progress(
-        plan, options, write_options, workers, show=not quiet and len(plan) > 1
+    results = _with_progress(
+        "生成中",
+        len(plan),
+        not quiet,
+        lambda on_done: run_jobs(plan, options, write_options, workers, on_done),
     )
     bad = [r for r in results if not r.ok]
     for r in results:
@@ -189,23 +194,24 @@ def generate(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def _run_with_progress(plan, options, write_options, workers, show: bool) -> list[Outcome]:
-    if not show:
-        return run_jobs(plan, options, write_options, workers)
+def _with_progress(
+    label: str, total: int, show: bool, run: Callable[[Callable[..., None] | None], T]
+) -> T:
+    """Run ``run(on_done)``; with ``show``, a progress bar on stderr advances at each call."""
+    if not show or total < 2:
+        return run(None)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("生成中"),
+        TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=_err,
         transient=True,
     ) as progress:
-        task = progress.add_task("generate", total=len(plan))
-        return run_jobs(
-            plan, options, write_options, workers, on_done=lambda _o: progress.advance(task)
-        )
+        task = progress.add_task(label, total=total)
+        return run(lambda *_: progress.advance(task))
 
 
 @app.command(rich_help_panel="命令")
@@ -290,29 +296,12 @@ def blank(
             raise PerfxlError(f"{output}：错误：输出位置已存在且不是文件夹")
         output.mkdir(parents=True, exist_ok=True)
         workers = jobs or default_workers()
-        if quiet or len(files) < 2:
-            results = write_blank(files, options, workers)
-        else:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
-            with Progress(
-                TextColumn("生成中"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=_err,
-                transient=True,
-            ) as progress:
-                task = progress.add_task("blank", total=len(files))
-                results = write_blank(
-                    files, options, workers, on_done=lambda: progress.advance(task)
-                )
+        results = _with_progress(
+            "生成中",
+            len(files),
+            not quiet,
+            lambda on_done: write_blank(files, options, workers, on_done),
+        )
         manifest = write_manifest(files, results, output)
     except (PerfxlError, OSError) as exc:
         message = exc.format() if isinstance(exc, PerfxlError) else f"错误：无法写入（{exc}）"
@@ -476,20 +465,9 @@ def _run_checks(paths, options, jobs, show: bool):  # type: ignore[no-untyped-de
     from .checkrun import run_checks
 
     workers = jobs or default_workers()
-    if not show or len(paths) < 2:
-        return run_checks(paths, options, workers)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("检查中"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=_err,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("check", total=len(paths))
-        return run_checks(paths, options, workers, on_done=lambda _r: progress.advance(task))
+    return _with_progress(
+        "检查中", len(paths), show, lambda on_done: run_checks(paths, options, workers, on_done)
+    )
 
 
 def _write_text_atomic(path: Path, text: str) -> None:
@@ -589,29 +567,12 @@ def merge(
     )
     workers = jobs or default_workers()
     try:
-        if quiet or len(paths) < 2:
-            result = run_merge(paths, output, options, workers)
-        else:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
-            with Progress(
-                TextColumn("读取中"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=_err,
-                transient=True,
-            ) as progress:
-                task = progress.add_task("merge", total=len(paths))
-                result = run_merge(
-                    paths, output, options, workers, on_done=lambda: progress.advance(task)
-                )
+        result = _with_progress(
+            "读取中",
+            len(paths),
+            not quiet,
+            lambda on_done: run_merge(paths, output, options, workers, on_done),
+        )
     except PerfxlError as exc:
         _err.print(exc.format(), style="red", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
