@@ -42,6 +42,9 @@ CREATE TABLE projects (id INTEGER PRIMARY KEY, file_id INTEGER, seq INTEGER, she
 CREATE TABLE indicators (project_id INTEGER, seq INTEGER, level1 TEXT, level2 TEXT, level3 TEXT,
                          name TEXT, target TEXT, kind TEXT, op TEXT, value TEXT, unit TEXT, cell TEXT,
                          extra TEXT);
+CREATE INDEX indicators_project ON indicators (project_id, seq);
+CREATE INDEX projects_file ON projects (file_id, seq);
+CREATE INDEX projects_key ON projects (unit, name, year);
 """
 
 
@@ -395,11 +398,18 @@ def write_summary(
     groups: dict[str, dict[str, Any]] = {}
     money_cols = [c for c in columns if c.kind == "money"]
     r = 1
+    # Inputs are stored in path order, so row ids already give the stable order: no sorting in
+    # SQL, and the indicators are streamed alongside their projects (a merge join on project id).
     query = (
         "SELECT p.id, f.path, p.sheet, p.layout, p.year, p.fields, p.money_unit, p.errors, p.warnings, p.reason,"
         " p.department, p.unit FROM projects p JOIN files f ON f.id = p.file_id"
-        " WHERE p.status='merged' ORDER BY f.path, p.seq"
+        " WHERE p.status='merged' ORDER BY p.id"
     )
+    indicator_rows = db.cursor().execute(
+        "SELECT project_id, level1, level2, level3, name, target, kind, op, value, unit, cell, extra"
+        " FROM indicators ORDER BY rowid"
+    )
+    pending = next(indicator_rows, None)
     ind_r = 1
     ind_head = [
         "序号",
@@ -438,7 +448,7 @@ def write_summary(
         reason,
         dept,
         unit_name,
-    ) in db.execute(query).fetchall():
+    ) in db.cursor().execute(query):
         fields = json.loads(fields_json)
         layout = templates.layout(layout_id)
         fields[MAIN_AMOUNT] = _main_amount(fields, layout)
@@ -468,11 +478,11 @@ def write_summary(
             if isinstance(v, float):
                 g["money"][i] += v
         counts = level1_totals.setdefault(key or "（未填写）", {})
-        for _seq, l1, l2, l3, name, target, kind, op, value, tunit, cell, extra in db.execute(
-            "SELECT seq, level1, level2, level3, name, target, kind, op, value, unit, cell, extra FROM indicators"
-            " WHERE project_id=? ORDER BY seq",
-            (pid,),
-        ):
+        while pending is not None and pending[0] < pid:  # indicators of projects not merged
+            pending = next(indicator_rows, None)
+        while pending is not None and pending[0] == pid:
+            _pid, l1, l2, l3, name, target, kind, op, value, tunit, cell, extra = pending
+            pending = next(indicator_rows, None)
             counts[l1 or "（空）"] = counts.get(l1 or "（空）", 0) + 1
             numeric = float(value) if value not in (None, "") else None
             _write_row(
@@ -698,7 +708,8 @@ def merge(
         db_path = Path(tmp) / "merge.sqlite"
         db = sqlite3.connect(db_path)
         try:
-            collect(inputs, db, options, workers, on_done)
+            # stored in path order: row ids then give the summary's stable order
+            collect(sorted(inputs, key=lambda p: str(p)), db, options, workers, on_done)
             stopped = resolve_duplicates(db, options.duplicates, options.strict)
             if stopped:
                 listing = "；".join(f"{what}（{where}）" for what, where in stopped[:10])

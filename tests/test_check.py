@@ -464,3 +464,19 @@ def test_folder_input_finds_workbooks_recursively(run_cli, generated, tmp_path):
     code, out, err = run_cli("check", str(tmp_path / "a"), "--format", "json")
     data = json.loads(out)
     assert [Path(f["path"]).name for f in data["files"]] == ["x.xlsx"]
+
+
+def test_xlsm_is_read_and_its_macros_are_not_kept(generated, tmp_path):
+    import zipfile
+
+    _, path = generated["putuo-2020-target"]
+    xlsm = tmp_path / "宏.xlsm"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(xlsm, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item))
+        dst.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not really a macro project")
+    report = check_file(xlsm, RunOptions(annotate_dir=tmp_path / "out"))
+    assert report.readable and report.layout == "target-2020"
+    with zipfile.ZipFile(report.annotated) as zf:
+        assert not any("vbaProject" in name for name in zf.namelist())
+    assert report.annotated.endswith(".xlsx")
