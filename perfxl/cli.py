@@ -524,6 +524,12 @@ def merge(
     strict: Annotated[
         bool, typer.Option("--strict", help="有错误的项目不合并", rich_help_panel="选项")
     ] = False,
+    forms: Annotated[
+        bool,
+        typer.Option(
+            "--forms", help="另把每个项目的表作为一张工作表附在后面", rich_help_panel="选项"
+        ),
+    ] = False,
     csv_dir: Annotated[
         Path | None,
         typer.Option("--csv", help="另把项目表和指标表写成 CSV 到此文件夹", rich_help_panel="选项"),
@@ -561,6 +567,7 @@ def merge(
         money_unit=money_unit,
         duplicates=duplicates,
         strict=strict,
+        forms=forms,
         templates=tuple(templates or ()),
         csv_dir=csv_dir,
         sqlite_path=sqlite_path,

@@ -10,6 +10,7 @@ sheet order). Every input ends either merged or listed on the 未合并 sheet wi
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import glob
 import json
 import os
@@ -55,6 +56,7 @@ class MergeOptions:
     money_unit: str = "元"
     duplicates: str = "keep"
     strict: bool = False
+    forms: bool = False  # also every project's form as a sheet (memory then grows with the count)
     templates: tuple[Path, ...] = ()
     csv_dir: Path | None = None
     sqlite_path: Path | None = None
@@ -357,7 +359,8 @@ def write_summary(
     workbook = xlsxwriter.Workbook(
         str(output),
         {
-            "constant_memory": True,
+            # forms are written cell by cell out of row order, which constant memory forbids
+            "constant_memory": not options.forms,
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
@@ -612,9 +615,77 @@ def write_summary(
             ws.repeat_rows(0)
         ws.fit_to_pages(1, 0)
         ws.set_footer("&C第 &P 页，共 &N 页")
+    if options.forms:
+        _write_forms(db, workbook, templates)
     cover.activate()
     workbook.set_properties({"title": title, "comments": "由 perfxl merge 生成"})
     workbook.close()
+
+
+def _typed(spec: Any, value: Any) -> Any:
+    """A value of the JSON report back to its Python type, for re-rendering a form."""
+    if value in (None, ""):
+        return None
+    try:
+        if spec.type in ("money", "number"):
+            return Decimal(str(value))
+        if spec.type == "money_row":
+            return tuple(None if v in (None, "") else Decimal(str(v)) for v in value)
+        if spec.type == "date":
+            return dt.date.fromisoformat(str(value))
+    except (ArithmeticError, ValueError, TypeError):
+        return str(value)
+    return value
+
+
+def _write_forms(db: sqlite3.Connection, workbook: Any, templates: TemplateSet) -> None:
+    """Every merged project's form as its own sheet, as printed (no dropdowns, unprotected),
+    like a 汇总表 that binds the forms of all units together."""
+    from .model import Document, Indicator, Project
+    from .writer import DocumentWriter, Formats, WriteOptions, safe_sheet_names
+
+    writer = DocumentWriter(templates, WriteOptions(validations=False, protect=False))
+    formats = Formats(workbook, templates.styles)
+    rows = db.cursor().execute(
+        "SELECT p.id, p.layout, p.year, p.money_unit, p.fields, p.name FROM projects p WHERE p.status='merged' ORDER BY p.id"
+    )
+    projects = list(rows)
+    names = safe_sheet_names(
+        [str(r[5] or "项目") for r in projects], {"汇总", "按单位", "项目", "指标", "未合并"}
+    )
+    for (pid, layout_id, year, money_unit, fields_json, _name), sheet_name in zip(projects, names):
+        layout = templates.layout(layout_id)
+        fields = json.loads(fields_json)
+        values = {spec.key: _typed(spec, fields.get(spec.key)) for spec in layout.fields}
+        indicators = []
+        for level1, level2, level3, name, target, extra in db.execute(
+            "SELECT level1, level2, level3, name, target, extra FROM indicators WHERE project_id=? ORDER BY seq",
+            (pid,),
+        ):
+            ind_values = {
+                "level1": level1,
+                "level2": level2,
+                "level3": level3,
+                "name": name,
+                "target": target,
+            }
+            for key, value in json.loads(extra or "{}").items():
+                column = layout.indicators.column(key)
+                ind_values[key] = _typed(column, value) if column else value
+            indicators.append(Indicator(values=ind_values))
+        doc = Document(
+            path="",
+            layout=layout,
+            framework=templates.framework(layout.framework),
+            year=year or 0,
+            money_unit=money_unit or layout.money_unit,
+            title=None,
+            projects=[],
+            blank_rows=0,
+        )
+        writer.write_project_sheet(
+            workbook, formats, doc, Project(values=values, indicators=indicators), sheet_name
+        )
 
 
 def _formats(workbook: Any) -> dict[str, Any]:

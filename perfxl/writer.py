@@ -62,6 +62,9 @@ class WriteOptions:
     cover: bool = True
     protect: bool = True
     guide: bool = False  # a 填报说明 sheet first (blank forms for departments)
+    validations: bool = (
+        True  # False for printable copies whose dropdown lists are not in the workbook
+    )
 
 
 @dataclass
@@ -109,7 +112,7 @@ def safe_sheet_names(names: list[str], reserved: set[str]) -> list[str]:
     return out
 
 
-class _Formats:
+class Formats:
     def __init__(self, workbook: xlsxwriter.Workbook, styles: dict[str, dict[str, Any]]):
         self.workbook = workbook
         self.styles = styles
@@ -244,7 +247,7 @@ def _write_cells(
     ws: Any,
     spec: SheetSpec,
     resolved: list[Resolved],
-    formats: _Formats,
+    formats: Formats,
     orientation: str,
     dv_cache: dict[Any, Any] | None = None,
 ) -> None:
@@ -471,7 +474,7 @@ class DocumentWriter:
     # -- building ----------------------------------------------------------------------------
     def build(self, workbook: xlsxwriter.Workbook, doc: Document) -> None:
         layout = doc.layout
-        formats = _Formats(workbook, self.templates.styles)
+        formats = Formats(workbook, self.templates.styles)
         lists = _Lists()
         for title, items in layout.lists.items():
             lists.add(list_name(title), title, items)
@@ -503,7 +506,7 @@ class DocumentWriter:
         if self.options.cover:
             self._write_cover(workbook, formats, doc, title, sheet_names)
         for project, sheet_name in zip(doc.projects, sheet_names):
-            self._write_project(workbook, formats, doc, project, sheet_name)
+            self.write_project_sheet(workbook, formats, doc, project, sheet_name)
         self._write_meta(workbook, doc, lists, sheet_names)
         if self.options.cover or self.options.guide:
             workbook.worksheets()[0].activate()
@@ -543,10 +546,10 @@ class DocumentWriter:
             shape,
         )
 
-    def _write_project(
+    def write_project_sheet(
         self,
         workbook: xlsxwriter.Workbook,
-        formats: _Formats,
+        formats: Formats,
         doc: Document,
         project: Project,
         sheet_name: str,
@@ -555,6 +558,8 @@ class DocumentWriter:
         ws = workbook.add_worksheet(sheet_name)
         spec = self.project_spec(doc, project)
         resolved = _resolve_project_cells(spec, doc, project)
+        if not self.options.validations:
+            resolved = [Resolved(r.value, r.style, None, r.url, r.formula) for r in resolved]
         # validations depend on the sheet's shape only: coalesce them once per shape
         _write_cells(
             ws, spec, resolved, formats, layout.orientation, spec.__dict__.setdefault("_dv", {})
@@ -565,7 +570,7 @@ class DocumentWriter:
     def _write_cover(
         self,
         workbook: xlsxwriter.Workbook,
-        formats: _Formats,
+        formats: Formats,
         doc: Document,
         title: str,
         sheet_names: list[str],
@@ -585,7 +590,7 @@ class DocumentWriter:
         resolved = _resolve_cover_cells(spec, doc, sheet_names)
         _write_cells(ws, spec, resolved, formats, "landscape")
 
-    def _write_guide(self, workbook: xlsxwriter.Workbook, formats: _Formats, doc: Document) -> None:
+    def _write_guide(self, workbook: xlsxwriter.Workbook, formats: Formats, doc: Document) -> None:
         ws = workbook.add_worksheet(GUIDE_SHEET)
         spec = self.render(
             "common/guide.yaml.j2", {"doc": doc, "layout": doc.layout, "framework": doc.framework}

@@ -247,3 +247,23 @@ def test_summary_has_no_error_values_and_is_formatted(returned, tmp_path):
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     money = ws.cell(row=2, column=[c.value for c in ws[1]].index("项目金额（元）") + 1)
     assert money.number_format == "#,##0.00"
+
+
+def test_forms_option_binds_every_projects_form(returned, tmp_path):
+    folder, docs = returned
+    out = tmp_path / "汇总.xlsx"
+    result = merge(expand_inputs([str(folder)]), out, MergeOptions(forms=True))
+    wb = openpyxl.load_workbook(out)
+    forms = wb.sheetnames[5:]
+    assert len(forms) == result.projects == 29
+    sheets = calamine_values(out)
+    for doc in docs.values():
+        for project in doc.projects:
+            sheet = next(name for name in forms if name.startswith(project.name[:28]))
+            values = {v for row in sheets[sheet] for v in row}
+            assert project.name in values
+            assert all(ind.values["name"] in values for ind in project.indicators)
+    assert not error_cells(sheets)
+    assert not wb[
+        forms[0]
+    ].data_validations.dataValidation  # a printable copy: no dangling dropdowns
