@@ -249,7 +249,9 @@ def resolve_duplicates(db: sqlite3.Connection, policy: str, strict: bool) -> lis
             " WHERE p.status='merged' AND p.unit=? AND p.name=? AND IFNULL(p.year,0)=? ORDER BY f.mtime DESC, f.path",
             (unit, name, year),
         ).fetchall()
-        paths = "、".join(Path(m[1]).name for m in members)
+        # name a few of the files, not thousands: the reason is stored on every member
+        shown = "、".join(Path(m[1]).name for m in members[:3])
+        paths = shown + (f" 等 {len(members)} 个文件" if len(members) > 3 else "")
         if policy == "stop":
             stopped.append((f"{unit}「{name}」", paths))
         elif policy == "newer":
