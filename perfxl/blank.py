@@ -62,6 +62,10 @@ _RESERVED = {
     *(f"LPT{i}" for i in range(1, 10)),
 }
 
+# Workbooks handed to a worker at a time: small and fixed, so pending work never grows
+# with the size of the roster.
+CHUNK = 8
+
 
 @dataclass
 class RosterUnit:
@@ -438,9 +442,7 @@ def write_blank(
                 on_done()
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(
-                _write_one, items, chunksize=max(1, len(items) // (workers * 8))
-            ):
+            for result in pool.map(_write_one, items, chunksize=CHUNK):
                 results.append(result)
                 if on_done:
                     on_done()

@@ -19,6 +19,10 @@ from .layouts import template_set
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
+# Files handed to a worker at a time: small and fixed, so the results waiting to be
+# collected never grow with the size of the batch (they did with len // workers).
+CHUNK = 8
+
 
 @dataclass
 class FileReport:
@@ -165,8 +169,7 @@ def run_checks(
         return reports
     with ProcessPoolExecutor(max_workers=workers) as pool:
         reports = []
-        chunk = max(1, len(paths) // (workers * 8))
-        for report in pool.map(check_file, paths, [options] * len(paths), chunksize=chunk):
+        for report in pool.map(check_file, paths, [options] * len(paths), chunksize=CHUNK):
             reports.append(report)
             if on_done:
                 on_done(report)

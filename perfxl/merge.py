@@ -48,6 +48,10 @@ CREATE INDEX projects_file ON projects (file_id, seq);
 CREATE INDEX projects_key ON projects (unit, name, year);
 """
 
+# Files handed to a worker at a time: small and fixed, so the results waiting to be
+# collected never grow with the size of the batch (they did with len // workers).
+CHUNK = 8
+
 
 @dataclass
 class MergeOptions:
@@ -129,9 +133,7 @@ def collect(
     items = [(p, options.templates) for p in paths]
     if workers > 1 and len(items) > 1:
         pool = ProcessPoolExecutor(max_workers=workers)
-        results: Iterable[Any] = pool.map(
-            _read_one, items, chunksize=max(1, len(items) // (workers * 8))
-        )
+        results: Iterable[Any] = pool.map(_read_one, items, chunksize=CHUNK)
     else:
         pool = None
         results = map(_read_one, items)
