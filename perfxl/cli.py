@@ -317,6 +317,23 @@ def blank(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+def _require_format(fmt: str, allowed: tuple[str, ...]) -> None:
+    if fmt not in allowed:
+        _err.print(
+            f"用法错误：--format 只能是 {' 或 '.join(allowed)}，不是「{fmt}」",
+            style="red",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _workbooks_or_exit(paths: list[Path]) -> list[Path]:
+    if not paths:
+        _err.print("错误：没有找到任何工作簿", style="red", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return paths
+
+
 @app.command(rich_help_panel="命令")
 def check(
     files: Annotated[
@@ -357,15 +374,8 @@ def check(
     from .checkrun import RunOptions, expand_workbooks, summary
     from .report import render_json, render_text
 
-    if fmt not in ("text", "json"):
-        _err.print(
-            f"用法错误：--format 只能是 text 或 json，不是「{fmt}」", style="red", markup=False
-        )
-        raise typer.Exit(EXIT_BAD_INPUT)
-    paths = expand_workbooks(files)
-    if not paths:
-        _err.print("错误：没有找到任何工作簿", style="red", markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT)
+    _require_format(fmt, ("text", "json"))
+    paths = _workbooks_or_exit(expand_workbooks(files))
     options = RunOptions(
         templates=tuple(templates or ()), annotate_dir=annotate, want_projects=fmt == "json"
     )
@@ -420,15 +430,8 @@ def extract(
     from .checkrun import RunOptions, expand_workbooks
     from .report import render_json
 
-    if fmt not in ("yaml", "json"):
-        _err.print(
-            f"用法错误：--format 只能是 yaml 或 json，不是「{fmt}」", style="red", markup=False
-        )
-        raise typer.Exit(EXIT_BAD_INPUT)
-    paths = expand_workbooks(files)
-    if not paths:
-        _err.print("错误：没有找到任何工作簿", style="red", markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT)
+    _require_format(fmt, ("yaml", "json"))
+    paths = _workbooks_or_exit(expand_workbooks(files))
     reports = _run_checks(
         paths,
         RunOptions(templates=tuple(templates or ()), want_definition=fmt == "yaml"),
@@ -557,10 +560,7 @@ def merge(
     from .merge import MergeOptions, expand_inputs
     from .merge import merge as run_merge
 
-    paths = expand_inputs(inputs)
-    if not paths:
-        _err.print("错误：没有找到任何工作簿", style="red", markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT)
+    paths = _workbooks_or_exit(expand_inputs(inputs))
     options = MergeOptions(
         title=title,
         group=group,
