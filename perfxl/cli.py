@@ -595,7 +595,7 @@ def merge(
 
 
 @app.command(rich_help_panel="命令")
-def rules() -> None:
+def rules(_help: HelpOption = None) -> None:
     """列出全部检查规则（代码、严重程度、含义和修改方法）。"""
     from .rules import catalogue_markdown
 

@@ -125,3 +125,12 @@ def test_python_dash_m_and_checkout_script(tmp_path, minimal_yaml):
         )
         assert result.returncode == 0, result.stderr
         (tmp_path / "o.xlsx").unlink()
+
+
+@pytest.mark.parametrize(
+    "command", ["generate", "blank", "check", "extract", "merge", "rules", "layouts"]
+)
+def test_every_command_has_chinese_help(run_cli, command):
+    code, out, err = run_cli(command, "--help")
+    assert code == 0, err
+    assert "显示帮助并退出" in out
