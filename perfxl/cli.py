@@ -81,6 +81,17 @@ HelpOption = Annotated[
 ]
 
 
+# options several commands share, declared once
+TemplatesOption = Annotated[
+    list[Path] | None,
+    typer.Option("--templates", help="自定义模板文件夹（优先）", rich_help_panel="选项"),
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option("-j", "--jobs", min=1, help="并行进程数（默认 CPU 核数）", rich_help_panel="选项"),
+]
+
+
 def _version(value: bool) -> None:
     if value:
         _out.print(f"perfxl {__version__}")
@@ -134,16 +145,8 @@ def generate(
             "--no-merge-levels", help="不合并相同的一级/二级单元格", rich_help_panel="选项"
         ),
     ] = False,
-    templates: Annotated[
-        list[Path] | None,
-        typer.Option("--templates", help="自定义模板文件夹（优先）", rich_help_panel="选项"),
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "-j", "--jobs", min=1, help="并行进程数（默认 CPU 核数）", rich_help_panel="选项"
-        ),
-    ] = None,
+    templates: TemplatesOption = None,
+    jobs: JobsOption = None,
     quiet: Annotated[
         bool, typer.Option("-q", "--quiet", help="不显示提示和进度条", rich_help_panel="选项")
     ] = False,
@@ -261,16 +264,8 @@ def blank(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="覆盖已有的同名文件", rich_help_panel="选项")
     ] = False,
-    templates: Annotated[
-        list[Path] | None,
-        typer.Option("--templates", help="自定义模板文件夹（优先）", rich_help_panel="选项"),
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "-j", "--jobs", min=1, help="并行进程数（默认 CPU 核数）", rich_help_panel="选项"
-        ),
-    ] = None,
+    templates: TemplatesOption = None,
+    jobs: JobsOption = None,
     quiet: Annotated[
         bool, typer.Option("-q", "--quiet", help="不显示进度条", rich_help_panel="选项")
     ] = False,
@@ -354,16 +349,8 @@ def check(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="把报告写到文件", rich_help_panel="选项")
     ] = None,
-    templates: Annotated[
-        list[Path] | None,
-        typer.Option("--templates", help="自定义模板文件夹（优先）", rich_help_panel="选项"),
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "-j", "--jobs", min=1, help="并行进程数（默认 CPU 核数）", rich_help_panel="选项"
-        ),
-    ] = None,
+    templates: TemplatesOption = None,
+    jobs: JobsOption = None,
     quiet: Annotated[
         bool,
         typer.Option("-q", "--quiet", help="不显示提示级别的问题和进度条", rich_help_panel="选项"),
@@ -412,16 +399,8 @@ def extract(
             "-o", "--output", help="输出文件或文件夹（默认显示在屏幕上）", rich_help_panel="选项"
         ),
     ] = None,
-    templates: Annotated[
-        list[Path] | None,
-        typer.Option("--templates", help="自定义模板文件夹（优先）", rich_help_panel="选项"),
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "-j", "--jobs", min=1, help="并行进程数（默认 CPU 核数）", rich_help_panel="选项"
-        ),
-    ] = None,
+    templates: TemplatesOption = None,
+    jobs: JobsOption = None,
     _help: HelpOption = None,
 ) -> None:
     """从交回的工作簿中读出项目定义（YAML 可再由 generate 生成同样的表）。"""
@@ -541,16 +520,8 @@ def merge(
         Path | None,
         typer.Option("--sqlite", help="另把数据写入此 SQLite 文件", rich_help_panel="选项"),
     ] = None,
-    templates: Annotated[
-        list[Path] | None,
-        typer.Option("--templates", help="自定义模板文件夹（优先）", rich_help_panel="选项"),
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "-j", "--jobs", min=1, help="并行进程数（默认 CPU 核数）", rich_help_panel="选项"
-        ),
-    ] = None,
+    templates: TemplatesOption = None,
+    jobs: JobsOption = None,
     quiet: Annotated[
         bool, typer.Option("-q", "--quiet", help="不显示进度条", rich_help_panel="选项")
     ] = False,
@@ -604,10 +575,7 @@ def rules(_help: HelpOption = None) -> None:
 
 @app.command(rich_help_panel="命令")
 def layouts(
-    templates: Annotated[
-        list[Path] | None,
-        typer.Option("--templates", help="自定义模板文件夹（优先）", rich_help_panel="选项"),
-    ] = None,
+    templates: TemplatesOption = None,
     _help: HelpOption = None,
 ) -> None:
     """列出可用的表样（layout）和指标体系（framework）。"""
