@@ -60,6 +60,24 @@ projects:
 """
 
 
+@pytest.fixture(scope="session")
+def sample_books(tmp_path_factory):
+    """The workbooks generated from every sample: {stem: (document, path)}. Read only —
+    a test that changes a workbook copies it first."""
+    from perfxl.layouts import template_set
+    from perfxl.model import load_document
+    from perfxl.writer import DocumentWriter
+
+    base = tmp_path_factory.mktemp("samples")
+    out = {}
+    for path in sorted(SAMPLES.glob("*.yaml")):
+        doc = load_document(path)
+        target = base / f"{path.stem}.xlsx"
+        DocumentWriter(template_set()).write(doc, target)
+        out[path.stem] = (doc, target)
+    return out
+
+
 @pytest.fixture
 def minimal_yaml(write_yaml):
     return write_yaml(MINIMAL)

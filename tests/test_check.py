@@ -22,16 +22,9 @@ from perfxl.writer import DocumentWriter
 from .conftest import SAMPLES
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    base = tmp_path_factory.mktemp("check")
-    out = {}
-    for path in sorted(SAMPLES.glob("*.yaml")):
-        doc = load_document(path)
-        target = base / f"{path.stem}.xlsx"
-        DocumentWriter(template_set()).write(doc, target)
-        out[path.stem] = (doc, target)
-    return out
+@pytest.fixture
+def generated(sample_books):
+    return sample_books
 
 
 def copy_of(generated, stem: str, tmp_path: Path) -> tuple:

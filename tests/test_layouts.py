@@ -16,7 +16,6 @@ from perfxl.layouts import TemplateSet, builtin_templates_dir, template_set
 from perfxl.model import LoadOptions, load_document
 from perfxl.writer import DocumentWriter
 
-from .conftest import SAMPLES
 from .helpers import calamine_values, expected_strings, strings_in, validation_at
 
 SAMPLE_FILES = {
@@ -27,16 +26,9 @@ SAMPLE_FILES = {
 }
 
 
-@pytest.fixture(scope="module")
-def books(tmp_path_factory):
-    out = {}
-    base = tmp_path_factory.mktemp("layouts")
-    for path in sorted(SAMPLES.glob("*.yaml")):
-        doc = load_document(path)
-        target = base / f"{path.stem}.xlsx"
-        DocumentWriter(template_set()).write(doc, target)
-        out[path.stem] = (doc, target)
-    return out
+@pytest.fixture
+def books(sample_books):
+    return sample_books
 
 
 def test_every_layout_has_a_sample_and_every_sample_generates(books):

@@ -20,20 +20,14 @@ from perfxl.merge import MergeOptions, expand_inputs, merge
 from perfxl.model import load_document
 from perfxl.writer import DocumentWriter
 
-from .conftest import SAMPLES
 from .helpers import calamine_values, error_cells
 
 
-@pytest.fixture(scope="module")
-def returned(tmp_path_factory):
+@pytest.fixture
+def returned(sample_books):
     """The workbooks generated from every sample, as if returned by five offices."""
-    base = tmp_path_factory.mktemp("returned")
-    docs = {}
-    for path in sorted(SAMPLES.glob("*.yaml")):
-        doc = load_document(path)
-        DocumentWriter(template_set()).write(doc, base / f"{path.stem}.xlsx")
-        docs[path.stem] = doc
-    return base, docs
+    folder = next(iter(sample_books.values()))[1].parent
+    return folder, {stem: doc for stem, (doc, _path) in sample_books.items()}
 
 
 def sheet_rows(path: Path, name: str) -> list[list]:
