@@ -242,6 +242,16 @@ def _year_ok(value: dt.date, year: int, key: str) -> bool:
     return True
 
 
+def _sum_if_off(total: Decimal | None, parts: list[Decimal | None]) -> Decimal | None:
+    """The sum of the given parts when it differs from ``total`` by more than the tolerance;
+    None when it agrees, or when there is nothing to compare."""
+    given = [x for x in parts if x is not None]
+    if total is None or not given:
+        return None
+    s = sum(given, Decimal(0))
+    return s if abs(s - total) > TOLERANCE else None
+
+
 def _money(p: TypedProject, layout: Layout, out: _Out) -> None:
     def d(key: str) -> Decimal | None:
         v = p.values.get(key)
@@ -258,26 +268,24 @@ def _money(p: TypedProject, layout: Layout, out: _Out) -> None:
             d("funds.annual_carryover"),
             d("funds.annual_other"),
         ]
-        if total is not None and any(x is not None for x in parts):
-            s = sum((x for x in parts if x is not None), Decimal(0))
-            if abs(s - total) > TOLERANCE:
-                out.add(
-                    "M001",
-                    p.cells.get("funds.annual_total"),
-                    f"年度资金申请总额 {total:,.2f} ≠ 当年财政拨款、上年结转资金、其他资金之和 {s:,.2f}（相差 {total - s:,.2f}）",
-                )
+        s = _sum_if_off(total, parts)
+        if s is not None and total is not None:
+            out.add(
+                "M001",
+                p.cells.get("funds.annual_total"),
+                f"年度资金申请总额 {total:,.2f} ≠ 当年财政拨款、上年结转资金、其他资金之和 {s:,.2f}（相差 {total - s:,.2f}）",
+            )
     total_spec = layout.field("funds.total")
     if total_spec is not None and total_spec.type == "money" and layout.field("funds.fiscal"):
         total = d("funds.total")
         parts = [d("funds.fiscal"), d("funds.other")]
-        if total is not None and any(x is not None for x in parts):
-            s = sum((x for x in parts if x is not None), Decimal(0))
-            if abs(s - total) > TOLERANCE:
-                out.add(
-                    "M002",
-                    p.cells.get("funds.total"),
-                    f"项目资金总额 {total:,.2f} ≠ 财政资金与其他资金之和 {s:,.2f}",
-                )
+        s = _sum_if_off(total, parts)
+        if s is not None and total is not None:
+            out.add(
+                "M002",
+                p.cells.get("funds.total"),
+                f"项目资金总额 {total:,.2f} ≠ 财政资金与其他资金之和 {s:,.2f}",
+            )
         annual = d("funds.annual_total")
         if total is not None and annual is not None and annual > total + TOLERANCE:
             out.add(
@@ -293,16 +301,15 @@ def _money(p: TypedProject, layout: Layout, out: _Out) -> None:
         ]
         names = ("年初预算数", "全年预算数", "全年执行数")
         for i, name in enumerate(names):
-            column = [row[i] for row in rows if isinstance(row, tuple) and row[i] is not None]
+            column = [row[i] for row in rows if isinstance(row, tuple)]
             whole = total_row[i]
-            if whole is not None and column:
-                s = sum(column, Decimal(0))
-                if abs(s - whole) > TOLERANCE:
-                    out.add(
-                        "M005",
-                        p.cells.get(f"funds.total#{i}"),
-                        f"年度资金总额的{name} {whole} ≠ 各分项之和 {s}",
-                    )
+            s = _sum_if_off(whole, column)
+            if s is not None:
+                out.add(
+                    "M005",
+                    p.cells.get(f"funds.total#{i}"),
+                    f"年度资金总额的{name} {whole} ≠ 各分项之和 {s}",
+                )
         budget, spent = total_row[1], total_row[2]
         if budget is not None and spent is not None and spent > budget + TOLERANCE:
             out.add(
