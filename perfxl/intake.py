@@ -1,10 +1,16 @@
 """Intake checks for returned workbooks: classify a file and refuse dangerous or broken ones.
 
 Departments send back .xlsx, .xlsm, .xls and .ods files. Before any parser touches one,
-:func:`inspect_workbook` looks only at its bytes and at the zip directory (never at the full XML)
+:func:`inspect_workbook` looks at its bytes, the zip directory and the head of every XML part,
 and either returns a :class:`FileInfo` or raises :class:`IntakeError` with a stable finding code
 and a Chinese message that names the file and says how to fix it. One bad file in a batch thus
 becomes one clear error instead of a crash, a hang or an exhausted memory.
+
+The same single pass over an .xlsx also counts each sheet's list validations (the dropdowns
+people lose by pasting over them, see ``structure.py``), so that no part is decompressed twice:
+the archive is read into memory once (it is at most ``Limits.max_file_bytes``), its directory
+parsed by :mod:`zipfile`, and each member inflated straight from that buffer with :mod:`zlib`
+in bounded steps.
 
 Finding codes (stable; callers and documentation may rely on them):
 
@@ -19,14 +25,17 @@ Finding codes (stable; callers and documentation may rely on them):
 
 from __future__ import annotations
 
+import html
+import io
 import os
+import re
 import stat
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from perfxl.errors import PerfxlError
 
@@ -55,6 +64,9 @@ MANIFEST_HEAD_BYTES = 64 * KiB  # how much of an ODS META-INF/manifest.xml is se
 # object per entry before we can count them, so an oversized directory is refused unread.
 DIRECTORY_BYTES_PER_ENTRY = 1 * KiB
 OLE_SCAN_CHUNK = 1 * MiB
+PART_CHUNK = 1 * MiB  # a sheet part is inflated this much at a time when its dropdowns are counted
+_INFLATE_INPUT = 64 * KiB  # compressed bytes handed to zlib at a time
+_LIST_VALIDATION = b'type="list"'
 
 # Names of streams in an OLE/CFB container, as stored in its directory (UTF-16-LE).
 _OLE_ENCRYPTED = ("EncryptedPackage", "EncryptionInfo")  # a password-protected .xlsx/.docx
@@ -106,6 +118,9 @@ class FileInfo:
     format: str  # "xlsx" | "xlsm" | "xls" | "ods"
     size: int
     has_macros: bool  # an xlsm, or a part/stream that holds macros
+    # .xlsx/.xlsm: sheet name -> number of list validations (dropdowns) on it; None for
+    # other formats, or when the workbook part could not be mapped to its sheets
+    list_validations: dict[str, int] | None = field(default=None, compare=False)
 
 
 def inspect_workbook(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> FileInfo:
@@ -132,15 +147,18 @@ def inspect_workbook(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> FileI
                     "未读取。请删除多余的工作表、图片或空白行列后重新保存，或请管理员调高上限。",
                 )
             head = fh.read(XML_HEAD_BYTES)
+            validations = None
             if head.startswith(ZIP_MAGICS):
-                fmt, macros = _inspect_zip(fh, size, name, path.suffix.lower(), limits)
+                fmt, macros, validations = _inspect_zip(fh, size, name, path.suffix.lower(), limits)
             elif head.startswith(OLE_MAGIC):
                 fmt, macros = "xls", _inspect_ole(fh, name)
             else:
                 raise _not_a_workbook(name, head)
         except OSError as exc:
             raise _unreadable(name, exc) from exc
-    return FileInfo(path=path, format=fmt, size=size, has_macros=macros)
+    return FileInfo(
+        path=path, format=fmt, size=size, has_macros=macros, list_validations=validations
+    )
 
 
 def describe_limits(limits: Limits = DEFAULT_LIMITS) -> str:
@@ -222,7 +240,7 @@ def _not_a_workbook(name: str, head: bytes) -> IntakeError:
 
 def _inspect_zip(
     fh: BinaryIO, size: int, name: str, suffix: str, limits: Limits
-) -> tuple[str, bool]:
+) -> tuple[str, bool, dict[str, int] | None]:
     corrupt = IntakeError(
         CORRUPT,
         f"「{name}」已损坏或不完整（无法读取压缩包目录），可能在下载或复制时中断。{_FIX_RESEND}。",
@@ -240,7 +258,8 @@ def _inspect_zip(
             )
     try:
         fh.seek(0)
-        with zipfile.ZipFile(fh) as zf:
+        data = fh.read()  # at most limits.max_file_bytes
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             _check_zip_sizes(name, infos, limits)
             if any(info.flag_bits & 0x1 for info in infos):  # a zip-level password
@@ -249,9 +268,30 @@ def _inspect_zip(
             fmt, macros = _zip_format(zf, name, names, suffix)
             if fmt == "ods" and _ods_is_encrypted(zf, names):
                 raise _encrypted(name)
-            for info in infos:
-                if not info.is_dir() and info.filename.lower().endswith(XML_SUFFIXES):
-                    _check_xml_part(zf, info, name)
+            xml_parts = [
+                info
+                for info in infos
+                if not info.is_dir() and info.filename.lower().endswith(XML_SUFFIXES)
+            ]
+            # the workbook part and its relationships first: they say which parts are sheets
+            xml_parts.sort(key=lambda i: i.filename not in _WORKBOOK_PARTS)
+            contents: dict[str, bytes] = {}
+            sheets: dict[str, str] | None = None
+            counts: dict[str, int] = {}
+            sheet_files: set[str] = set()
+            for info in xml_parts:
+                part = _Member(zf, data, info)
+                if fmt != "ods" and info.filename in _WORKBOOK_PARTS:
+                    contents[info.filename] = _check_xml_part(part, info, name, info.file_size + 1)
+                    if len(contents) == len(_WORKBOOK_PARTS):
+                        sheets = _sheet_parts(contents)
+                        sheet_files = set(sheets.values()) if sheets else set()
+                elif info.filename in sheet_files:
+                    # inflated whole in one step (a huge sheet: in steps), dropdowns counted
+                    first = _check_xml_part(part, info, name, min(info.file_size, PART_CHUNK) + 1)
+                    counts[info.filename] = _count_lists(part, first, info, name, limits)
+                else:
+                    _check_xml_part(part, info, name)
     except (
         zipfile.BadZipFile,
         EOFError,
@@ -263,7 +303,129 @@ def _inspect_zip(
         OSError,
     ) as exc:
         raise corrupt from exc
-    return fmt, macros
+    if sheets is None:
+        return fmt, macros, None
+    return fmt, macros, {sheet: counts.get(part, 0) for sheet, part in sheets.items()}
+
+
+_WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+
+
+class _Member:
+    """The decompressed bytes of one member of an archive held in memory, read in bounded
+    steps (``zipfile.ZipFile.open`` costs more than inflating a small part; methods other
+    than stored and deflated are left to zipfile)."""
+
+    def __init__(self, zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo):
+        self._fallback: IO[bytes] | None = None
+        self._inflate: zlib._Decompress | None = None
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            self._fallback = zf.open(info)
+            return
+        offset = info.header_offset
+        if data[offset : offset + 4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"bad local header of {info.filename}")
+        name_len, extra_len = struct.unpack_from("<HH", data, offset + 26)
+        start = offset + 30 + name_len + extra_len
+        end = start + info.compress_size
+        if end > len(data):
+            raise zipfile.BadZipFile(f"{info.filename} is truncated")
+        self._src = memoryview(data)[start:end]
+        self._pos = 0
+        self._tail: bytes | memoryview = b""
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            self._inflate = zlib.decompressobj(-15)
+
+    def read(self, n: int) -> bytes:
+        """Up to ``n`` bytes; fewer only at the end of the member."""
+        if self._fallback is not None:
+            return self._fallback.read(n)
+        if self._inflate is None:
+            out = self._src[self._pos : self._pos + n].tobytes()
+            self._pos += len(out)
+            return out
+        inflate, chunks, got = self._inflate, [], 0
+        while got < n and not inflate.eof:
+            if not self._tail and self._pos < len(self._src):
+                self._tail = self._src[self._pos : self._pos + _INFLATE_INPUT]
+                self._pos += len(self._tail)
+            chunk = inflate.decompress(self._tail, n - got)
+            self._tail = inflate.unconsumed_tail
+            if not chunk and not self._tail and self._pos >= len(self._src):
+                break  # the input ended before the stream did: calamine will say so
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+
+_SHEET_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?sheet\s([^>]*)>")
+_RELATIONSHIP_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?Relationship\s([^>]*)>")
+_NAME = re.compile(rb"(?:^|\s)name\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_R_ID = re.compile(rb"(?:^|\s)[\w.-]+:id\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_ID = re.compile(rb"(?:^|\s)Id\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_TARGET = re.compile(rb"(?:^|\s)Target\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+
+
+def _attribute(pattern: re.Pattern[bytes], element: bytes) -> str | None:
+    m = pattern.search(element)
+    if m is None:
+        return None
+    return html.unescape((m.group(1) or m.group(2) or b"").decode("utf-8", "replace"))
+
+
+def _sheet_parts(contents: dict[str, bytes]) -> dict[str, str] | None:
+    """Sheet name -> part name, from the workbook part and its relationships.
+
+    Only the ``sheet`` and ``Relationship`` elements are needed, so they are picked out with
+    patterns instead of parsing both documents (which cost more than the rest of the scan).
+    The result only decides where dropdowns are counted; a part that cannot be mapped gives
+    None, and the dropdown check is then skipped."""
+    workbook, rels = contents["xl/workbook.xml"], contents["xl/_rels/workbook.xml.rels"]
+    if workbook.startswith((b"\xff\xfe", b"\xfe\xff")) or rels.startswith(
+        (b"\xff\xfe", b"\xfe\xff")
+    ):
+        return None  # UTF-16 parts: nothing writes them, and the check is only advisory
+    targets = {}
+    for m in _RELATIONSHIP_ELEMENT.finditer(rels):
+        rel_id, target = _attribute(_ID, m.group(1)), _attribute(_TARGET, m.group(1))
+        if rel_id and target:
+            targets[rel_id] = target
+    out: dict[str, str] = {}
+    for m in _SHEET_ELEMENT.finditer(workbook):
+        name, rel_id = _attribute(_NAME, m.group(1)), _attribute(_R_ID, m.group(1))
+        target = targets.get(rel_id) if rel_id else None
+        if target and name is not None:
+            out[name] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return out or None
+
+
+def _count_lists(
+    part: _Member, head: bytes, info: zipfile.ZipInfo, name: str, limits: Limits
+) -> int:
+    """How many list validations a sheet part declares; the part is inflated in steps and
+    refused when it inflates to more than it may."""
+    count, total, buffer = 0, len(head), head
+    if total > limits.max_part_bytes:
+        raise _part_too_large(name, info, limits)
+    keep = len(_LIST_VALIDATION) - 1
+    while True:
+        count += buffer.count(_LIST_VALIDATION)
+        chunk = part.read(PART_CHUNK)
+        if not chunk:
+            return count
+        total += len(chunk)
+        if total > limits.max_part_bytes:
+            raise _part_too_large(name, info, limits)
+        buffer = buffer[-keep:] + chunk
+
+
+def _part_too_large(name: str, info: zipfile.ZipInfo, limits: Limits) -> IntakeError:
+    return IntakeError(
+        TOO_LARGE,
+        f"「{name}」中的部件「{info.filename}」解压后超过单个部件上限 "
+        f"{_size(limits.max_part_bytes)}，疑似压缩炸弹，已拒绝读取。"
+        "请让填报单位用 Excel 重新保存后发送。",
+    )
 
 
 def _zip_directory_size(fh: BinaryIO, size: int) -> tuple[int, int] | None:
@@ -375,28 +537,32 @@ def _encrypted(name: str, detail: str = "设置了打开密码") -> IntakeError:
     )
 
 
-def _check_xml_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
-    """Refuse a DTD or entity declaration at the head of an XML part.
+def _check_xml_part(
+    part: _Member, info: zipfile.ZipInfo, name: str, first: int = XML_HEAD_BYTES
+) -> bytes:
+    """Refuse a DTD or entity declaration at the head of an XML part; return the ``first``
+    bytes read (callers that need more of the part ask for it here, in the same step).
 
     The first 4 KiB are searched. Only when they hold nothing but a long prolog (comments,
     processing instructions) is more read, up to 64 KiB, so that padding cannot push a
     <!DOCTYPE past the window."""
-    with zf.open(info) as part:
-        data = part.read(XML_HEAD_BYTES)
-        text = _decode_head(data)
-        upper = text.upper()
-        found = "<!DOCTYPE" in upper or "<!ENTITY" in upper
-        state = _prolog_state(text, eof=len(data) < XML_HEAD_BYTES)
-        while not found and state == "open" and len(data) < XML_PROLOG_MAX:
-            more = part.read(XML_HEAD_BYTES)
-            data += more
-            state = _prolog_state(_decode_head(data), eof=len(more) < XML_HEAD_BYTES)
+    data = part.read(max(first, XML_HEAD_BYTES))
+    seen = min(len(data), XML_HEAD_BYTES)
+    text = _decode_head(data[:seen])
+    found = "<!" in text and any(word in text.upper() for word in ("<!DOCTYPE", "<!ENTITY"))
+    state = _prolog_state(text, eof=seen < XML_HEAD_BYTES)
+    while not found and state == "open" and seen < XML_PROLOG_MAX:
+        if len(data) < seen + XML_HEAD_BYTES:
+            data += part.read(seen + XML_HEAD_BYTES - len(data))
+        more = min(len(data), seen + XML_HEAD_BYTES) - seen
+        seen += more
+        state = _prolog_state(_decode_head(data[:seen]), eof=more < XML_HEAD_BYTES)
     if found or state == "dtd":
         what = "中含有 XML 实体声明（<!DOCTYPE 或 <!ENTITY），正常的工作簿不会有这种内容"
     elif state == "open":
         what = f"开头有超过 {_size(XML_PROLOG_MAX)} 的注释或处理指令，无法确认其中没有实体声明"
     else:
-        return
+        return data
     raise IntakeError(
         XML_ENTITIES,
         f"「{name}」的部件「{info.filename}」{what}，可能是恶意构造的文件"

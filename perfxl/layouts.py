@@ -249,21 +249,31 @@ class TemplateSet:
                 return candidate
         return None
 
+    # Listed once per template set, like the layouts it loads: reading a batch of returned
+    # workbooks asks for these once per file.
     def layout_ids(self) -> list[str]:
+        return list(self._layout_ids)
+
+    def framework_ids(self) -> list[str]:
+        return list(self._framework_ids)
+
+    @functools.cached_property
+    def _layout_ids(self) -> tuple[str, ...]:
         ids: set[str] = set()
         for d in self.dirs:
             root = d / "layouts"
             if root.is_dir():
                 ids.update(p.name for p in root.iterdir() if (p / "layout.yaml").is_file())
-        return sorted(ids)
+        return tuple(sorted(ids))
 
-    def framework_ids(self) -> list[str]:
+    @functools.cached_property
+    def _framework_ids(self) -> tuple[str, ...]:
         ids: set[str] = set()
         for d in self.dirs:
             root = d / "frameworks"
             if root.is_dir():
                 ids.update(p.stem for p in root.glob("*.yaml"))
-        return sorted(ids)
+        return tuple(sorted(ids))
 
     # -- loading -----------------------------------------------------------------------------
     def layout(self, layout_id: str) -> Layout:

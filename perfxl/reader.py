@@ -48,7 +48,7 @@ def norm_label(text: Any) -> str:
     return _norm(text if isinstance(text, str) else str(text))
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """A value read from a sheet, with its address (A1) — every finding points at one."""
 
@@ -61,7 +61,7 @@ class Cell:
         return xl_rowcol_to_cell(self.row, self.col)
 
 
-@dataclass
+@dataclass(slots=True)
 class ReadIndicator:
     cells: dict[str, Cell]
     filled_down: set[str] = field(default_factory=set)  # level columns taken from the row above
@@ -241,7 +241,12 @@ def _map_from_spec(spec: SheetSpec, layout: Layout) -> LayoutMap:
 
 
 class _Sheet:
-    """A sheet's values as a grid, with label positions indexed."""
+    """A sheet's values as a grid, with label positions indexed.
+
+    This runs for every sheet of every returned file, so the loops are written for speed:
+    calamine gives "" for empty cells, which the ``if value`` tests skip first."""
+
+    __slots__ = ("rows", "merges", "width", "_merge_ends", "label_positions")
 
     def __init__(
         self, rows: list[list[Any]], merges: list[tuple[tuple[int, int], tuple[int, int]]] | None
@@ -250,18 +255,29 @@ class _Sheet:
         self.merges = merges or []
         self.width = max((len(row) for row in rows), default=0)
         self._merge_ends: dict[tuple[int, int], int] | None = None
-        self.label_positions: dict[str, list[tuple[int, int]]] = {}
+        positions: dict[str, list[tuple[int, int]]] = {}
+        norm = _norm
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                if isinstance(value, str) and value.strip():
-                    self.label_positions.setdefault(norm_label(value), []).append((r, c))
+                if value and type(value) is str:
+                    key = norm(value)
+                    if key:
+                        hits = positions.get(key)
+                        if hits is None:
+                            positions[key] = [(r, c)]
+                        else:
+                            hits.append((r, c))
+        self.label_positions = positions
 
     def get(self, r: int, c: int) -> Any:
-        if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
-            value = self.rows[r][c]
-            if isinstance(value, str) and not value.strip():
-                return None
-            return value
+        rows = self.rows
+        if 0 <= r < len(rows):
+            row = rows[r]
+            if 0 <= c < len(row):
+                value = row[c]
+                if type(value) is str and not value.strip():
+                    return None
+                return value
         return None
 
     def find(self, label: str, nth: int = 0) -> tuple[int, int] | None:
@@ -271,17 +287,15 @@ class _Sheet:
         return hits[min(nth, len(hits) - 1)]
 
     def merge_end_col(self, r: int, c: int) -> int:
+        """The last column of the merge whose value sits at (r, c) — a merge keeps its value
+        in its top-left cell, which is where a label is found."""
         if self._merge_ends is None:
-            self._merge_ends = {}
-            for (r1, c1), (r2, c2) in self.merges:
-                for rr in range(r1, r2 + 1):
-                    for cc in range(c1, c2 + 1):
-                        self._merge_ends[(rr, cc)] = c2
+            self._merge_ends = {(r1, c1): c2 for (r1, c1), (_r2, c2) in self.merges}
         return self._merge_ends.get((r, c), c)
 
 
 def _is_label(value: Any, labels: set[str]) -> bool:
-    return isinstance(value, str) and norm_label(value) in labels
+    return type(value) is str and _norm(value) in labels
 
 
 def _locate(sheet: _Sheet, loc: Locator, labels: set[str]) -> Cell | None:
@@ -352,19 +366,36 @@ def _read_table(
         return [], False, len(sheet.rows)
     indicators: list[ReadIndicator] = []
     previous: dict[str, Any] = {}
-    end = len(sheet.rows)
-    after = lmap.labels_after_table
-    for r in range(header_row + 1, len(sheet.rows)):
-        if after and any(
-            isinstance(v, str) and v and norm_label(v) in after for v in sheet.rows[r]
-        ):
-            end = r
-            break
-        cells = {key: Cell(_clean(sheet.get(r, c)), r, c) for key, c in columns.items()}
-        if all(cell.value is None for cell in cells.values()):
+    rows = sheet.rows
+    # the table ends at the first row below the header that holds a label of what follows it
+    end = min(
+        (
+            r
+            for label in lmap.labels_after_table
+            for r, _ in sheet.label_positions.get(label, ())
+            if r > header_row
+        ),
+        default=len(rows),
+    )
+    items = list(columns.items())
+    level_set = set(level_keys)
+    for r in range(header_row + 1, end):
+        row = rows[r]
+        n = len(row)
+        cells = {}
+        empty, has_content = True, False
+        for key, c in items:
+            value = row[c] if c < n else None
+            if type(value) is str:
+                value = value.strip() or None
+            if value is not None:
+                empty = False
+                if key not in level_set:
+                    has_content = True
+            cells[key] = Cell(value, r, c)
+        if empty:
             continue
         ind = ReadIndicator(cells, row=r)
-        has_content = any(cells[k].value is not None for k in cells if k not in level_keys)
         for depth, key in enumerate(level_keys):
             if cells[key].value is None and has_content and key in previous:
                 # merged vertically or left blank under a filled one: fill down, but only
@@ -476,7 +507,7 @@ def identify_layout(
         if not lmap.signature:
             continue
         for sheet in sheets.values():
-            score = len(lmap.signature & set(sheet.label_positions)) / len(lmap.signature)
+            score = len(lmap.signature & sheet.label_positions.keys()) / len(lmap.signature)
             if score > best_score:
                 best, best_score = layout_id, score
     if best_score >= 0.6:
@@ -514,7 +545,7 @@ def read_workbook(
             continue
         rows, merges = _sheet_values(book, name)
         sheet = _Sheet(rows, merges)
-        if not lmap.signature or len(lmap.signature & set(sheet.label_positions)) < max(
+        if not lmap.signature or len(lmap.signature & sheet.label_positions.keys()) < max(
             2, len(lmap.signature) // 3
         ):
             continue  # not a form of this layout (notes, pivot tables, other sheets people add)

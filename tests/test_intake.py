@@ -318,6 +318,28 @@ def test_zip_bomb_with_default_limits(tmp_path):
     assert "xl/worksheets/sheet1.xml" in refused(path, "R006")
 
 
+def test_sheet_part_larger_than_its_directory_entry_says(tmp_path):
+    """A directory entry that understates a sheet's size is caught while it is inflated."""
+    good = make_xlsx(tmp_path / "base.xlsx")
+    path = rewrite_zip(
+        good,
+        tmp_path / "谎报大小.xlsx",
+        lambda name, data: data + b" " * (3 * MiB) if name == "xl/worksheets/sheet1.xml" else data,
+    )
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        sheet = z.getinfo("xl/worksheets/sheet1.xml")
+    entry = 0
+    while True:  # the central directory entry of the sheet part
+        entry = data.find(b"PK\x01\x02", entry + 1)
+        name_len = struct.unpack_from("<H", data, entry + 28)[0]
+        if data[entry + 46 : entry + 46 + name_len] == sheet.filename.encode():
+            break
+    struct.pack_into("<L", data, entry + 24, 100)
+    path.write_bytes(bytes(data))
+    assert "单个部件" in refused(path, "R006", Limits(max_part_bytes=1 * MiB))
+
+
 def test_compression_ratio(tmp_path):
     path = tmp_path / "高压缩比.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
@@ -469,3 +491,62 @@ def test_describe_limits():
     assert CJK.search(text)
     for number in ("50 MB", "300 MB", "150 MB", "100:1", "10000", "<!ENTITY"):
         assert number in text
+
+
+# --- one pass: members inflated from memory, dropdowns counted ---------------------------------
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+@pytest.mark.parametrize("step", [1, 7, 4096, 10 * MiB])
+def test_members_read_as_zipfile_reads_them(tmp_path, method, step):
+    from perfxl.intake import _Member
+
+    payloads = {
+        "a.xml": b"<a/>",
+        "empty.xml": b"",
+        # incompressible enough to span several 64 KiB inputs to zlib
+        "big.xml": b"".join(str(i * 7919 % 100003).encode() for i in range(60_000)),
+    }
+    path = tmp_path / "z.zip"
+    with zipfile.ZipFile(path, "w", method) as z:
+        for name, payload in payloads.items():
+            z.writestr(name, payload)
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            member, chunks = _Member(z, data, info), []
+            while chunk := member.read(step):
+                assert len(chunk) <= step
+                chunks.append(chunk)
+            assert b"".join(chunks) == payloads[info.filename]
+
+
+def _write_with_dropdowns(path: Path, per_sheet: dict[str, int]) -> Path:
+    book = xlsxwriter.Workbook(str(path))
+    for name, count in per_sheet.items():
+        sheet = book.add_worksheet(name)
+        for i in range(count):
+            sheet.data_validation(i, 0, i, 0, {"validate": "list", "source": ["是", "否"]})
+        sheet.data_validation(0, 5, 0, 5, {"validate": "integer", "criteria": ">", "value": 0})
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize("chunk", [5, 1 * MiB])
+def test_list_validations_are_counted_per_sheet(tmp_path, monkeypatch, chunk):
+    import perfxl.intake
+
+    monkeypatch.setattr(perfxl.intake, "PART_CHUNK", chunk)
+    per_sheet = {"封面": 0, "项目一": 3, "项目 二": 1, "A&B": 2}
+    path = _write_with_dropdowns(tmp_path / "下拉.xlsx", per_sheet)
+    assert inspect_workbook(path).list_validations == per_sheet
+    wb = openpyxl.load_workbook(path)  # the same counts as openpyxl sees them
+    assert {
+        ws.title: sum(dv.type == "list" for dv in ws.data_validations.dataValidation)
+        for ws in wb.worksheets
+    } == per_sheet
+
+
+def test_list_validations_only_for_xlsx(tmp_path):
+    assert inspect_workbook(make_ods(tmp_path / "a.ods")).list_validations is None
+    assert inspect_workbook(make_ole(tmp_path / "b.xls")).list_validations is None
