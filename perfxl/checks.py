@@ -59,9 +59,12 @@ COUNT_HINTS = (
     "天数",
 )
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(20\d{2})\s*年")
-_PERCENT_IN_TEXT = re.compile(
-    r"([\u4e00-\u9fff]{2,12}?)(?:达到|达|不低于|不少于|为)?\s*(\d+(?:\.\d+)?)\s*[%％]"
-)
+# "满意度达到95%": a percentage, the verb before it, and the words it is said of (at most the
+# 12 Chinese characters before the verb). Found from the number backwards: one pattern that
+# tried every start of the subject cost more than all other text checks together.
+_PERCENT_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
+_PERCENT_VERBS = ("达到", "达", "不低于", "不少于", "为")
+_SUBJECT_BEFORE = re.compile(r"[\u4e00-\u9fff]{2,12}$")
 
 
 @dataclass
@@ -320,7 +323,7 @@ def _money(p: TypedProject, layout: Layout, out: _Out) -> None:
 def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> None:
     level_cols = layout.indicators.level_columns
     used_level1: set[str] = set()
-    names: dict[str, str] = {}
+    names: dict[str, Cell | None] = {}
     qualitative = 0
     groups_with_names: dict[tuple[str, ...], int] = {}
     for ind in p.indicators:
@@ -340,7 +343,8 @@ def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> No
                 ok = False
                 break
             match = fw.resolve(depth, typed, path)
-            if match.canonical is None or match.canonical not in fw.children(path):
+            canonical = match.canonical
+            if canonical is None or not fw.allows(path, canonical):
                 known_elsewhere = squash(typed) in fw.all_names(depth) or (
                     match.canonical in fw.all_names(depth)
                 )
@@ -367,7 +371,7 @@ def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> No
                 and col.key not in ind.filled_down
             ):
                 out.add("I003", cell, f"{col.label}「{typed}」是「{match.canonical}」的别名")
-            path = (*path, match.canonical)
+            path = (*path, canonical)
         if path:
             used_level1.add(path[0])
         name = ind.values.get("name")
@@ -384,9 +388,10 @@ def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> No
                 )
             continue
         if name in names:
-            out.add("I006", name_cell, f"指标名称「{name}」与 {names[name]} 重复")
+            first = names[name]
+            out.add("I006", name_cell, f"指标名称「{name}」与 {first.ref if first else ''} 重复")
         else:
-            names[name] = name_cell.ref if name_cell else ""
+            names[name] = name_cell
         if len(name) > MAX_NAME:
             out.add("I007", name_cell, f"指标名称有 {len(name)} 个字，超过 {MAX_NAME} 个")
         target_text = ind.values.get("target")
@@ -554,19 +559,29 @@ def _repeated_run(text: str) -> str | None:
 
 
 def _goal_vs_indicators(text: str, p: TypedProject, cell: Cell | None, out: _Out) -> None:
-    percent_targets = []
+    """A satisfaction rate stated in the goal text that no satisfaction indicator targets."""
+    if "满意度" not in text:
+        return
+    stated = []
+    for m in _PERCENT_NUMBER.finditer(text):
+        before = text[max(0, m.start() - 40) : m.start()].rstrip()
+        for verb in _PERCENT_VERBS:
+            if before.endswith(verb):
+                before = before[: -len(verb)]
+                break
+        subject = _SUBJECT_BEFORE.search(before)
+        if subject and "满意度" in subject.group():
+            stated.append((subject.group(), Decimal(m.group(1))))
+    if not stated:
+        return
+    related = []
     for ind in p.indicators:
         name, raw = ind.values.get("name"), ind.values.get("target")
-        if name and raw:
+        if name and raw and "满意度" in name:
             t = parse_target(raw)
             if t.kind == QUANTITATIVE and t.unit == "%" and t.value is not None:
-                percent_targets.append((name, t))
-    for m in _PERCENT_IN_TEXT.finditer(text):
-        subject, number = m.group(1), Decimal(m.group(2))
-        key = "满意度" if "满意度" in subject else None
-        if key is None:
-            continue
-        related = [(n, t) for n, t in percent_targets if key in n]
+                related.append((name, t))
+    for subject, number in stated:
         if related and all(t.value != number for _, t in related):
             name, t = related[0]
             out.add(

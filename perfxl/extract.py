@@ -66,6 +66,8 @@ def text_of(value: Any) -> str | None:
     """A cell value as the text a person typed: 1500.0 → "1500", 0.95 → "0.95"."""
     if value is None:
         return None
+    if type(value) is str:
+        return value.strip() or None
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
@@ -165,21 +167,29 @@ def typed_project(rp: ReadProject, layout: Layout, findings: list[Finding]) -> T
         if spec.key not in values and spec.default is not None and spec.key in rp.fields:
             values[spec.key] = Decimal(str(spec.default))
     project = TypedProject(rp.sheet, values, cells)
+    columns = [(c.key, c, c.type in ("money", "number")) for c in layout.indicators.columns]
+    append = project.indicators.append
     for ind in rp.indicators:
         typed: dict[str, Any] = {}
-        for column in layout.indicators.columns:
-            cell = ind.cells.get(column.key)
+        ind_cells = ind.cells
+        for key, column, numeric in columns:
+            cell = ind_cells.get(key)
             if cell is None:
                 continue
-            if column.type in ("money", "number"):
-                typed[column.key] = convert_cell(
+            value = cell.value
+            if value is None:
+                typed[key] = None
+            elif numeric:
+                typed[key] = convert_cell(
                     column, cell, column.label, findings, rp.sheet, project_name
                 )
+            elif type(value) is str:
+                typed[key] = value.strip() or None
             else:
-                typed[column.key] = text_of(cell.value)
-        project.indicators.append(
-            TypedIndicator(typed, dict(ind.cells), set(ind.filled_down), ind.row)
-        )
+                typed[key] = text_of(value)
+        # the read indicator's cells and fill-down marks are shared, not copied: neither
+        # side changes them
+        append(TypedIndicator(typed, ind_cells, ind.filled_down, ind.row))
     return project
 
 

@@ -43,6 +43,16 @@ class Framework:
     recommended: list[str] = field(default_factory=list)
     quantified: list[str] = field(default_factory=list)
     aliases: list[dict[str, str]] = field(default_factory=list)  # one table per level
+    # answers already worked out: every indicator row of every returned form asks them
+    _children: dict[tuple[str, ...], tuple[str, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _resolved: dict[tuple[int, str, tuple[str, ...]], LevelMatch] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _names: dict[int, frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def depth(self) -> int:
@@ -50,15 +60,25 @@ class Framework:
 
     def children(self, path: tuple[str, ...]) -> list[str]:
         """Canonical names allowed at level ``len(path) + 1`` below ``path``."""
-        node: Any = self.tree
-        for name in path:
-            if isinstance(node, dict) and name in node:
-                node = node[name]
-            else:
-                return []
-        if isinstance(node, dict):
-            return list(node)
-        return list(node or [])
+        return list(self._children_of(path))
+
+    def _children_of(self, path: tuple[str, ...]) -> tuple[str, ...]:
+        found = self._children.get(path)
+        if found is None:
+            node: Any = self.tree
+            for name in path:
+                if isinstance(node, dict) and name in node:
+                    node = node[name]
+                else:
+                    node = None
+                    break
+            found = tuple(node) if isinstance(node, dict) else tuple(node or ())
+            self._children[path] = found
+        return found
+
+    def allows(self, path: tuple[str, ...], name: str | None) -> bool:
+        """Whether ``name`` is a canonical child of ``path``."""
+        return name is not None and name in self._children_of(path)
 
     def parent_paths(self) -> list[tuple[str, ...]]:
         """Every path whose children form a dependent dropdown list (levels 2..depth)."""
@@ -75,7 +95,16 @@ class Framework:
 
     def resolve(self, level: int, typed: str, path: tuple[str, ...]) -> LevelMatch:
         """Resolve a typed name at ``level`` (0-based) under the canonical ``path``."""
-        allowed = self.children(path)
+        key = (level, typed, path)
+        match = self._resolved.get(key)
+        if match is None:
+            if len(self._resolved) > 100_000:  # typed names are people's text: keep it bounded
+                self._resolved.clear()
+            match = self._resolved[key] = self._resolve(level, typed, path)
+        return match
+
+    def _resolve(self, level: int, typed: str, path: tuple[str, ...]) -> LevelMatch:
+        allowed = self._children_of(path)
         text = squash(typed)
         if text in allowed:
             return LevelMatch(text, alias_used=text != typed)
@@ -84,7 +113,13 @@ class Framework:
             return LevelMatch(canonical, alias_used=True)
         return LevelMatch(None)
 
-    def all_names(self, level: int) -> set[str]:
+    def all_names(self, level: int) -> frozenset[str]:
+        names = self._names.get(level)
+        if names is None:
+            names = self._names[level] = frozenset(self._all_names(level))
+        return names
+
+    def _all_names(self, level: int) -> set[str]:
         names: set[str] = set()
 
         def walk(node: Any, depth: int) -> None:

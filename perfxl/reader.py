@@ -34,6 +34,9 @@ from .writer import COVER_SHEET, GUIDE_SHEET, META_SHEET, DocumentWriter
 
 AUXILIARY_SHEETS = {META_SHEET, COVER_SHEET, GUIDE_SHEET, "检查结果"}
 _LABEL_NOISE = re.compile(r"[\s\u3000*＊:：]+")
+# A cell longer than this is text someone wrote, never one of a form's labels (the longest
+# is under 30 characters, leaving room for spaces and line breaks typed into it).
+MAX_LABEL_CHARS = 80
 
 
 @functools.lru_cache(maxsize=65536)
@@ -259,7 +262,7 @@ class _Sheet:
         norm = _norm
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                if value and type(value) is str:
+                if value and type(value) is str and len(value) <= MAX_LABEL_CHARS:
                     key = norm(value)
                     if key:
                         hits = positions.get(key)
@@ -305,13 +308,18 @@ def _locate(sheet: _Sheet, loc: Locator, labels: set[str]) -> Cell | None:
             return None
         r, c = pos
         start = sheet.merge_end_col(r, c) + 1
-        for cc in range(start, max(sheet.width, start + 1)):
-            value = sheet.get(r, cc)
-            if value is None:
-                continue
-            if _is_label(value, labels):
-                return Cell(None, r, start)
-            return Cell(_clean(value), r, cc)
+        row = sheet.rows[r]
+        for cc in range(start, len(row)):
+            value = row[cc]
+            if type(value) is str:
+                text = value.strip()
+                if not text:
+                    continue
+                if _norm(value) in labels:
+                    return Cell(None, r, start)
+                return Cell(text, r, cc)
+            if value is not None:
+                return Cell(value, r, cc)
         return Cell(None, r, start)
     if loc.strategy == "grid":
         row_pos = sheet.find(loc.label, loc.label_nth)
@@ -396,20 +404,21 @@ def _read_table(
         if empty:
             continue
         ind = ReadIndicator(cells, row=r)
+        filled = ind.filled_down
         for depth, key in enumerate(level_keys):
-            if cells[key].value is None and has_content and key in previous:
+            if has_content and cells[key].value is None and key in previous:
                 # merged vertically or left blank under a filled one: fill down, but only
                 # while the higher levels are the same group
                 higher_same = all(
-                    ind.value(k) == previous.get(k) or k in ind.filled_down
-                    for k in level_keys[:depth]
+                    cells[k].value == previous.get(k) or k in filled for k in level_keys[:depth]
                 )
                 if higher_same:
                     cells[key] = Cell(previous[key], r, columns[key])
-                    ind.filled_down.add(key)
+                    filled.add(key)
         for key in level_keys:
-            if ind.value(key) is not None:
-                previous[key] = ind.value(key)
+            value = cells[key].value
+            if value is not None:
+                previous[key] = value
         indicators.append(ind)
     return indicators, True, end
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 QUANTITATIVE = "quantitative"
 QUALITATIVE = "qualitative"
@@ -106,9 +106,10 @@ _OP_RE = re.compile("|".join(re.escape(tok) for tok in sorted(_OPERATORS, key=le
 _NUMBER_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9])|[0-9]+(?:\.[0-9]+)?")
 
 
-@dataclass(frozen=True)
-class Target:
-    """One parsed indicator value."""
+class Target(NamedTuple):
+    """One parsed indicator value (immutable; a named tuple because a batch of forms creates
+    one for every indicator value it has not seen, and a frozen dataclass costs several times
+    as much to build)."""
 
     raw: str  # the text as given
     kind: str  # QUANTITATIVE or QUALITATIVE
@@ -122,7 +123,7 @@ class Target:
     def is_quantitative(self) -> bool:
         return self.kind == QUANTITATIVE
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict:  # type: ignore[override]
         """JSON-safe summary: the value as a plain decimal string (``"85.00"``) or None."""
         return {
             "kind": self.kind,
@@ -136,13 +137,28 @@ def _qualitative(raw: str) -> Target:
     return Target(raw=raw, kind=QUALITATIVE, op=None, value=None, unit=None, op_written=None)
 
 
+# What \s matches in a str pattern is exactly what str.isspace() accepts, so the string
+# methods below do what the patterns above say, at a fraction of the cost (a batch of forms
+# parses every indicator value it has not seen before).
+_ALL_WS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + _WS_CHARS
+
+
+_FULL_WIDTH = re.compile("[\uff00-\uffef]")
+
+
+def _half_width(text: str) -> str:
+    return text.translate(_HALF_WIDTH) if _FULL_WIDTH.search(text) else text
+
+
 def _strip(text: str) -> str:
-    return _EDGE_WS_RE.sub("", text)
+    return text.strip(_ALL_WS)
 
 
 def _squash(text: str) -> str:
     """Remove every whitespace character (units never contain spaces; cells wrap lines)."""
-    return _WS_RE.sub("", text)
+    if "\u200b" in text or "\ufeff" in text:
+        return _WS_RE.sub("", text)
+    return "".join(text.split())
 
 
 def normalise_unit(text: object) -> str | None:
@@ -152,7 +168,7 @@ def normalise_unit(text: object) -> str | None:
     """
     if not isinstance(text, str):
         return None
-    unit = _squash(text).translate(_HALF_WIDTH)
+    unit = _half_width(_squash(text))
     if len(unit) >= 2 and unit[0] == "(" and unit[-1] == ")":
         unit = unit[1:-1]
     if unit in ("%", "百分比"):
@@ -168,7 +184,7 @@ def normalise_operator(text: str) -> str | None:
     """
     if not isinstance(text, str):
         return None
-    return _OPERATORS.get(_strip(text).translate(_HALF_WIDTH))
+    return _OPERATORS.get(_half_width(_strip(text)))
 
 
 def is_percent(t: Target) -> bool:
@@ -236,7 +252,7 @@ def _parse_target_uncached(text: object, measure_unit: str | None = None) -> Tar
     if not stripped:
         return _qualitative(raw)
     # Same length as `stripped`, so a span found in `half` also locates the original text.
-    half = stripped.translate(_HALF_WIDTH)
+    half = _half_width(stripped)
 
     op = op_written = None
     pos = 0
