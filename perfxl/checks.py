@@ -569,9 +569,9 @@ def _goal_vs_indicators(text: str, p: TypedProject, cell: Cell | None, out: _Out
             if before.endswith(verb):
                 before = before[: -len(verb)]
                 break
-        subject = _SUBJECT_BEFORE.search(before)
-        if subject and "满意度" in subject.group():
-            stated.append((subject.group(), Decimal(m.group(1))))
+        found = _SUBJECT_BEFORE.search(before)
+        if found and "满意度" in found.group():
+            stated.append((found.group(), Decimal(m.group(1))))
     if not stated:
         return
     related = []
