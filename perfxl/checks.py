@@ -428,13 +428,11 @@ def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> No
         out.add("I018", None, f"{total} 个指标中有 {qualitative} 个是定性指标")
 
 
+_RATE_ENDINGS = (*RATE_SUFFIXES, "满意度", "知晓度", "知晓率")
+
+
 def _is_rate(name: str) -> bool:
-    return (
-        name.endswith(RATE_SUFFIXES)
-        or name.endswith("满意度")
-        or name.endswith("知晓度")
-        or name.endswith("知晓率")
-    )
+    return name.endswith(_RATE_ENDINGS)
 
 
 def _is_count(name: str) -> bool:
@@ -445,9 +443,8 @@ def _target_rules(
     name: str, path: tuple[str, ...], t: Target, cell: Cell | None, fw: Framework, out: _Out
 ) -> None:
     raw = t.raw
-    quantified_level = any(level in fw.quantified for level in path)
     if t.kind != QUANTITATIVE:
-        if quantified_level:
+        if any(level in fw.quantified for level in path):
             out.add("I009", cell, f"「{path[-1]}」类指标「{name}」的指标值「{raw}」不是定量值")
         if raw.strip() in VAGUE_WORDS:
             out.add("I017", cell, f"指标「{name}」的指标值「{raw}」含糊，无法衡量")
@@ -486,7 +483,7 @@ def _target_rules(
             f"指标「{name}」以「{name[-1]}」结尾，是比率指标，但指标值「{raw}」的单位是「{t.unit}」",
             "请改为百分比（%），或改用数量类名称",
         )
-    elif _is_count(name) and is_percent and not _is_rate(name):
+    elif is_percent and _is_count(name) and not _is_rate(name):
         out.add("I013", cell, f"指标「{name}」是数量类指标，但指标值「{raw}」是百分比")
 
 

@@ -245,7 +245,9 @@ def _inspect_zip(
         CORRUPT,
         f"「{name}」已损坏或不完整（无法读取压缩包目录），可能在下载或复制时中断。{_FIX_RESEND}。",
     )
-    declared = _zip_directory_size(fh, size)
+    fh.seek(0)
+    data = fh.read()  # at most limits.max_file_bytes
+    declared = _zip_directory_size(data)
     if declared is not None:
         entries, directory_bytes = declared
         if entries > limits.max_entries:
@@ -257,8 +259,6 @@ def _inspect_zip(
                 "疑似恶意构造，已拒绝读取。请让填报单位用 Excel 重新保存后发送。",
             )
     try:
-        fh.seek(0)
-        data = fh.read()  # at most limits.max_file_bytes
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             _check_zip_sizes(name, infos, limits)
@@ -428,28 +428,24 @@ def _part_too_large(name: str, info: zipfile.ZipInfo, limits: Limits) -> IntakeE
     )
 
 
-def _zip_directory_size(fh: BinaryIO, size: int) -> tuple[int, int] | None:
+def _zip_directory_size(data: bytes) -> tuple[int, int] | None:
     """(entries, central directory bytes) as declared by the end records, or None."""
-    tail_len = min(size, 22 + 0xFFFF + 20)  # end record, longest comment, zip64 locator
-    fh.seek(size - tail_len)
-    tail = fh.read(tail_len)
-    pos = tail.rfind(b"PK\x05\x06")
-    if pos < 0 or len(tail) - pos < 22:
+    size = len(data)
+    # the end record is the last 22 bytes, unless a comment (up to 64 KiB) follows it
+    pos = size - 22 if data.startswith(b"PK\x05\x06", size - 22) else -1
+    if pos < 0:
+        pos = data.rfind(b"PK\x05\x06", max(0, size - (22 + 0xFFFF + 20)))
+    if pos < 0 or size - pos < 22:
         return None
-    entries, directory_bytes, offset = struct.unpack("<HLL", tail[pos + 10 : pos + 20])
+    entries, directory_bytes, offset = struct.unpack_from("<HLL", data, pos + 10)
     if entries != 0xFFFF and 0xFFFFFFFF not in (directory_bytes, offset):
         return entries, directory_bytes
-    locator = tail[pos - 20 : pos] if pos >= 20 else b""
-    if not locator.startswith(b"PK\x06\x07"):
+    if pos < 20 or not data.startswith(b"PK\x06\x07", pos - 20):
         return None
-    (record_offset,) = struct.unpack("<Q", locator[8:16])
-    if record_offset > size - 56:
+    (record_offset,) = struct.unpack_from("<Q", data, pos - 20 + 8)
+    if record_offset > size - 56 or not data.startswith(b"PK\x06\x06", record_offset):
         return None
-    fh.seek(record_offset)
-    record = fh.read(56)
-    if not record.startswith(b"PK\x06\x06"):
-        return None
-    entries64, directory64 = struct.unpack("<QQ", record[32:48])
+    entries64, directory64 = struct.unpack_from("<QQ", data, record_offset + 32)
     return entries64, directory64
 
 
@@ -547,6 +543,8 @@ def _check_xml_part(
     processing instructions) is more read, up to 64 KiB, so that padding cannot push a
     <!DOCTYPE past the window."""
     data = part.read(max(first, XML_HEAD_BYTES))
+    if _plainly_rooted(data[:XML_HEAD_BYTES]):
+        return data
     seen = min(len(data), XML_HEAD_BYTES)
     text = _decode_head(data[:seen])
     found = "<!" in text and any(word in text.upper() for word in ("<!DOCTYPE", "<!ENTITY"))
@@ -569,6 +567,20 @@ def _check_xml_part(
         "（实体膨胀或外部实体攻击），已拒绝读取。"
         "请让填报单位用 Excel 打开后另存为新的工作簿再发送。",
     )
+
+
+def _plainly_rooted(head: bytes) -> bool:
+    """The common case, decided without decoding: no "<!" anywhere in the head, and after at
+    most an XML declaration comes the root element. Anything else gets the full check."""
+    if b"<!" in head:
+        return False
+    rest = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if rest.startswith(b"<?"):
+        end = rest.find(b"?>")
+        if end < 0:
+            return False
+        rest = rest[end + 2 :].lstrip()
+    return rest[:1] == b"<" and rest[1:2].isalpha()
 
 
 def _decode_head(data: bytes) -> str:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -51,9 +51,11 @@ def norm_label(text: Any) -> str:
     return _norm(text if isinstance(text, str) else str(text))
 
 
-@dataclass(slots=True)
-class Cell:
-    """A value read from a sheet, with its address (A1) — every finding points at one."""
+class Cell(NamedTuple):
+    """A value read from a sheet, with its address (A1) — every finding points at one.
+
+    Immutable, and a named tuple because a returned form yields one for every field and
+    every indicator cell: it costs a third of a dataclass to build."""
 
     value: Any
     row: int  # 0-based
@@ -64,11 +66,18 @@ class Cell:
         return xl_rowcol_to_cell(self.row, self.col)
 
 
-@dataclass(slots=True)
 class ReadIndicator:
-    cells: dict[str, Cell]
-    filled_down: set[str] = field(default_factory=set)  # level columns taken from the row above
-    row: int = 0
+    __slots__ = ("cells", "filled_down", "row")
+
+    def __init__(self, cells: dict[str, Cell], filled_down: set[str] | None = None, row: int = 0):
+        self.cells = cells
+        self.filled_down = (
+            filled_down if filled_down is not None else set()
+        )  # level columns taken from the row above
+        self.row = row
+
+    def __repr__(self) -> str:
+        return f"ReadIndicator(row={self.row}, cells={self.cells!r})"
 
     def value(self, key: str) -> Any:
         cell = self.cells.get(key)
