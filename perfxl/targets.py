@@ -98,7 +98,6 @@ _OPERATORS: dict[str, str] = {
 # survive copy and paste from web pages and PDFs.
 _WS_CHARS = "\u200b\ufeff"
 _WS_RE = re.compile(rf"[\s{_WS_CHARS}]+")
-_EDGE_WS_RE = re.compile(rf"^[\s{_WS_CHARS}]+|[\s{_WS_CHARS}]+$")
 # Longest tokens first, so ">=" wins over ">" and "大于等于" over "大于".
 _OP_RE = re.compile("|".join(re.escape(tok) for tok in sorted(_OPERATORS, key=len, reverse=True)))
 # Either correctly grouped thousands ("12,345.6") or plain digits ("12345.6"); the lookahead
@@ -138,7 +137,7 @@ def _qualitative(raw: str) -> Target:
 
 
 # What \s matches in a str pattern is exactly what str.isspace() accepts, so the string
-# methods below do what the patterns above say, at a fraction of the cost (a batch of forms
+# methods below do what the whitespace class above says, at a fraction of the cost (a batch of forms
 # parses every indicator value it has not seen before).
 _ALL_WS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + _WS_CHARS
 
