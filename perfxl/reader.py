@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -509,22 +510,21 @@ def _read_meta(book: Any, names: list[str]) -> dict[str, str]:
 
 
 def identify_layout(
-    book: Any, names: list[str], templates: TemplateSet, meta: dict[str, str]
+    sheet_of: Callable[[str], _Sheet],
+    names: list[str],
+    templates: TemplateSet,
+    meta: dict[str, str],
 ) -> tuple[str | None, str]:
     """The layout id: from perfxl's hidden meta sheet, else the layout whose labels match best."""
     if meta.get("layout") in templates.layout_ids():
         return meta["layout"], "meta"
     best, best_score = None, 0.0
-    candidates = [n for n in names if n not in AUXILIARY_SHEETS][:20]
-    sheets = {}
-    for name in candidates:
-        rows, merges = _sheet_values(book, name)
-        sheets[name] = _Sheet(rows, merges)
+    sheets = [sheet_of(n) for n in names if n not in AUXILIARY_SHEETS][:20]
     for layout_id in templates.layout_ids():
         lmap = layout_map(templates, layout_id)
         if not lmap.signature:
             continue
-        for sheet in sheets.values():
+        for sheet in sheets:
             score = len(lmap.signature & sheet.label_positions.keys()) / len(lmap.signature)
             if score > best_score:
                 best, best_score = layout_id, score
@@ -545,7 +545,15 @@ def read_workbook(
     except AttributeError:  # older python-calamine
         names = list(book.sheet_names)
     meta = _read_meta(book, names)
-    layout_id, how = identify_layout(book, names, templates, meta)
+    sheets: dict[str, _Sheet] = {}
+
+    def sheet_of(name: str) -> _Sheet:
+        """Each sheet read and indexed once, whether identifying the layout needed it or not."""
+        if name not in sheets:
+            sheets[name] = _Sheet(*_sheet_values(book, name))
+        return sheets[name]
+
+    layout_id, how = identify_layout(sheet_of, names, templates, meta)
     if layout_id is None:
         raise PerfxlError(
             f"「{path.name}」不是可识别的绩效目标表：找不到任何表样的栏目标签"
@@ -561,13 +569,12 @@ def read_workbook(
     for name in names:
         if name in AUXILIARY_SHEETS:
             continue
-        rows, merges = _sheet_values(book, name)
-        sheet = _Sheet(rows, merges)
+        sheet = sheet_of(name)
         if not lmap.signature or len(lmap.signature & sheet.label_positions.keys()) < max(
             2, len(lmap.signature) // 3
         ):
             continue  # not a form of this layout (notes, pivot tables, other sheets people add)
-        projects.append(read_project_sheet(rows, merges, name, lmap, layout, sheet))
+        projects.append(read_project_sheet(sheet.rows, sheet.merges, name, lmap, layout, sheet))
     year = _year_from(meta, projects)
     return ReadWorkbook(
         path=path,
