@@ -176,17 +176,11 @@ def typed_project(rp: ReadProject, layout: Layout, findings: list[Finding]) -> T
             cell = ind_cells.get(key)
             if cell is None:
                 continue
-            value = cell.value
-            if value is None:
-                typed[key] = None
-            elif numeric:
-                typed[key] = convert_cell(
-                    column, cell, column.label, findings, rp.sheet, project_name
-                )
-            elif type(value) is str:
-                typed[key] = value.strip() or None
-            else:
-                typed[key] = text_of(value)
+            typed[key] = (
+                convert_cell(column, cell, column.label, findings, rp.sheet, project_name)
+                if numeric
+                else text_of(cell.value)
+            )
         # the read indicator's cells and fill-down marks are shared, not copied: neither
         # side changes them
         append(TypedIndicator(typed, ind_cells, ind.filled_down, ind.row))
