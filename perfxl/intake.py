@@ -358,12 +358,22 @@ class _Member:
         return b"".join(chunks)
 
 
-_SHEET_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?sheet\s([^>]*)>")
-_RELATIONSHIP_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?Relationship\s([^>]*)>")
-_NAME = re.compile(rb"(?:^|\s)name\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_R_ID = re.compile(rb"(?:^|\s)[\w.-]+:id\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_ID = re.compile(rb"(?:^|\s)Id\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_TARGET = re.compile(rb"(?:^|\s)Target\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+def _element(name: bytes) -> re.Pattern[bytes]:
+    """An element (any namespace prefix); group 1 holds its attributes."""
+    return re.compile(rb"<(?:[\w.-]+:)?" + name + rb"\s([^>]*)>")
+
+
+def _attr(name: bytes) -> re.Pattern[bytes]:
+    """An attribute's value in either quotes: group 1 or group 2."""
+    return re.compile(rb"(?:^|\s)" + name + rb"\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+
+
+_SHEET_ELEMENT = _element(b"sheet")
+_RELATIONSHIP_ELEMENT = _element(b"Relationship")
+_NAME = _attr(b"name")
+_R_ID = _attr(rb"[\w.-]+:id")  # r:id, whatever the prefix
+_ID = _attr(b"Id")
+_TARGET = _attr(b"Target")
 
 
 def _attribute(pattern: re.Pattern[bytes], element: bytes) -> str | None:
