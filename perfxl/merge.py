@@ -299,6 +299,22 @@ def _main_amount(fields: dict[str, Any], layout: Any) -> Any:
     return value
 
 
+# The indicator columns of the 指标 sheet and of 指标.csv (the sheet adds 序号, the grouping
+# unit and 其他 around them).
+INDICATOR_COLUMNS = (
+    "项目名称",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标名称",
+    "指标值",
+    "类型",
+    "比较符号",
+    "数值",
+    "单位",
+)
+
+
 def _columns(db: sqlite3.Connection, templates: TemplateSet) -> list[_Column]:
     layouts = [
         r[0] for r in db.execute("SELECT DISTINCT layout FROM projects ORDER BY layout") if r[0]
@@ -418,24 +434,7 @@ def write_summary(
     )
     pending = next(indicator_rows, None)
     ind_r = 1
-    ind_head = [
-        "序号",
-        "来源文件",
-        "工作表",
-        "单元格",
-        group_label,
-        "项目名称",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "指标名称",
-        "指标值",
-        "类型",
-        "比较符号",
-        "数值",
-        "单位",
-        "其他",
-    ]
+    ind_head = ["序号", "来源文件", "工作表", "单元格", group_label, *INDICATOR_COLUMNS, "其他"]
     _table_head(
         indicators_ws,
         ind_head,
@@ -849,21 +848,7 @@ def write_csv(db: sqlite3.Connection, folder: Path) -> None:
             " p.warnings, p.reason FROM projects p JOIN files f ON f.id=p.file_id WHERE p.status='merged' ORDER BY f.path, p.seq",
         ),
         "指标.csv": (
-            [
-                "来源文件",
-                "工作表",
-                "单元格",
-                "项目名称",
-                "一级指标",
-                "二级指标",
-                "三级指标",
-                "指标名称",
-                "指标值",
-                "类型",
-                "比较符号",
-                "数值",
-                "单位",
-            ],
+            ["来源文件", "工作表", "单元格", *INDICATOR_COLUMNS],
             "SELECT f.path, p.sheet, i.cell, p.name, i.level1, i.level2, i.level3, i.name, i.target, i.kind, i.op, i.value, i.unit"
             " FROM indicators i JOIN projects p ON p.id=i.project_id JOIN files f ON f.id=p.file_id"
             " WHERE p.status='merged' ORDER BY f.path, p.seq, i.seq",
