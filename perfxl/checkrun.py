@@ -6,7 +6,6 @@ the reason as a finding — so a batch report always accounts for every file giv
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -153,26 +152,6 @@ def _hint(code: str) -> str:
     return RULES[code].hint if code in RULES else ""
 
 
-_heap_settled = False
-
-
-def _settle_heap() -> None:
-    """After the first file, everything alive (modules, templates, layout maps, compiled
-    patterns) lives as long as the process: move it out of the collector's way, so that
-    the collections the files' own objects trigger do not walk it again and again."""
-    global _heap_settled
-    if not _heap_settled:
-        _heap_settled = True
-        gc.collect()
-        gc.freeze()
-
-
-def _check_settled(path: Path, options: RunOptions) -> FileReport:
-    report = check_file(path, options)
-    _settle_heap()
-    return report
-
-
 def run_checks(
     paths: list[Path],
     options: RunOptions,
@@ -183,14 +162,14 @@ def run_checks(
     if workers <= 1 or len(paths) <= 1:
         reports = []
         for path in paths:
-            report = _check_settled(path, options)
+            report = check_file(path, options)
             reports.append(report)
             if on_done:
                 on_done(report)
         return reports
     with ProcessPoolExecutor(max_workers=workers) as pool:
         reports = []
-        for report in pool.map(_check_settled, paths, [options] * len(paths), chunksize=CHUNK):
+        for report in pool.map(check_file, paths, [options] * len(paths), chunksize=CHUNK):
             reports.append(report)
             if on_done:
                 on_done(report)
