@@ -6,7 +6,9 @@ the reason as a finding — so a batch report always accounts for every file giv
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+import gc
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,7 @@ class FileReport:
     annotated: str | None = None
     year: int | None = None
     money_unit: str | None = None
+    format: str | None = None  # "xlsx" | "xlsm" | "xls" | "ods", once read
 
     @property
     def errors(self) -> int:
@@ -86,7 +89,32 @@ def expand_workbooks(items: Iterable[Path]) -> list[Path]:
     return out
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while one file is read and checked.
+
+    Reading and checking a form allocates tens of thousands of small objects (rows, cells,
+    parsed values) and forms no reference cycles — reference counting frees all of it — yet
+    the collector ran every 700 allocations and traversed them, a tenth of the time of a
+    check. It is switched back on (if it was on) before the file's report is returned."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check_file(path: Path, options: RunOptions) -> FileReport:
+    with _collector_paused():
+        report = _check_file(path, options)
+    if options.annotate_dir is not None and report.readable:
+        _annotate(path, report, options.annotate_dir)
+    return report
+
+
+def _check_file(path: Path, options: RunOptions) -> FileReport:
     from .checks import check_workbook
     from .reader import read_workbook
 
@@ -133,17 +161,19 @@ def check_file(path: Path, options: RunOptions) -> FileReport:
     )
     if options.want_definition:
         report.definition_yaml = to_yaml(definition(rb, result.typed), path.name)
-    if options.annotate_dir is not None:
-        from .annotate import annotate
-
-        try:
-            report.annotated = str(
-                annotate(path, result.findings, options.annotate_dir, rb.info.format)
-            )
-        except PerfxlError as exc:
-            report.findings.append(Finding("R001", ERROR, "", "", str(exc), "请检查输出文件夹"))
-            report.ok = False
+    report.format = rb.info.format
     return report
+
+
+def _annotate(path: Path, report: FileReport, annotate_dir: Path) -> None:
+    """The annotated copy (openpyxl builds object graphs with cycles: the collector runs)."""
+    from .annotate import annotate
+
+    try:
+        report.annotated = str(annotate(path, report.findings, annotate_dir, report.format or ""))
+    except PerfxlError as exc:
+        report.findings.append(Finding("R001", ERROR, "", "", str(exc), "请检查输出文件夹"))
+        report.ok = False
 
 
 def _hint(code: str) -> str:

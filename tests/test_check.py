@@ -473,3 +473,29 @@ def test_xlsm_is_read_and_its_macros_are_not_kept(generated, tmp_path):
     with zipfile.ZipFile(report.annotated) as zf:
         assert not any("vbaProject" in name for name in zf.namelist())
     assert report.annotated.endswith(".xlsx")
+
+
+def test_check_pauses_the_garbage_collector_only_while_it_reads(generated, tmp_path):
+    import gc
+
+    good = generated["putuo-2020-target"][1]
+    broken = tmp_path / "坏.xlsx"
+    broken.write_bytes(b"PK\x03\x04 truncated")
+    assert gc.isenabled()
+    for path in (good, broken):
+        check_file(path, RunOptions())
+        assert gc.isenabled()
+    gc.disable()
+    try:
+        check_file(good, RunOptions())
+        assert not gc.isenabled()  # a caller that switched it off keeps it off
+    finally:
+        gc.enable()
+    # a read and check forms no reference cycles, so pausing the collector keeps nothing alive
+    gc.collect()
+    gc.disable()
+    try:
+        check_file(good, RunOptions(want_definition=True))
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
