@@ -40,6 +40,10 @@ _LABEL_NOISE = re.compile(r"[\s\u3000*＊:：]+")
 MAX_LABEL_CHARS = 80
 
 
+# The characters _LABEL_NOISE removes, for str.lstrip (a test holds the two equal).
+_NOISE_CHARS = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace()) + "*＊:："
+
+
 @functools.lru_cache(maxsize=65536)
 def _norm(text: str) -> str:
     return _LABEL_NOISE.sub("", text)
@@ -139,6 +143,7 @@ class LayoutMap:
     labels_after_table: set[str]
     signature: set[str]  # labels that identify the layout
     width: int
+    texts: dict[str, str] = field(default_factory=dict)  # label as written -> normalised
 
 
 def _reference_document(layout: Layout, framework: Framework) -> Document:
@@ -246,23 +251,60 @@ def _map_from_spec(spec: SheetSpec, layout: Layout) -> LayoutMap:
         norm_label(c.data.get("text")) for c in texts if c.row < first_ind_row and c.row >= 2
     }
     width = max((c.last_col + 1 for c in spec.cells), default=0)
-    return LayoutMap(locators, labels, table_headers, after - {""}, signature - {""}, width)
+    written = {t: norm_label(t) for c in texts if isinstance(t := c.data["text"], str)}
+    return LayoutMap(
+        locators, labels, table_headers, after - {""}, signature - {""}, width, written
+    )
 
 
 # ----------------------------------------------------------------------------------------
 # reading a sheet
 
 
+@dataclass(frozen=True)
+class KnownLabels:
+    """Every label any layout of a template set may show, for indexing a sheet quickly.
+
+    Most text in a returned form is what people typed (names, goals, indicators), and each
+    such text is new: normalising every one of them cost more than the rest of the index. A
+    cell is normalised only when its first character that is not noise can begin a label;
+    texts exactly as perfxl wrote them are looked up without normalising at all."""
+
+    labels: frozenset[str]  # normalised
+    first_chars: frozenset[str]
+    exact: dict[str, str]  # label text as written in a generated form -> normalised
+
+    @classmethod
+    def of(cls, templates: TemplateSet) -> KnownLabels:
+        return _known_labels(templates)
+
+
+@functools.lru_cache(maxsize=8)
+def _known_labels(templates: TemplateSet) -> KnownLabels:
+    labels: set[str] = set()
+    exact: dict[str, str] = {}
+    for layout_id in templates.layout_ids():
+        lmap = layout_map(templates, layout_id)
+        labels |= lmap.labels | lmap.table_headers.keys()
+        exact.update(lmap.texts)
+    labels.discard("")
+    return KnownLabels(frozenset(labels), frozenset(k[0] for k in labels), exact)
+
+
 class _Sheet:
     """A sheet's values as a grid, with label positions indexed.
 
     This runs for every sheet of every returned file, so the loops are written for speed:
-    calamine gives "" for empty cells, which the ``if value`` tests skip first."""
+    calamine gives "" for empty cells, which the ``if value`` tests skip first. With
+    ``known``, only texts that normalise to one of its labels are indexed."""
 
     __slots__ = ("rows", "merges", "width", "_merge_ends", "label_positions")
 
     def __init__(
-        self, rows: list[list[Any]], merges: list[tuple[tuple[int, int], tuple[int, int]]] | None
+        self,
+        rows: list[list[Any]],
+        merges: list[tuple[tuple[int, int], tuple[int, int]]] | None,
+        known: KnownLabels | None = None,
     ):
         self.rows = rows
         self.merges = merges or []
@@ -270,16 +312,34 @@ class _Sheet:
         self._merge_ends: dict[tuple[int, int], int] | None = None
         positions: dict[str, list[tuple[int, int]]] = {}
         norm = _norm
+        if known is None:
+            exact: dict[str, str] = {}
+            labels: frozenset[str] | None = None
+            first: frozenset[str] = frozenset()
+        else:
+            exact, labels, first = known.exact, known.labels, known.first_chars
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                if value and type(value) is str and len(value) <= MAX_LABEL_CHARS:
-                    key = norm(value)
-                    if key:
-                        hits = positions.get(key)
-                        if hits is None:
-                            positions[key] = [(r, c)]
+                if value and type(value) is str:
+                    key = exact.get(value)
+                    if key is None:
+                        if len(value) > MAX_LABEL_CHARS:
+                            continue
+                        if labels is None:
+                            key = norm(value)
+                            if not key:
+                                continue
+                        elif value.lstrip(_NOISE_CHARS)[:1] in first:
+                            key = norm(value)
+                            if key not in labels:
+                                continue
                         else:
-                            hits.append((r, c))
+                            continue
+                    hits = positions.get(key)
+                    if hits is None:
+                        positions[key] = [(r, c)]
+                    else:
+                        hits.append((r, c))
         self.label_positions = positions
 
     def get(self, r: int, c: int) -> Any:
@@ -546,11 +606,12 @@ def read_workbook(
         names = list(book.sheet_names)
     meta = _read_meta(book, names)
     sheets: dict[str, _Sheet] = {}
+    known = KnownLabels.of(templates)
 
     def sheet_of(name: str) -> _Sheet:
         """Each sheet read and indexed once, whether identifying the layout needed it or not."""
         if name not in sheets:
-            sheets[name] = _Sheet(*_sheet_values(book, name))
+            sheets[name] = _Sheet(*_sheet_values(book, name), known)
         return sheets[name]
 
     layout_id, how = identify_layout(sheet_of, names, templates, meta)

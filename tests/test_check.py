@@ -154,6 +154,38 @@ def test_reads_after_rows_inserted_merges_broken_and_labels_changed(generated, t
     assert len(back.projects) == 11
 
 
+def test_label_index_of_known_labels_misses_no_label(generated, tmp_path):
+    """The reader indexes only texts that can be labels; on a sheet whose labels people
+    changed, that index is the full one restricted to the known labels."""
+    import re
+
+    import python_calamine
+
+    from perfxl.reader import _LABEL_NOISE, _NOISE_CHARS, KnownLabels, _Sheet, _sheet_values
+
+    bmp_and_more = map(chr, range(0x110000))
+    assert {ch for ch in bmp_and_more if _LABEL_NOISE.fullmatch(ch)} == set(_NOISE_CHARS)
+    known = KnownLabels.of(template_set())
+    _, path = copy_of(generated, "minhang-2024-declaration", tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[1]
+    changed = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and re.sub(r"\s", "", cell.value) in known.labels:
+                cell.value = f" ＊{cell.value[:2]}\n{cell.value[2:]} ：　"
+                changed += 1
+    wb.save(path)
+    assert changed > 10
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    for name in book.sheet_names:
+        rows, merges = _sheet_values(book, name)
+        full = _Sheet(rows, merges).label_positions
+        assert _Sheet(rows, merges, known).label_positions == {
+            k: v for k, v in full.items() if k in known.labels
+        }
+
+
 def test_inserted_and_deleted_indicator_rows(generated, tmp_path):
     _, path = copy_of(generated, "putuo-2020-target", tmp_path)
     wb = openpyxl.load_workbook(path)
