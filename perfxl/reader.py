@@ -144,6 +144,9 @@ class LayoutMap:
     signature: set[str]  # labels that identify the layout
     width: int
     texts: dict[str, str] = field(default_factory=dict)  # label as written -> normalised
+    level_keys: tuple[str, ...] = ()  # indicator level columns, highest first
+    needed: frozenset[str] = frozenset()  # columns a header row must have
+    header_labels: tuple[str, ...] = ()  # normalised names of the needed columns
 
 
 def _reference_document(layout: Layout, framework: Framework) -> Document:
@@ -252,8 +255,18 @@ def _map_from_spec(spec: SheetSpec, layout: Layout) -> LayoutMap:
     }
     width = max((c.last_col + 1 for c in spec.cells), default=0)
     written = {t: norm_label(t) for c in texts if isinstance(t := c.data["text"], str)}
+    needed = frozenset(c.key for c in layout.indicators.columns if c.required or c.type == "level")
     return LayoutMap(
-        locators, labels, table_headers, after - {""}, signature - {""}, width, written
+        locators,
+        labels,
+        table_headers,
+        after - {""},
+        signature - {""},
+        width,
+        written,
+        tuple(c.key for c in layout.indicators.level_columns),
+        needed,
+        tuple(label for label, key in table_headers.items() if key in needed),
     )
 
 
@@ -424,20 +437,17 @@ def _read_table(
     """Find the indicator header row and read the table down to the next label of the form."""
     columns: dict[str, int] = {}
     header_row = None
-    level_keys = [c.key for c in layout.indicators.level_columns]
-    needed = {c.key for c in layout.indicators.columns if c.required or c.type == "level"}
-    # candidate header rows: those holding the first level column's label
-    candidate_rows: set[int] = set()
-    for label, column_key in lmap.table_headers.items():
-        if column_key in needed:
-            candidate_rows.update(r for r, _ in sheet.label_positions.get(label, ()))
+    level_keys, needed = lmap.level_keys, lmap.needed
+    # candidate header rows: those holding the label of a column the table must have
+    positions = sheet.label_positions
+    candidate_rows = {r for label in lmap.header_labels for r, _ in positions.get(label, ())}
     for r in sorted(candidate_rows):
         found: dict[str, int] = {}
         for c, value in enumerate(sheet.rows[r]):
             key = lmap.table_headers.get(norm_label(value)) if isinstance(value, str) else None
             if key and key not in found:
                 found[key] = c
-        if needed <= set(found):
+        if needed <= found.keys():
             header_row, columns = r, found
             break
     if header_row is None:
@@ -450,46 +460,53 @@ def _read_table(
         (
             r
             for label in lmap.labels_after_table
-            for r, _ in sheet.label_positions.get(label, ())
+            for r, _ in positions.get(label, ())
             if r > header_row
         ),
         default=len(rows),
     )
     items = list(columns.items())
-    level_set = set(level_keys)
+    content_items = [(key, c) for key, c in items if key not in level_keys]
+    level_items = [(key, columns[key]) for key in level_keys]
+    # Cell(...) runs namedtuple's Python-level __new__; the table builds one per cell
+    new, cell_type = tuple.__new__, Cell
     for r in range(header_row + 1, end):
         row = rows[r]
         n = len(row)
-        cells = {}
-        empty, has_content = True, False
-        for key, c in items:
+        cells: dict[str, Cell] = {}
+        has_content = False
+        for key, c in content_items:
             value = row[c] if c < n else None
             if type(value) is str:
                 value = value.strip() or None
             if value is not None:
+                has_content = True
+            cells[key] = new(cell_type, (value, r, c))
+        empty = not has_content
+        filled: set[str] = set()
+        same_group = True  # the higher levels of this row are those of the row above
+        for key, c in level_items:
+            value = row[c] if c < n else None
+            if type(value) is str:
+                value = value.strip() or None
+            if value is None:
+                if has_content and same_group and key in previous:
+                    # merged vertically or left blank under a filled one: fill down
+                    value = previous[key]
+                    filled.add(key)
+                cells[key] = new(cell_type, (value, r, c))
+            else:
                 empty = False
-                if key not in level_set:
-                    has_content = True
-            cells[key] = Cell(value, r, c)
+                cells[key] = new(cell_type, (value, r, c))
+            if same_group and key not in filled and value != previous.get(key):
+                same_group = False
         if empty:
             continue
-        ind = ReadIndicator(cells, row=r)
-        filled = ind.filled_down
-        for depth, key in enumerate(level_keys):
-            if has_content and cells[key].value is None and key in previous:
-                # merged vertically or left blank under a filled one: fill down, but only
-                # while the higher levels are the same group
-                higher_same = all(
-                    cells[k].value == previous.get(k) or k in filled for k in level_keys[:depth]
-                )
-                if higher_same:
-                    cells[key] = Cell(previous[key], r, columns[key])
-                    filled.add(key)
         for key in level_keys:
             value = cells[key].value
-            if value is not None:
+            if value is not None and key not in filled:
                 previous[key] = value
-        indicators.append(ind)
+        indicators.append(ReadIndicator(cells, filled, r))
     return indicators, True, end
 
 
