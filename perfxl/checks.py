@@ -326,10 +326,16 @@ def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> No
     names: dict[str, Cell | None] = {}
     qualitative = 0
     groups_with_names: dict[tuple[str, ...], int] = {}
+    level_keys = [col.key for col in level_cols]
+    clean = fw.clean_paths
     for ind in p.indicators:
-        path: tuple[str, ...] = ()
+        # most rows repeat level values already seen: their path is looked up, not resolved
+        typed_levels = tuple([ind.values.get(k) for k in level_keys])
+        known = clean.get(typed_levels)
+        path: tuple[str, ...] = () if known is None else known
         ok = True
-        for depth, col in enumerate(level_cols):
+        remarks = len(out.findings)
+        for depth, col in enumerate(level_cols if known is None else ()):
             typed = ind.values.get(col.key)
             cell = ind.cells.get(col.key)
             if not typed:
@@ -372,6 +378,10 @@ def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> No
             ):
                 out.add("I003", cell, f"{col.label}「{typed}」是「{match.canonical}」的别名")
             path = (*path, canonical)
+        if known is None and ok and len(out.findings) == remarks:
+            if len(clean) > 10_000:  # level values are people's text: keep it bounded
+                clean.clear()
+            clean[typed_levels] = path
         if path:
             used_level1.add(path[0])
         name = ind.values.get("name")

@@ -53,6 +53,11 @@ class Framework:
     _names: dict[int, frozenset[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # the level values of an indicator row, as typed, that resolved to a canonical path
+    # without any remark (no alias, nothing missing or misplaced) -> that path
+    clean_paths: dict[tuple[Any, ...], tuple[str, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def depth(self) -> int:
