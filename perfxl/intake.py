@@ -268,30 +268,20 @@ def _inspect_zip(
             fmt, macros = _zip_format(zf, name, names, suffix)
             if fmt == "ods" and _ods_is_encrypted(zf, names):
                 raise _encrypted(name)
-            xml_parts = [
-                info
-                for info in infos
-                if not info.is_dir() and info.filename.lower().endswith(XML_SUFFIXES)
-            ]
-            # the workbook part and its relationships first: they say which parts are sheets
-            xml_parts.sort(key=lambda i: i.filename not in _WORKBOOK_PARTS)
-            contents: dict[str, bytes] = {}
-            sheets: dict[str, str] | None = None
             counts: dict[str, int] = {}
-            sheet_files: set[str] = set()
-            for info in xml_parts:
-                part = _Member(zf, data, info)
-                if fmt != "ods" and info.filename in _WORKBOOK_PARTS:
-                    contents[info.filename] = _check_xml_part(part, info, name, info.file_size + 1)
-                    if len(contents) == len(_WORKBOOK_PARTS):
-                        sheets = _sheet_parts(contents)
-                        sheet_files = set(sheets.values()) if sheets else set()
-                elif info.filename in sheet_files:
-                    # inflated whole in one step (a huge sheet: in steps), dropdowns counted
-                    first = _check_xml_part(part, info, name, min(info.file_size, PART_CHUNK) + 1)
-                    counts[info.filename] = _count_lists(part, first, info, name, limits)
-                else:
-                    _check_xml_part(part, info, name)
+            contents: dict[str, bytes] = {}
+            total = 0
+            for info in infos:
+                if info.is_dir() or not info.filename.lower().endswith(XML_SUFFIXES):
+                    continue  # images, printer settings, macros: no parser here reads them
+                whole = info.filename in _WORKBOOK_PARTS
+                count, size, head = _scan_xml_part(zf, data, info, name, limits, whole)
+                total += size
+                if total > limits.max_uncompressed_bytes:
+                    raise _total_too_large(name, total, limits)
+                counts[info.filename] = count
+                if whole and fmt != "ods":
+                    contents[info.filename] = head
     except (
         zipfile.BadZipFile,
         EOFError,
@@ -303,9 +293,63 @@ def _inspect_zip(
         OSError,
     ) as exc:
         raise corrupt from exc
+    sheets = _sheet_parts(contents) if len(contents) == len(_WORKBOOK_PARTS) else None
     if sheets is None:
         return fmt, macros, None
     return fmt, macros, {sheet: counts.get(part, 0) for sheet, part in sheets.items()}
+
+
+def _scan_xml_part(
+    zf: zipfile.ZipFile,
+    data: bytes,
+    info: zipfile.ZipInfo,
+    name: str,
+    limits: Limits,
+    whole: bool = False,
+) -> tuple[int, int, bytes]:
+    """Inflate one XML part whole — every part a parser will read must be inflated to know
+    it stays within the limits, whatever its directory entry says — refuse a DTD at its head,
+    and count its list validations. Returns (list validations, inflated size, the part
+    itself — with ``whole``, or when it is small — or else its first PART_CHUNK bytes)."""
+    if (whole or info.file_size <= PART_CHUNK) and info.compress_type in (
+        zipfile.ZIP_STORED,
+        zipfile.ZIP_DEFLATED,
+    ):
+        # the common case, in one step: a part that says it is small is inflated at once,
+        # but never to more than the part limit (a directory entry can lie)
+        body = _inflate_bounded(data, info, limits.max_part_bytes + 1)
+        if len(body) > limits.max_part_bytes:
+            raise _part_too_large(name, info, limits)
+        _check_xml_head(body, info, name)
+        return body.count(_LIST_VALIDATION), len(body), body
+    part = _Member(zf, data, info)
+    head = part.read(PART_CHUNK + 1)
+    _check_xml_head(head, info, name)
+    count, size = _count_lists(part, head, info, name, limits)
+    return count, size, head
+
+
+def _inflate_bounded(data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """A stored or deflated member of the archive ``data``, at most ``limit`` bytes of it."""
+    offset = info.header_offset
+    if data[offset : offset + 4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header of {info.filename}")
+    name_len, extra_len = struct.unpack_from("<HH", data, offset + 26)
+    start = offset + 30 + name_len + extra_len
+    end = start + info.compress_size
+    if end > len(data):
+        raise zipfile.BadZipFile(f"{info.filename} is truncated")
+    if info.compress_type == zipfile.ZIP_STORED:
+        return data[start : min(end, start + limit)]
+    return zlib.decompressobj(-15).decompress(memoryview(data)[start:end], limit)
+
+
+def _total_too_large(name: str, total: int, limits: Limits) -> IntakeError:
+    return IntakeError(
+        TOO_LARGE,
+        f"「{name}」解压后合计超过 {_size(limits.max_uncompressed_bytes)}（已解压 {_size(total)}），"
+        "疑似压缩炸弹，已拒绝读取。请让填报单位用 Excel 重新保存后发送。",
+    )
 
 
 _WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
@@ -390,8 +434,7 @@ def _attribute(pattern: re.Pattern[bytes], element: bytes) -> str | None:
             before = element[:start].rsplit(None, 1)
             start -= len(before[-1]) if before and _PREFIX.fullmatch(before[-1]) else start + 1
         if start == 0 or element[start - 1 : start].isspace():
-            text = (m.group(1) or m.group(2) or b"").decode("utf-8", "replace")
-            return html.unescape(text) if "&" in text else text
+            return _text(m.group(1) or m.group(2) or b"")
         m = pattern.search(element, m.start() + 1)
     return None
 
@@ -408,25 +451,49 @@ def _sheet_parts(contents: dict[str, bytes]) -> dict[str, str] | None:
         (b"\xff\xfe", b"\xfe\xff")
     ):
         return None  # UTF-16 parts: nothing writes them, and the check is only advisory
-    targets = {}
-    for m in _RELATIONSHIP_ELEMENT.finditer(rels):
-        rel_id, target = _attribute(_ID, m.group(1)), _attribute(_TARGET, m.group(1))
-        if rel_id and target:
-            targets[rel_id] = target
+    # Excel, WPS, LibreOffice and XlsxWriter all write these elements with their attributes
+    # in one order; those are read with one pattern per document, anything else one by one
+    pairs = _PLAIN_RELATIONSHIP.findall(rels)
+    if len(pairs) == rels.count(b"<Relationship "):
+        targets = {_text(rel_id): _text(target) for rel_id, target in pairs}
+    else:
+        targets = {}
+        for m in _RELATIONSHIP_ELEMENT.finditer(rels):
+            rel_id, target = _attribute(_ID, m.group(1)), _attribute(_TARGET, m.group(1))
+            if rel_id and target:
+                targets[rel_id] = target
+    sheets = _PLAIN_SHEET.findall(workbook)
+    if len(sheets) == workbook.count(b"<sheet "):
+        named = [(_text(name), _text(rel_id)) for name, rel_id in sheets]
+    else:
+        named = [
+            (_attribute(_NAME, m.group(1)), _attribute(_R_ID, m.group(1)))
+            for m in _SHEET_ELEMENT.finditer(workbook)
+        ]
     out: dict[str, str] = {}
-    for m in _SHEET_ELEMENT.finditer(workbook):
-        name, rel_id = _attribute(_NAME, m.group(1)), _attribute(_R_ID, m.group(1))
+    for name, rel_id in named:
         target = targets.get(rel_id) if rel_id else None
         if target and name is not None:
             out[name] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     return out or None
 
 
+_PLAIN_RELATIONSHIP = re.compile(
+    rb'<Relationship Id="([^"]*)" Type="[^"]*" Target="([^"]*)"(?: TargetMode="[^"]*")?/>'
+)
+_PLAIN_SHEET = re.compile(rb'<sheet name="([^"]*)" sheetId="\d+"(?: state="\w+")? r:id="([^"]*)"/>')
+
+
+def _text(value: bytes) -> str:
+    text = value.decode("utf-8", "replace")
+    return html.unescape(text) if "&" in text else text
+
+
 def _count_lists(
     part: _Member, head: bytes, info: zipfile.ZipInfo, name: str, limits: Limits
-) -> int:
-    """How many list validations a sheet part declares; the part is inflated in steps and
-    refused when it inflates to more than it may."""
+) -> tuple[int, int]:
+    """How many list validations a part declares, and its size: the rest of the part (after
+    ``head``) is inflated in steps and refused when it grows beyond what it may."""
     count, total, buffer = 0, len(head), head
     if total > limits.max_part_bytes:
         raise _part_too_large(name, info, limits)
@@ -435,7 +502,7 @@ def _count_lists(
         count += buffer.count(_LIST_VALIDATION)
         chunk = part.read(PART_CHUNK)
         if not chunk:
-            return count
+            return count, total
         total += len(chunk)
         if total > limits.max_part_bytes:
             raise _part_too_large(name, info, limits)
@@ -556,25 +623,20 @@ def _encrypted(name: str, detail: str = "设置了打开密码") -> IntakeError:
     )
 
 
-def _check_xml_part(
-    part: _Member, info: zipfile.ZipInfo, name: str, first: int = XML_HEAD_BYTES
-) -> bytes:
-    """Refuse a DTD or entity declaration at the head of an XML part; return the ``first``
-    bytes read (callers that need more of the part ask for it here, in the same step).
+def _check_xml_head(data: bytes, info: zipfile.ZipInfo, name: str) -> None:
+    """Refuse a DTD or entity declaration at the head of an XML part (``data`` holds the
+    whole part, or at least its first PART_CHUNK bytes).
 
     The first 4 KiB are searched. Only when they hold nothing but a long prolog (comments,
-    processing instructions) is more read, up to 64 KiB, so that padding cannot push a
+    processing instructions) is more looked at, up to 64 KiB, so that padding cannot push a
     <!DOCTYPE past the window."""
-    data = part.read(max(first, XML_HEAD_BYTES))
     if _plainly_rooted(data[:XML_HEAD_BYTES]):
-        return data
+        return
     seen = min(len(data), XML_HEAD_BYTES)
     text = _decode_head(data[:seen])
     found = "<!" in text and any(word in text.upper() for word in ("<!DOCTYPE", "<!ENTITY"))
     state = _prolog_state(text, eof=seen < XML_HEAD_BYTES)
     while not found and state == "open" and seen < XML_PROLOG_MAX:
-        if len(data) < seen + XML_HEAD_BYTES:
-            data += part.read(seen + XML_HEAD_BYTES - len(data))
         more = min(len(data), seen + XML_HEAD_BYTES) - seen
         seen += more
         state = _prolog_state(_decode_head(data[:seen]), eof=more < XML_HEAD_BYTES)
@@ -583,7 +645,7 @@ def _check_xml_part(
     elif state == "open":
         what = f"开头有超过 {_size(XML_PROLOG_MAX)} 的注释或处理指令，无法确认其中没有实体声明"
     else:
-        return data
+        return
     raise IntakeError(
         XML_ENTITIES,
         f"「{name}」的部件「{info.filename}」{what}，可能是恶意构造的文件"

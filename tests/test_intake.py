@@ -318,26 +318,47 @@ def test_zip_bomb_with_default_limits(tmp_path):
     assert "xl/worksheets/sheet1.xml" in refused(path, "R006")
 
 
-def test_sheet_part_larger_than_its_directory_entry_says(tmp_path):
-    """A directory entry that understates a sheet's size is caught while it is inflated."""
+def _understate(path: Path, part: str, size: int = 100) -> Path:
+    """Make the central directory entry of ``part`` declare ``size`` uncompressed bytes."""
+    data = bytearray(path.read_bytes())
+    entry = 0
+    while True:
+        entry = data.find(b"PK\x01\x02", entry + 1)
+        name_len = struct.unpack_from("<H", data, entry + 28)[0]
+        if data[entry + 46 : entry + 46 + name_len] == part.encode():
+            break
+    struct.pack_into("<L", data, entry + 24, size)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"])
+def test_part_larger_than_its_directory_entry_says(tmp_path, part):
+    """A directory entry that understates a part's size is caught while it is inflated —
+    for every XML part a parser reads, not only the sheets."""
     good = make_xlsx(tmp_path / "base.xlsx")
     path = rewrite_zip(
         good,
         tmp_path / "谎报大小.xlsx",
-        lambda name, data: data + b" " * (3 * MiB) if name == "xl/worksheets/sheet1.xml" else data,
+        lambda name, data: data + b" " * (3 * MiB) if name == part else data,
     )
-    data = bytearray(path.read_bytes())
-    with zipfile.ZipFile(path) as z:
-        sheet = z.getinfo("xl/worksheets/sheet1.xml")
-    entry = 0
-    while True:  # the central directory entry of the sheet part
-        entry = data.find(b"PK\x01\x02", entry + 1)
-        name_len = struct.unpack_from("<H", data, entry + 28)[0]
-        if data[entry + 46 : entry + 46 + name_len] == sheet.filename.encode():
-            break
-    struct.pack_into("<L", data, entry + 24, 100)
-    path.write_bytes(bytes(data))
-    assert "单个部件" in refused(path, "R006", Limits(max_part_bytes=1 * MiB))
+    _understate(path, part)
+    assert part in refused(path, "R006", Limits(max_part_bytes=1 * MiB))
+
+
+def test_total_larger_than_the_directory_says(tmp_path):
+    """Parts that each understate their size are added up as they are inflated."""
+    good = make_xlsx(tmp_path / "base.xlsx")
+    parts = ("xl/worksheets/sheet1.xml", "xl/sharedStrings.xml")
+    path = rewrite_zip(
+        good,
+        tmp_path / "谎报合计.xlsx",
+        lambda name, data: data + b" " * MiB if name in parts else data,
+    )
+    for part in parts:
+        _understate(path, part)
+    limits = Limits(max_part_bytes=2 * MiB, max_uncompressed_bytes=int(1.5 * MiB))
+    assert "合计" in refused(path, "R006", limits)
 
 
 def test_compression_ratio(tmp_path):
@@ -545,6 +566,37 @@ def test_list_validations_are_counted_per_sheet(tmp_path, monkeypatch, chunk):
         ws.title: sum(dv.type == "list" for dv in ws.data_validations.dataValidation)
         for ws in wb.worksheets
     } == per_sheet
+
+
+def test_sheets_mapped_whatever_the_attribute_order_and_prefix(tmp_path):
+    """Parts written in another attribute order, quote style or namespace prefix than the
+    usual one are mapped to their sheets all the same."""
+    import re
+
+    per_sheet = {"封面": 0, "项目一": 3, "A&B": 2}
+    path = _write_with_dropdowns(tmp_path / "下拉.xlsx", per_sheet)
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "xl/workbook.xml":
+            data = data.replace(b'xmlns:r="', b'xmlns:rel="').replace(b" r:id=", b" rel:id=")
+            return re.sub(
+                rb'<sheet name="([^"]*)" sheetId="(\d+)" rel:id="([^"]*)"/>',
+                rb"<sheet rel:id='\3' sheetId=\"\2\"  name='\1' />",
+                data,
+            )
+        if name == "xl/_rels/workbook.xml.rels":
+            return re.sub(
+                rb'<Relationship Id="([^"]*)" Type="([^"]*)" Target="([^"]*)"/>',
+                rb'<Relationship Target="\3" Type="\2" Id="\1"/>',
+                data,
+            )
+        return data
+
+    other = rewrite_zip(path, tmp_path / "另一种写法.xlsx", edit)
+    with zipfile.ZipFile(other) as z:
+        assert b"<sheet rel:id=" in z.read("xl/workbook.xml")
+        assert b"<Relationship Target=" in z.read("xl/_rels/workbook.xml.rels")
+    assert inspect_workbook(other).list_validations == per_sheet
 
 
 def test_list_validations_only_for_xlsx(tmp_path):
