@@ -463,6 +463,7 @@ def _sheet_parts(contents: dict[str, bytes]) -> dict[str, str] | None:
             if rel_id and target:
                 targets[rel_id] = target
     sheets = _PLAIN_SHEET.findall(workbook)
+    named: list[tuple[str | None, str | None]]
     if len(sheets) == workbook.count(b"<sheet "):
         named = [(_text(name), _text(rel_id)) for name, rel_id in sheets]
     else:
