@@ -556,10 +556,17 @@ _REPEATED = re.compile(r"([\u4e00-\u9fff]{3,12})\1")
 _REPEATED_TAIL = re.compile(r"([\u4e00-\u9fff]{2,})。\1。")
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def _repeated_run(text: str) -> str | None:
-    compact = re.sub(r"\s+", "", text)
-    for pattern in (_REPEATED, _REPEATED_TAIL):
-        m = pattern.search(compact)
+    compact = _WHITESPACE.sub("", text)
+    m = _REPEATED.search(compact)
+    if m and len(set(m.group(1))) > 1:
+        return m.group(1)
+    # the tail pattern backtracks over every run of characters; it needs two "。"
+    if compact.count("。") >= 2:
+        m = _REPEATED_TAIL.search(compact)
         if m and len(set(m.group(1))) > 1:
             return m.group(1)
     return None
