@@ -311,7 +311,7 @@ class _Sheet:
     calamine gives "" for empty cells, which the ``if value`` tests skip first. With
     ``known``, only texts that normalise to one of its labels are indexed."""
 
-    __slots__ = ("rows", "merges", "width", "_merge_ends", "label_positions")
+    __slots__ = ("rows", "merges", "width", "_merge_ends", "label_positions", "_known")
 
     def __init__(
         self,
@@ -323,6 +323,7 @@ class _Sheet:
         self.merges = merges or []
         self.width = max((len(row) for row in rows), default=0)
         self._merge_ends: dict[tuple[int, int], int] | None = None
+        self._known = known
         positions: dict[str, list[tuple[int, int]]] = {}
         norm = _norm
         if known is None:
@@ -355,6 +356,20 @@ class _Sheet:
                         hits.append((r, c))
         self.label_positions = positions
 
+    def is_label(self, value: Any, labels: set[str]) -> bool:
+        """Whether a cell value is one of ``labels`` (normalised), without normalising text
+        that cannot be a known label at all."""
+        if type(value) is not str:
+            return False
+        known = self._known
+        if known is not None:
+            key = known.exact.get(value)
+            if key is not None:
+                return key in labels
+            if value.lstrip(_NOISE_CHARS)[:1] not in known.first_chars:
+                return False
+        return _norm(value) in labels
+
     def get(self, r: int, c: int) -> Any:
         rows = self.rows
         if 0 <= r < len(rows):
@@ -380,10 +395,6 @@ class _Sheet:
         return self._merge_ends.get((r, c), c)
 
 
-def _is_label(value: Any, labels: set[str]) -> bool:
-    return type(value) is str and _norm(value) in labels
-
-
 def _locate(sheet: _Sheet, loc: Locator, labels: set[str]) -> Cell | None:
     if loc.strategy == "right":
         pos = sheet.find(loc.label, loc.label_nth)
@@ -398,7 +409,7 @@ def _locate(sheet: _Sheet, loc: Locator, labels: set[str]) -> Cell | None:
                 text = value.strip()
                 if not text:
                     continue
-                if _norm(value) in labels:
+                if sheet.is_label(value, labels):
                     return Cell(None, r, start)
                 return Cell(text, r, cc)
             if value is not None:
@@ -410,7 +421,9 @@ def _locate(sheet: _Sheet, loc: Locator, labels: set[str]) -> Cell | None:
         if row_pos is None or col_pos is None:
             return None
         value = sheet.get(row_pos[0], col_pos[1])
-        return Cell(None if _is_label(value, labels) else _clean(value), row_pos[0], col_pos[1])
+        return Cell(
+            None if sheet.is_label(value, labels) else _clean(value), row_pos[0], col_pos[1]
+        )
     pos = sheet.find(loc.header, loc.header_nth)
     if pos is None:
         return None
@@ -419,7 +432,7 @@ def _locate(sheet: _Sheet, loc: Locator, labels: set[str]) -> Cell | None:
         value = sheet.get(rr, c)
         if value is None:
             continue
-        if _is_label(value, labels):
+        if sheet.is_label(value, labels):
             break
         return Cell(_clean(value), rr, c)
     return Cell(None, r + 1, c)
