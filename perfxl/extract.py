@@ -82,12 +82,17 @@ def text_of(value: Any) -> str | None:
     return text or None
 
 
+_CONVERTED = frozenset(("money", "money_row", "number", "date"))  # other types are text
+
+
 def convert_cell(
     spec: FieldSpec, cell: Cell, where: str, findings: list[Finding], sheet: str, project: str
 ) -> Any:
     value = cell.value
     if value is None:
         return None
+    if spec.type not in _CONVERTED:
+        return text_of(value)
 
     def report(code: str, severity: str, message: str, hint: str) -> None:
         findings.append(Finding(code, severity, sheet, cell.ref, message, hint, project))
@@ -109,32 +114,31 @@ def convert_cell(
             "已按数字读取；建议在 Excel 中转换为数字",
         )
         return number
-    if spec.type == "date":
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, (int, float)) and 20000 < float(value) < 80000:
-            report(
-                "F007",
-                INFO,
-                f"{where}是日期序号 {text_of(value)}",
-                "已按日期读取；建议把单元格设置为日期格式",
-            )
-            return excel_serial_to_date(float(value))
-        try:
-            date = parse_date(str(value))
-        except ValueProblem as problem:
-            report("F002", ERROR, f"{where}{problem.message}", problem.hint)
-            return text_of(value)
+    # spec.type == "date"
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and 20000 < float(value) < 80000:
         report(
             "F007",
             INFO,
-            f"{where}「{value}」是文本形式的日期",
+            f"{where}是日期序号 {text_of(value)}",
             "已按日期读取；建议把单元格设置为日期格式",
         )
-        return date
-    return text_of(value)
+        return excel_serial_to_date(float(value))
+    try:
+        date = parse_date(str(value))
+    except ValueProblem as problem:
+        report("F002", ERROR, f"{where}{problem.message}", problem.hint)
+        return text_of(value)
+    report(
+        "F007",
+        INFO,
+        f"{where}「{value}」是文本形式的日期",
+        "已按日期读取；建议把单元格设置为日期格式",
+    )
+    return date
 
 
 def typed_project(rp: ReadProject, layout: Layout, findings: list[Finding]) -> TypedProject:
