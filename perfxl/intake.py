@@ -7,10 +7,11 @@ and a Chinese message that names the file and says how to fix it. One bad file i
 becomes one clear error instead of a crash, a hang or an exhausted memory.
 
 The same single pass over an .xlsx also counts each sheet's list validations (the dropdowns
-people lose by pasting over them, see ``structure.py``), so that no part is decompressed twice:
-the archive is read into memory once (it is at most ``Limits.max_file_bytes``), its directory
-parsed by :mod:`zipfile`, and each member inflated straight from that buffer with :mod:`zlib`
-in bounded steps.
+people lose by pasting over them, see ``structure.py``) and, for the reader, keeps the parts it
+inflated (:func:`inspect_for_reading`), so that no part is decompressed twice: the archive is
+read into memory once (it is at most ``Limits.max_file_bytes``), its directory parsed by
+:mod:`zipfile`, and each XML part inflated whole, straight from that buffer, with :mod:`zlib`
+— in one bounded step, or in steps for a part larger than 1 MiB.
 
 Finding codes (stable; callers and documentation may rely on them):
 
@@ -64,6 +65,9 @@ MANIFEST_HEAD_BYTES = 64 * KiB  # how much of an ODS META-INF/manifest.xml is se
 # object per entry before we can count them, so an oversized directory is refused unread.
 DIRECTORY_BYTES_PER_ENTRY = 1 * KiB
 OLE_SCAN_CHUNK = 1 * MiB
+# Inflated XML parts up to this much in all are handed to the value reader (see
+# inspect_for_reading); beyond it the reader inflates the file itself.
+STORED_ARCHIVE_MAX = 32 * MiB
 PART_CHUNK = 1 * MiB  # a sheet part is inflated this much at a time when its dropdowns are counted
 _INFLATE_INPUT = 64 * KiB  # compressed bytes handed to zlib at a time
 _LIST_VALIDATION = b'type="list"'
@@ -125,7 +129,21 @@ class FileInfo:
 
 def inspect_workbook(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> FileInfo:
     """Classify a returned workbook, or raise :class:`IntakeError` if it must not be parsed."""
-    path = Path(path)
+    return _inspect(Path(path), limits, keep=False)[0]
+
+
+def inspect_for_reading(
+    path: Path | str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[FileInfo, bytes | None]:
+    """As :func:`inspect_workbook`, and also the workbook's XML parts, already inflated by the
+    checks, as an uncompressed zip archive for the value reader — so that no part is inflated
+    twice. None when there is none to give: .xls and .ods files, a workbook whose parts
+    exceed ``STORED_ARCHIVE_MAX`` or were inflated only in part; the reader then opens the
+    file itself. Each part keeps the CRC-32 of the original directory entry."""
+    return _inspect(Path(path), limits, keep=True)
+
+
+def _inspect(path: Path, limits: Limits, keep: bool) -> tuple[FileInfo, bytes | None]:
     name = path.name or str(path)
     _check_is_file(path, name)
     try:
@@ -147,18 +165,21 @@ def inspect_workbook(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> FileI
                     "未读取。请删除多余的工作表、图片或空白行列后重新保存，或请管理员调高上限。",
                 )
             head = fh.read(XML_HEAD_BYTES)
-            validations = None
+            validations, archive = None, None
             if head.startswith(ZIP_MAGICS):
-                fmt, macros, validations = _inspect_zip(fh, size, name, path.suffix.lower(), limits)
+                fmt, macros, validations, archive = _inspect_zip(
+                    fh, size, name, path.suffix.lower(), limits, keep
+                )
             elif head.startswith(OLE_MAGIC):
                 fmt, macros = "xls", _inspect_ole(fh, name)
             else:
                 raise _not_a_workbook(name, head)
         except OSError as exc:
             raise _unreadable(name, exc) from exc
-    return FileInfo(
+    info = FileInfo(
         path=path, format=fmt, size=size, has_macros=macros, list_validations=validations
     )
+    return info, archive
 
 
 def describe_limits(limits: Limits = DEFAULT_LIMITS) -> str:
@@ -239,8 +260,8 @@ def _not_a_workbook(name: str, head: bytes) -> IntakeError:
 
 
 def _inspect_zip(
-    fh: BinaryIO, size: int, name: str, suffix: str, limits: Limits
-) -> tuple[str, bool, dict[str, int] | None]:
+    fh: BinaryIO, size: int, name: str, suffix: str, limits: Limits, keep: bool = False
+) -> tuple[str, bool, dict[str, int] | None, bytes | None]:
     corrupt = IntakeError(
         CORRUPT,
         f"「{name}」已损坏或不完整（无法读取压缩包目录），可能在下载或复制时中断。{_FIX_RESEND}。",
@@ -271,6 +292,9 @@ def _inspect_zip(
             counts: dict[str, int] = {}
             contents: dict[str, bytes] = {}
             total = 0
+            kept: list[tuple[zipfile.ZipInfo, bytes]] | None = (
+                [] if keep and fmt in ("xlsx", "xlsm") else None
+            )
             for info in infos:
                 if info.is_dir() or not info.filename.lower().endswith(XML_SUFFIXES):
                     continue  # images, printer settings, macros: no parser here reads them
@@ -282,6 +306,11 @@ def _inspect_zip(
                 counts[info.filename] = count
                 if whole and fmt != "ods":
                     contents[info.filename] = head
+                if kept is not None:
+                    if size == len(head) and total <= STORED_ARCHIVE_MAX:
+                        kept.append((info, head))
+                    else:
+                        kept = None  # inflated in steps, or too much to hold: not kept
     except (
         zipfile.BadZipFile,
         EOFError,
@@ -293,10 +322,61 @@ def _inspect_zip(
         OSError,
     ) as exc:
         raise corrupt from exc
+    archive = _stored_archive(kept) if kept else None
     sheets = _sheet_parts(contents) if len(contents) == len(_WORKBOOK_PARTS) else None
     if sheets is None:
-        return fmt, macros, None
-    return fmt, macros, {sheet: counts.get(part, 0) for sheet, part in sheets.items()}
+        return fmt, macros, None, archive
+    return fmt, macros, {sheet: counts.get(part, 0) for sheet, part in sheets.items()}, archive
+
+
+_LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
+_CENTRAL_HEADER = struct.Struct("<IHHHHHHIIIHHHHHII")
+_END_RECORD = struct.Struct("<IHHHHIIH")
+_UTF8_NAMES = 0x800  # general purpose flag: file names are UTF-8
+_DOS_DATE = 0x21  # 1980-01-01
+
+
+def _stored_archive(parts: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
+    """An uncompressed zip of ``parts`` (each with its original CRC-32)."""
+    chunks: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for info, body in parts:
+        name = info.filename.encode("utf-8")
+        size = len(body)
+        chunks += (
+            _LOCAL_HEADER.pack(
+                0x04034B50, 20, _UTF8_NAMES, 0, 0, _DOS_DATE, info.CRC, size, size, len(name), 0
+            ),
+            name,
+            body,
+        )
+        central += (
+            _CENTRAL_HEADER.pack(
+                0x02014B50,
+                20,
+                20,
+                _UTF8_NAMES,
+                0,
+                0,
+                _DOS_DATE,
+                info.CRC,
+                size,
+                size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            ),
+            name,
+        )
+        offset += _LOCAL_HEADER.size + len(name) + size
+    directory = b"".join(central)
+    end = _END_RECORD.pack(0x06054B50, 0, 0, len(parts), len(parts), len(directory), offset, 0)
+    return b"".join((*chunks, directory, end))
 
 
 def _scan_xml_part(

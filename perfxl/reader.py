@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .errors import PerfxlError
 from .frameworks import Framework
-from .intake import FileInfo, IntakeError, Limits, inspect_workbook
+from .intake import FileInfo, IntakeError, Limits, inspect_for_reading
 from .layouts import FieldSpec, Layout, TemplateSet, template_set
 from .model import Document, Indicator, Project
 from .sheetspec import Placed, SheetSpec
@@ -564,10 +565,14 @@ def read_project_sheet(
 # the workbook
 
 
-def _calamine_book(path: Path) -> Any:
+def _calamine_book(path: Path, archive: bytes | None = None) -> Any:
+    """The workbook opened by python-calamine: from the uncompressed archive intake built of
+    its parts when there is one (see ``inspect_for_reading``), else from the file."""
     import python_calamine
 
     try:
+        if archive is not None:
+            return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(archive))
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for broken files
         raise IntakeError(
@@ -628,8 +633,9 @@ def read_workbook(
 ) -> ReadWorkbook:
     """Read one returned workbook; raise IntakeError/PerfxlError when it cannot be read."""
     templates = templates or template_set()
-    info = inspect_workbook(path, limits or Limits())
-    book = _calamine_book(path)
+    info, archive = inspect_for_reading(path, limits or Limits())
+    book = _calamine_book(path, archive)
+    del archive  # calamine keeps its own copy
     try:
         names = [m.name for m in book.sheets_metadata]
     except AttributeError:  # older python-calamine

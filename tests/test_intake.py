@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import pickle
 import re
 import struct
@@ -21,6 +22,7 @@ from perfxl.intake import (
     IntakeError,
     Limits,
     describe_limits,
+    inspect_for_reading,
     inspect_workbook,
 )
 
@@ -602,3 +604,49 @@ def test_sheets_mapped_whatever_the_attribute_order_and_prefix(tmp_path):
 def test_list_validations_only_for_xlsx(tmp_path):
     assert inspect_workbook(make_ods(tmp_path / "a.ods")).list_validations is None
     assert inspect_workbook(make_ole(tmp_path / "b.xls")).list_validations is None
+
+
+# --- the inflated parts handed to the value reader --------------------------------------------
+
+
+def _values(book: python_calamine.CalamineWorkbook) -> dict[str, list]:
+    return {
+        name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for name in book.sheet_names
+    }
+
+
+def test_reader_archive_holds_what_the_file_holds(sample_books):
+    """The uncompressed archive intake builds of the parts it inflated gives python-calamine
+    the same sheets, values and merges as the file itself."""
+    for _, path in sample_books.values():
+        info, archive = inspect_for_reading(path)
+        assert info == inspect_workbook(path) and archive is not None
+        with zipfile.ZipFile(path) as original, zipfile.ZipFile(io.BytesIO(archive)) as stored:
+            assert all(i.compress_type == zipfile.ZIP_STORED for i in stored.infolist())
+            for item in stored.infolist():  # each part as inflated, with its original CRC
+                assert stored.read(item) == original.read(item.filename)
+                assert item.CRC == original.getinfo(item.filename).CRC
+        from_file = python_calamine.CalamineWorkbook.from_path(str(path))
+        from_archive = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(archive))
+        assert _values(from_archive) == _values(from_file)
+        for name in from_file.sheet_names:
+            assert (
+                from_archive.get_sheet_by_name(name).merged_cell_ranges
+                == from_file.get_sheet_by_name(name).merged_cell_ranges
+            )
+
+
+def test_no_reader_archive_when_parts_are_not_all_held(tmp_path, monkeypatch):
+    import perfxl.intake
+
+    path = make_xlsx(tmp_path / "a.xlsx")
+    assert inspect_for_reading(path)[1] is not None
+    assert inspect_for_reading(make_ods(tmp_path / "a.ods"))[1] is None
+    assert inspect_for_reading(make_ole(tmp_path / "b.xls"))[1] is None
+    monkeypatch.setattr(perfxl.intake, "STORED_ARCHIVE_MAX", 1000)  # too much to hold
+    assert inspect_for_reading(path)[1] is None
+    monkeypatch.undo()
+    monkeypatch.setattr(perfxl.intake, "PART_CHUNK", 100)  # parts inflated in steps
+    info, archive = inspect_for_reading(path)
+    assert archive is None and info == inspect_workbook(path)
