@@ -650,3 +650,25 @@ def test_no_reader_archive_when_parts_are_not_all_held(tmp_path, monkeypatch):
     monkeypatch.setattr(perfxl.intake, "PART_CHUNK", 100)  # parts inflated in steps
     info, archive = inspect_for_reading(path)
     assert archive is None and info == inspect_workbook(path)
+
+
+def test_isal_and_zlib_inflate_alike(sample_books, tmp_path, monkeypatch):
+    """Intake inflates with ISA-L when the isal wheel is installed, else with zlib: both give
+    the same parts and refuse the same bomb."""
+    import zlib
+
+    import perfxl.intake
+
+    pytest.importorskip("isal")
+    assert perfxl.intake._fast_decompressobj is not zlib.decompressobj
+    bomb = tmp_path / "炸弹.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/sharedStrings.xml", b"<sst>" + b" " * (3 * MiB) + b"</sst>")
+    _understate(bomb, "xl/sharedStrings.xml")
+    results = []
+    for inflater in (perfxl.intake._fast_decompressobj, zlib.decompressobj):
+        monkeypatch.setattr(perfxl.intake, "_fast_decompressobj", inflater)
+        results.append([inspect_for_reading(path) for _, path in sample_books.values()])
+        assert "sharedStrings" in refused(bomb, "R006", Limits(max_part_bytes=MiB))
+    assert results[0] == results[1]
