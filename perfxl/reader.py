@@ -388,34 +388,37 @@ class _Sheet:
             return None
         return hits[min(nth, len(hits) - 1)]
 
-    def merge_end_col(self, r: int, c: int) -> int:
-        """The last column of the merge whose value sits at (r, c) — a merge keeps its value
-        in its top-left cell, which is where a label is found."""
-        if self._merge_ends is None:
-            self._merge_ends = {(r1, c1): c2 for (r1, c1), (_r2, c2) in self.merges}
-        return self._merge_ends.get((r, c), c)
-
-
-def _locate(sheet: _Sheet, loc: Locator, labels: set[str]) -> Cell | None:
-    if loc.strategy == "right":
-        pos = sheet.find(loc.label, loc.label_nth)
-        if pos is None:
+    def right_of(self, label: str, nth: int, labels: set[str]) -> Cell | None:
+        """The field right of the ``nth`` occurrence of a label: the first value past the
+        label's merge (a merge keeps its value in its top-left cell, where the label is found),
+        or, when the row holds nothing before the next label, the empty cell after the merge.
+        This runs for most fields of every sheet, so it does its lookups itself."""
+        hits = self.label_positions.get(label)
+        if not hits:
             return None
-        r, c = pos
-        start = sheet.merge_end_col(r, c) + 1
-        row = sheet.rows[r]
+        r, c = hits[nth] if nth < len(hits) else hits[-1]
+        ends = self._merge_ends
+        if ends is None:
+            ends = self._merge_ends = {(r1, c1): c2 for (r1, c1), (_r2, c2) in self.merges}
+        start = ends.get((r, c), c) + 1
+        row = self.rows[r]
         for cc in range(start, len(row)):
             value = row[cc]
             if type(value) is str:
                 text = value.strip()
                 if not text:
                     continue
-                if sheet.is_label(value, labels):
-                    return Cell(None, r, start)
-                return Cell(text, r, cc)
+                if self.is_label(value, labels):
+                    break
+                return tuple.__new__(Cell, (text, r, cc))
             if value is not None:
-                return Cell(value, r, cc)
-        return Cell(None, r, start)
+                return tuple.__new__(Cell, (value, r, cc))
+        return tuple.__new__(Cell, (None, r, start))
+
+
+def _locate(sheet: _Sheet, loc: Locator, labels: set[str]) -> Cell | None:
+    if loc.strategy == "right":
+        return sheet.right_of(loc.label, loc.label_nth, labels)
     if loc.strategy == "grid":
         row_pos = sheet.find(loc.label, loc.label_nth)
         col_pos = sheet.find(loc.header, loc.header_nth)
@@ -536,8 +539,14 @@ def read_project_sheet(
     fields: dict[str, Cell] = {}
     missing: list[str] = []
     rows_parts: dict[str, list[Any]] = {}
+    labels = lmap.labels
+    right_of = sheet.right_of
     for loc in lmap.locators:
-        cell = _locate(sheet, loc, lmap.labels)
+        cell = (
+            right_of(loc.label, loc.label_nth, labels)
+            if loc.strategy == "right"
+            else _locate(sheet, loc, labels)
+        )
         if cell is None:
             missing.append(loc.label or loc.header)
             continue
