@@ -64,7 +64,9 @@ _YEAR_IN_TEXT = re.compile(r"(?<!\d)(20\d{2})\s*年")
 # tried every start of the subject cost more than all other text checks together.
 _PERCENT_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 _PERCENT_VERBS = ("达到", "达", "不低于", "不少于", "为")
-_SUBJECT_BEFORE = re.compile(r"[\u4e00-\u9fff]{2,12}$")
+# the subject of a stated percentage: the Chinese characters just before it (at most 12),
+# matched on the reversed text so that only its end is looked at
+_SUBJECT_REVERSED = re.compile(r"[\u4e00-\u9fff]{2,12}")
 
 
 @dataclass
@@ -583,9 +585,12 @@ def _goal_vs_indicators(text: str, p: TypedProject, cell: Cell | None, out: _Out
             if before.endswith(verb):
                 before = before[: -len(verb)]
                 break
-        found = _SUBJECT_BEFORE.search(before)
-        if found and "满意度" in found.group():
-            stated.append((found.group(), Decimal(m.group(1))))
+        if before.endswith("\n"):  # as "$" did: the end, or before a final line break
+            before = before[:-1]
+        found = _SUBJECT_REVERSED.match(before[:-13:-1])
+        subject = found.group()[::-1] if found else ""
+        if "满意度" in subject:
+            stated.append((subject, Decimal(m.group(1))))
     if not stated:
         return
     related = []

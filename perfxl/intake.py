@@ -724,7 +724,7 @@ def _check_xml_head(data: bytes, info: zipfile.ZipInfo, name: str) -> None:
     The first 4 KiB are searched. Only when they hold nothing but a long prolog (comments,
     processing instructions) is more looked at, up to 64 KiB, so that padding cannot push a
     <!DOCTYPE past the window."""
-    if _plainly_rooted(data[:XML_HEAD_BYTES]):
+    if _plainly_rooted(data):
         return
     seen = min(len(data), XML_HEAD_BYTES)
     text = _decode_head(data[:seen])
@@ -748,18 +748,22 @@ def _check_xml_head(data: bytes, info: zipfile.ZipInfo, name: str) -> None:
     )
 
 
-def _plainly_rooted(head: bytes) -> bool:
-    """The common case, decided without decoding: no "<!" anywhere in the head, and after at
-    most an XML declaration comes the root element. Anything else gets the full check."""
-    if b"<!" in head:
-        return False
-    rest = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if rest.startswith(b"<?"):
-        end = rest.find(b"?>")
+def _plainly_rooted(data: bytes) -> bool:
+    """The common case, decided without decoding or scanning: after at most an XML
+    declaration comes the root element — and a DTD (with its entities) can only stand before
+    the root element. Anything else gets the full check."""
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if data.startswith(b"<?", start):
+        end = data.find(b"?>", start, XML_HEAD_BYTES)
         if end < 0:
             return False
-        rest = rest[end + 2 :].lstrip()
-    return rest[:1] == b"<" and rest[1:2].isalpha()
+        start = end + 2
+    while data[start : start + 1] in _XML_SPACE:
+        start += 1
+    return data[start : start + 1] == b"<" and data[start + 1 : start + 2].isalpha()
+
+
+_XML_SPACE = (b" ", b"\t", b"\r", b"\n")
 
 
 def _decode_head(data: bytes) -> str:

@@ -323,7 +323,7 @@ class _Sheet:
         self.rows = rows
         self.merges = merges or []
         self.width = max((len(row) for row in rows), default=0)
-        self._merge_ends: dict[tuple[int, int], int] | None = None
+        self._merge_ends: dict[tuple[int, int], tuple[int, int]] | None = None
         self._known = known
         positions: dict[str, list[tuple[int, int]]] = {}
         norm = _norm
@@ -399,8 +399,9 @@ class _Sheet:
         r, c = hits[nth] if nth < len(hits) else hits[-1]
         ends = self._merge_ends
         if ends is None:
-            ends = self._merge_ends = {(r1, c1): c2 for (r1, c1), (_r2, c2) in self.merges}
-        start = ends.get((r, c), c) + 1
+            ends = self._merge_ends = dict(self.merges)  # top-left -> bottom-right
+        end = ends.get((r, c))
+        start = (end[1] if end else c) + 1
         row = self.rows[r]
         for cc in range(start, len(row)):
             value = row[cc]

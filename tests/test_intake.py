@@ -672,3 +672,24 @@ def test_isal_and_zlib_inflate_alike(sample_books, tmp_path, monkeypatch):
         results.append([inspect_for_reading(path) for _, path in sample_books.values()])
         assert "sharedStrings" in refused(bomb, "R006", Limits(max_part_bytes=MiB))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize(
+    ("head", "plain"),
+    [
+        (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<worksheet>', True),
+        (b"\xef\xbb\xbf<?xml version='1.0'?><sst><si><t>&lt;!DOCTYPE</t></si>", True),
+        (b"<workbook><![CDATA[<!DOCTYPE x>]]>", True),  # after the root: no DTD there
+        (b"<?xml version='1.0'?><!DOCTYPE a [<!ENTITY b 'c'>]><a/>", False),
+        (b"<?xml version='1.0'?><!-- a comment --><a/>", False),
+        (b"<?xml version='1.0'?><?pi x?><a/>", False),
+        (b"<?xml version='1.0'", False),
+        (b"", False),
+    ],
+)
+def test_plainly_rooted_parts_skip_the_full_prolog_check(head, plain):
+    """A part whose root element follows at most an XML declaration cannot hold a DTD; any
+    other head goes through the full prolog check."""
+    from perfxl.intake import _plainly_rooted
+
+    assert _plainly_rooted(head) is plain
