@@ -403,7 +403,8 @@ def _scan_xml_part(
         if len(body) > limits.max_part_bytes:
             raise _part_too_large(name, info, limits)
         _check_xml_head(body, info, name)
-        return body.count(_LIST_VALIDATION), len(body), body
+        # a sheet's validations stand after its cells (the schema orders them so)
+        return body.count(_LIST_VALIDATION, max(body.rfind(b"sheetData>"), 0)), len(body), body
     part = _Member(zf, data, info)
     head = part.read(PART_CHUNK + 1)
     _check_xml_head(head, info, name)
