@@ -87,14 +87,26 @@ def main() -> None:
         options = RunOptions(want_projects=False)  # as perfxl check with a text report
         check_file(some[0], options)  # warm: imports, the layout's reference map
 
-        # calamine and perfxl alternate, round after round, so that both see the same machine;
-        # perfxl runs as the command does (run_checks, one process). openpyxl is so much
-        # slower that a tenth of the files, once, is enough to place it.
+        # calamine and perfxl alternate file by file, so that both see the same machine (its
+        # speed drifts by tens of percent within seconds), each going first on every other
+        # file; perfxl runs as the command does (run_checks, one process). openpyxl is so
+        # much slower that a tenth of the files, once, is enough to place it.
         n = len(some)
         cal, chk = [], []
+        clock = time.process_time
         for _ in range(args.repeat):
-            cal.append(best_of(1, lambda: [calamine_read(p) for p in some]) / n)
-            chk.append(best_of(1, lambda: run_checks(some, options, 1)) / n)
+            t_cal = t_chk = 0.0
+            for i, path in enumerate(some):
+                for step in (0, 1) if i % 2 else (1, 0):
+                    start = clock()
+                    if step:
+                        calamine_read(path)
+                        t_cal += clock() - start
+                    else:
+                        run_checks([path], options, 1)
+                        t_chk += clock() - start
+            cal.append(t_cal / n)
+            chk.append(t_chk / n)
         few = some[: max(1, n // 10)]
         t_opx = best_of(1, lambda: [openpyxl_read(p) for p in few]) / len(few)
         t_cal, t_chk = min(cal), min(chk)
