@@ -136,6 +136,8 @@ class FileInfo:
     # .xlsx/.xlsm: sheet name -> number of list validations (dropdowns) on it; None for
     # other formats, or when the workbook part could not be mapped to its sheets
     list_validations: dict[str, int] | None = field(default=None, compare=False)
+    # .xlsx/.xlsm: the custom document properties perfxl writes (name without "perfxl_")
+    properties: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 def inspect_workbook(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> FileInfo:
@@ -177,8 +179,9 @@ def _inspect(path: Path, limits: Limits, keep: bool) -> tuple[FileInfo, bytes | 
                 )
             head = fh.read(XML_HEAD_BYTES)
             validations, archive = None, None
+            properties: dict[str, str] = {}
             if head.startswith(ZIP_MAGICS):
-                fmt, macros, validations, archive = _inspect_zip(
+                fmt, macros, validations, archive, properties = _inspect_zip(
                     fh, size, name, path.suffix.lower(), limits, keep
                 )
             elif head.startswith(OLE_MAGIC):
@@ -188,7 +191,12 @@ def _inspect(path: Path, limits: Limits, keep: bool) -> tuple[FileInfo, bytes | 
         except OSError as exc:
             raise _unreadable(name, exc) from exc
     info = FileInfo(
-        path=path, format=fmt, size=size, has_macros=macros, list_validations=validations
+        path=path,
+        format=fmt,
+        size=size,
+        has_macros=macros,
+        list_validations=validations,
+        properties=properties,
     )
     return info, archive
 
@@ -272,7 +280,7 @@ def _not_a_workbook(name: str, head: bytes) -> IntakeError:
 
 def _inspect_zip(
     fh: BinaryIO, size: int, name: str, suffix: str, limits: Limits, keep: bool = False
-) -> tuple[str, bool, dict[str, int] | None, bytes | None]:
+) -> tuple[str, bool, dict[str, int] | None, bytes | None, dict[str, str]]:
     corrupt = IntakeError(
         CORRUPT,
         f"「{name}」已损坏或不完整（无法读取压缩包目录），可能在下载或复制时中断。{_FIX_RESEND}。",
@@ -309,7 +317,7 @@ def _inspect_zip(
             for info in infos:
                 if info.is_dir() or not info.filename.lower().endswith(XML_SUFFIXES):
                     continue  # images, printer settings, macros: no parser here reads them
-                whole = info.filename in _WORKBOOK_PARTS
+                whole = info.filename in _WORKBOOK_PARTS or info.filename == _CUSTOM_PROPERTIES
                 count, size, head = _scan_xml_part(zf, data, info, name, limits, whole)
                 total += size
                 if total > limits.max_uncompressed_bytes:
@@ -325,10 +333,29 @@ def _inspect_zip(
     except _DAMAGED as exc:
         raise corrupt from exc
     archive = _stored_archive(kept) if kept else None
+    properties = _perfxl_properties(contents.pop(_CUSTOM_PROPERTIES, b""))
     sheets = _sheet_parts(contents) if len(contents) == len(_WORKBOOK_PARTS) else None
     if sheets is None:
-        return fmt, macros, None, archive
-    return fmt, macros, {sheet: counts.get(part, 0) for sheet, part in sheets.items()}, archive
+        return fmt, macros, None, archive, properties
+    counts_by_sheet = {sheet: counts.get(part, 0) for sheet, part in sheets.items()}
+    return fmt, macros, counts_by_sheet, archive, properties
+
+
+_CUSTOM_PROPERTIES = "docProps/custom.xml"
+_PERFXL_PROPERTY = re.compile(
+    rb'<(?:[\w.-]+:)?property\s[^>]*?\bname="perfxl_([\w.-]+)"[^>]*>\s*'
+    rb"<([\w.-]+:)?(?:lpwstr|lpstr|bstr)>([^<]*)</\2?(?:lpwstr|lpstr|bstr)>"
+)
+
+
+def _perfxl_properties(part: bytes) -> dict[str, str]:
+    """The text properties named perfxl_* of docProps/custom.xml (name without the prefix)."""
+    if b"perfxl_" not in part:
+        return {}
+    return {
+        name.decode("ascii"): _text(value)
+        for name, _prefix, value in _PERFXL_PROPERTY.findall(part)
+    }
 
 
 _LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")

@@ -598,6 +598,23 @@ def _sheet_values(book: Any, name: str) -> tuple[list[list[Any]], Any]:
     return rows, merges
 
 
+_META_PROPERTIES = ("layout", "layout_version", "framework", "year", "money_unit", "sheets")
+
+
+def _meta_from_properties(properties: dict[str, str], names: list[str]) -> dict[str, str] | None:
+    """What perfxl's hidden sheet says, from the document properties perfxl also writes —
+    parsed by intake already, so that the sheet itself need not be read. None when the
+    workbook lacks the sheet or any of the properties (made by an older perfxl, or edited by
+    an application that dropped them): the hidden sheet is read instead."""
+    if META_SHEET not in names or not all(key in properties for key in _META_PROPERTIES):
+        return None
+    if not properties["sheets"].isdigit():
+        return None
+    meta = {key: properties[key] for key in _META_PROPERTIES[:-1]}
+    meta["sheet_count"] = properties["sheets"]
+    return meta
+
+
 def _read_meta(book: Any, names: list[str]) -> dict[str, str]:
     if META_SHEET not in names:
         return {}
@@ -650,7 +667,9 @@ def read_workbook(
         names = [m.name for m in book.sheets_metadata]
     except AttributeError:  # older python-calamine
         names = list(book.sheet_names)
-    meta = _read_meta(book, names)
+    meta = _meta_from_properties(info.properties, names)
+    if meta is None:
+        meta = _read_meta(book, names)
     sheets: dict[str, _Sheet] = {}
     known = KnownLabels.of(templates)
 
@@ -682,6 +701,9 @@ def read_workbook(
         ):
             continue  # not a form of this layout (notes, pivot tables, other sheets people add)
         projects.append(read_project_sheet(sheet.rows, sheet.merges, name, lmap, layout, sheet))
+    if "sheet_count" in meta and len(projects) < int(meta["sheet_count"]):
+        # project sheets are missing: their names are only in the hidden sheet
+        meta["sheets"] = _read_meta(book, names).get("sheets", "")
     year = _year_from(meta, projects)
     return ReadWorkbook(
         path=path,

@@ -500,6 +500,11 @@ class DocumentWriter:
         workbook.set_custom_property("perfxl_layout", layout.id)
         workbook.set_custom_property("perfxl_layout_version", layout.version)
         workbook.set_custom_property("perfxl_framework", doc.framework.id)
+        # the rest of what the hidden sheet says, so that a reader need not parse that sheet
+        # (it still reads it for the sheet names when project sheets are missing)
+        workbook.set_custom_property("perfxl_year", str(doc.year))
+        workbook.set_custom_property("perfxl_money_unit", doc.money_unit)
+        workbook.set_custom_property("perfxl_sheets", str(len(sheet_names)))
 
         if self.options.guide:
             self._write_guide(workbook, formats, doc)

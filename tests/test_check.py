@@ -186,6 +186,46 @@ def test_label_index_of_known_labels_misses_no_label(generated, tmp_path):
         }
 
 
+def test_hidden_sheet_facts_come_from_the_document_properties(generated, tmp_path):
+    """perfxl writes what its hidden sheet says into custom document properties too; the
+    reader takes them from there, and reads the hidden sheet when they are gone or when
+    project sheets are missing (only the sheet has their names)."""
+    import zipfile
+
+    import python_calamine
+
+    from perfxl.intake import inspect_for_reading
+    from perfxl.reader import _read_meta
+
+    for stem, (_, path) in generated.items():
+        info, _ = inspect_for_reading(path)
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        in_sheet = _read_meta(book, book.sheet_names)
+        rb = read_workbook(path)
+        assert rb.identified_by == "meta", stem
+        for key in ("layout", "layout_version", "framework", "year", "money_unit"):
+            assert rb.meta[key] == in_sheet[key] == info.properties[key], (stem, key)
+        assert rb.meta["sheet_count"] == str(len(in_sheet["sheets"].split("\n")))
+    # the properties dropped (an application that does not keep them): the hidden sheet
+    _, path = copy_of(generated, "minhang-2024-declaration", tmp_path)
+    bare = tmp_path / "无属性.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(bare, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename != "docProps/custom.xml":
+                dst.writestr(item, src.read(item))
+    without = read_workbook(bare)
+    assert without.identified_by == "meta" and without.year == read_workbook(path).year
+    assert "sheet_count" not in without.meta and without.meta["sheets"]
+    # a project sheet deleted: named in S006 from the hidden sheet
+    wb = openpyxl.load_workbook(path)
+    deleted = wb.worksheets[2].title
+    del wb[deleted]
+    wb.save(path)
+    assert read_workbook(path).info.properties["sheets"] == "11"
+    (s006,) = codes(check_file(path, RunOptions()))["S006"]
+    assert deleted in s006.message and "下发的 11 张项目表只找到 10 张" in s006.message
+
+
 def test_inserted_and_deleted_indicator_rows(generated, tmp_path):
     _, path = copy_of(generated, "putuo-2020-target", tmp_path)
     wb = openpyxl.load_workbook(path)
