@@ -439,8 +439,8 @@ def _scan_xml_part(
     return count, size, head
 
 
-def _inflate_bounded(data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes:
-    """A stored or deflated member of the archive ``data``, at most ``limit`` bytes of it."""
+def _member_span(data: bytes, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """Where the (compressed) bytes of a member lie in the archive ``data``."""
     offset = info.header_offset
     if data[offset : offset + 4] != b"PK\x03\x04":
         raise zipfile.BadZipFile(f"bad local header of {info.filename}")
@@ -449,6 +449,12 @@ def _inflate_bounded(data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes:
     end = start + info.compress_size
     if end > len(data):
         raise zipfile.BadZipFile(f"{info.filename} is truncated")
+    return start, end
+
+
+def _inflate_bounded(data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """A stored or deflated member of the archive ``data``, at most ``limit`` bytes of it."""
+    start, end = _member_span(data, info)
     if info.compress_type == zipfile.ZIP_STORED:
         return data[start : min(end, start + limit)]
     return _fast_decompressobj(-15).decompress(memoryview(data)[start:end], limit)
@@ -487,14 +493,7 @@ class _Member:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             self._fallback = zf.open(info)
             return
-        offset = info.header_offset
-        if data[offset : offset + 4] != b"PK\x03\x04":
-            raise zipfile.BadZipFile(f"bad local header of {info.filename}")
-        name_len, extra_len = struct.unpack_from("<HH", data, offset + 26)
-        start = offset + 30 + name_len + extra_len
-        end = start + info.compress_size
-        if end > len(data):
-            raise zipfile.BadZipFile(f"{info.filename} is truncated")
+        start, end = _member_span(data, info)
         self._src = memoryview(data)[start:end]
         self._pos = 0
         self._tail: bytes | memoryview = b""
