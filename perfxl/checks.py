@@ -337,6 +337,7 @@ def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> No
         path: tuple[str, ...] = () if known is None else known
         ok = True
         remarks = len(out.findings)
+        aliased = False  # whether I003 applies depends on the row's fill-down: not remembered
         for depth, col in enumerate(level_cols if known is None else ()):
             typed = ind.values.get(col.key)
             cell = ind.cells.get(col.key)
@@ -373,14 +374,12 @@ def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> No
                     )
                 ok = False
                 break
-            if (
-                match.alias_used
-                and squash(typed) != match.canonical
-                and col.key not in ind.filled_down
-            ):
-                out.add("I003", cell, f"{col.label}「{typed}」是「{match.canonical}」的别名")
+            if match.alias_used and squash(typed) != match.canonical:
+                aliased = True
+                if col.key not in ind.filled_down:
+                    out.add("I003", cell, f"{col.label}「{typed}」是「{match.canonical}」的别名")
             path = (*path, canonical)
-        if known is None and ok and len(out.findings) == remarks:
+        if known is None and ok and not aliased and len(out.findings) == remarks:
             if len(clean) > 10_000:  # level values are people's text: keep it bounded
                 clean.clear()
             clean[typed_levels] = path

@@ -312,7 +312,7 @@ def _inspect_zip(
             contents: dict[str, bytes] = {}
             total = 0
             kept: list[tuple[zipfile.ZipInfo, bytes]] | None = (
-                [] if keep and fmt in ("xlsx", "xlsm") else None
+                [] if keep and fmt in ("xlsx", "xlsm") and _only_xml_and_media(infos) else None
             )
             for info in infos:
                 if info.is_dir() or not info.filename.lower().endswith(XML_SUFFIXES):
@@ -342,20 +342,44 @@ def _inspect_zip(
 
 
 _CUSTOM_PROPERTIES = "docProps/custom.xml"
-_PERFXL_PROPERTY = re.compile(
-    rb'<(?:[\w.-]+:)?property\s[^>]*?\bname="perfxl_([\w.-]+)"[^>]*>\s*'
-    rb"<([\w.-]+:)?(?:lpwstr|lpstr|bstr)>([^<]*)</\2?(?:lpwstr|lpstr|bstr)>"
-)
+_PROPERTY_NAME = b'name="perfxl_'
+_PROPERTY_VALUE = re.compile(rb"\s*<(?:[\w.-]+:)?(?:lpwstr|lpstr|bstr)>([^<]*)<")
+_PROPERTY_KEY = re.compile(rb"[\w.-]+")
 
 
 def _perfxl_properties(part: bytes) -> dict[str, str]:
-    """The text properties named perfxl_* of docProps/custom.xml (name without the prefix)."""
-    if b"perfxl_" not in part:
-        return {}
-    return {
-        name.decode("ascii"): _text(value)
-        for name, _prefix, value in _PERFXL_PROPERTY.findall(part)
-    }
+    """The text properties named perfxl_* of docProps/custom.xml (name without the prefix).
+
+    Read with plain searches that each move forward, so any part is read in linear time
+    (a single pattern over the whole part backtracked quadratically on crafted input)."""
+    out: dict[str, str] = {}
+    pos = 0
+    while (found := part.find(_PROPERTY_NAME, pos)) >= 0:
+        start = found + len(_PROPERTY_NAME)
+        end = part.find(b'"', start)
+        close = part.find(b">", end) if end >= 0 else -1
+        if close < 0:
+            break
+        pos = close + 1
+        key = part[start:end]
+        value = _PROPERTY_VALUE.match(part, pos)
+        if value is not None and _PROPERTY_KEY.fullmatch(key):
+            out[key.decode("ascii")] = _text(value.group(1))
+    return out
+
+
+# parts the value reader never reads: pictures, printer settings, macros
+_MEDIA_SUFFIXES = (".png", ".jpeg", ".jpg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf")
+_BINARY_SUFFIXES = (*_MEDIA_SUFFIXES, ".svg", ".bin")
+
+
+def _only_xml_and_media(infos: list[zipfile.ZipInfo]) -> bool:
+    """Whether the archive holds nothing but XML parts and parts the value reader never
+    reads — else a part it needs might be missing from the archive intake builds."""
+    return all(
+        info.is_dir() or info.filename.lower().endswith(XML_SUFFIXES + _BINARY_SUFFIXES)
+        for info in infos
+    )
 
 
 _LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
@@ -430,8 +454,9 @@ def _scan_xml_part(
         if len(body) > limits.max_part_bytes:
             raise _part_too_large(name, info, limits)
         _check_xml_head(body, info, name)
-        # a sheet's validations stand after its cells (the schema orders them so)
-        return body.count(_LIST_VALIDATION, max(body.rfind(b"sheetData>"), 0)), len(body), body
+        # a sheet's validations stand after its cells (the schema orders them so); "</" cannot
+        # stand unescaped in text, so the closing tag found is the real one
+        return body.count(_LIST_VALIDATION, max(body.rfind(b"</sheetData>"), 0)), len(body), body
     part = _Member(zf, data, info)
     head = part.read(PART_CHUNK + 1)
     _check_xml_head(head, info, name)
@@ -552,7 +577,10 @@ def _attribute(pattern: re.Pattern[bytes], element: bytes) -> str | None:
         start = m.start()
         if element[start : start + 1] == b":":
             before = element[:start].rsplit(None, 1)
-            start -= len(before[-1]) if before and _PREFIX.fullmatch(before[-1]) else start + 1
+            if not before or not _PREFIX.fullmatch(before[-1]):
+                m = pattern.search(element, m.start() + 1)
+                continue
+            start -= len(before[-1])
         if start == 0 or element[start - 1 : start].isspace():
             return _text(m.group(1) or m.group(2) or b"")
         m = pattern.search(element, m.start() + 1)
@@ -573,8 +601,9 @@ def _sheet_parts(contents: dict[str, bytes]) -> dict[str, str] | None:
         return None  # UTF-16 parts: nothing writes them, and the check is only advisory
     # Excel, WPS, LibreOffice and XlsxWriter all write these elements with their attributes
     # in one order; those are read with one pattern per document, anything else one by one
+    # ("Relationship " and "sheet " also count prefixed elements, which take the slow path)
     pairs = _PLAIN_RELATIONSHIP.findall(rels)
-    if len(pairs) == rels.count(b"<Relationship "):
+    if pairs and len(pairs) == rels.count(b"Relationship "):
         targets = {_text(rel_id): _text(target) for rel_id, target in pairs}
     else:
         targets = {}
@@ -584,7 +613,7 @@ def _sheet_parts(contents: dict[str, bytes]) -> dict[str, str] | None:
                 targets[rel_id] = target
     sheets = _PLAIN_SHEET.findall(workbook)
     named: list[tuple[str | None, str | None]]
-    if len(sheets) == workbook.count(b"<sheet "):
+    if sheets and len(sheets) == workbook.count(b"sheet "):
         named = [(_text(name), _text(rel_id)) for name, rel_id in sheets]
     else:
         named = [
@@ -785,12 +814,14 @@ def _plainly_rooted(data: bytes) -> bool:
         if end < 0:
             return False
         start = end + 2
-    while data[start : start + 1] in _XML_SPACE:
-        start += 1
+    found = _XML_NON_SPACE.search(data, start, XML_HEAD_BYTES)
+    if found is None:
+        return False
+    start = found.start()
     return data[start : start + 1] == b"<" and data[start + 1 : start + 2].isalpha()
 
 
-_XML_SPACE = (b" ", b"\t", b"\r", b"\n")
+_XML_NON_SPACE = re.compile(rb"[^ \t\r\n]")
 
 
 def _decode_head(data: bytes) -> str:

@@ -608,7 +608,7 @@ def _meta_from_properties(properties: dict[str, str], names: list[str]) -> dict[
     an application that dropped them): the hidden sheet is read instead."""
     if META_SHEET not in names or not all(key in properties for key in _META_PROPERTIES):
         return None
-    if not properties["sheets"].isdigit():
+    if not (properties["sheets"].isascii() and properties["sheets"].isdigit()):
         return None
     meta = {key: properties[key] for key in _META_PROPERTIES[:-1]}
     meta["sheet_count"] = properties["sheets"]

@@ -226,6 +226,30 @@ def test_hidden_sheet_facts_come_from_the_document_properties(generated, tmp_pat
     assert deleted in s006.message and "下发的 11 张项目表只找到 10 张" in s006.message
 
 
+def test_alias_reported_again_after_a_filled_down_row():
+    """A row whose aliased 一级 was filled down raises no I003; a later row that types the
+    alias again must still raise it (the remembered clean paths once skipped it)."""
+    from perfxl.checks import _indicators, _Out
+    from perfxl.extract import TypedIndicator, TypedProject
+
+    templates = template_set()
+    layout = templates.layout("declaration")
+    framework = templates.framework("national-2021")
+    level1, level2 = (c.key for c in layout.indicators.level_columns)
+
+    def row(name: str, filled: set[str], r: int) -> TypedIndicator:
+        values = {level1: "产出", level2: "数量指标", "name": name, "target": "≥90%"}
+        return TypedIndicator(values, {}, filled, r)
+
+    project = TypedProject(
+        "s", {"name": "p"}, {}, [row("a", set(), 1), row("b", {level1}, 2), row("c", set(), 3)]
+    )
+    for _ in range(2):  # the second time with what the first remembered
+        out = _Out([], "s", "p")
+        _indicators(project, layout, framework, out)
+        assert [f.code for f in out.findings].count("I003") == 2
+
+
 def test_inserted_and_deleted_indicator_rows(generated, tmp_path):
     _, path = copy_of(generated, "putuo-2020-target", tmp_path)
     wb = openpyxl.load_workbook(path)

@@ -644,6 +644,10 @@ def test_no_reader_archive_when_parts_are_not_all_held(tmp_path, monkeypatch):
     assert inspect_for_reading(path)[1] is not None
     assert inspect_for_reading(make_ods(tmp_path / "a.ods"))[1] is None
     assert inspect_for_reading(make_ole(tmp_path / "b.xls"))[1] is None
+    odd = rewrite_zip(path, tmp_path / "odd.xlsx", add={"xl/worksheets/sheet9.dat": b"<x/>"})
+    assert inspect_for_reading(odd)[1] is None  # a part the reader might need is not XML
+    media = rewrite_zip(path, tmp_path / "media.xlsx", add={"xl/media/image1.png": b"\x89PNG"})
+    assert inspect_for_reading(media)[1] is not None
     monkeypatch.setattr(perfxl.intake, "STORED_ARCHIVE_MAX", 1000)  # too much to hold
     assert inspect_for_reading(path)[1] is None
     monkeypatch.undo()
@@ -693,3 +697,48 @@ def test_plainly_rooted_parts_skip_the_full_prolog_check(head, plain):
     from perfxl.intake import _plainly_rooted
 
     assert _plainly_rooted(head) is plain
+
+
+# --- found in review: each input here once misbehaved -------------------------------------
+
+
+def test_custom_properties_are_read_in_linear_time():
+    """A crafted docProps/custom.xml (a pattern over the whole part backtracked
+    quadratically on this: 20,000 repeats took about 20 s) is read at once."""
+    from perfxl.intake import _perfxl_properties
+
+    crafted = b"<Properties>" + b"<property " * 20_000 + b"perfxl_</Properties>"
+    assert _perfxl_properties(crafted) == {}
+    part = (
+        b'<Properties><property fmtid="{D5}" pid="2" name="perfxl_year">'
+        b"<vt:lpwstr>2024</vt:lpwstr></property>"
+        b'<property pid="3" name="perfxl_money_unit"> <vt:lpwstr>&#19975;&#20803;</vt:lpwstr>'
+        b'</property><property name="other"><vt:lpwstr>x</vt:lpwstr></property></Properties>'
+    )
+    assert _perfxl_properties(part) == {"year": "2024", "money_unit": "万元"}
+
+
+def test_prefixed_sheet_elements_are_mapped():
+    from perfxl.intake import _sheet_parts
+
+    workbook = (
+        b'<x:workbook xmlns:x="main" xmlns:r="rels"><x:sheets>'
+        b'<x:sheet name="A" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>'
+    )
+    rels = (
+        b'<Relationships xmlns="p"><Relationship Id="rId1" Type="t/worksheet" '
+        b'Target="worksheets/sheet1.xml"/></Relationships>'
+    )
+    parts = {"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": rels}
+    assert _sheet_parts(parts) == {"A": "xl/worksheets/sheet1.xml"}
+
+
+def test_long_whitespace_before_the_root_gets_the_full_prolog_check(tmp_path):
+    good = make_xlsx(tmp_path / "base.xlsx")
+    body = b'<?xml version="1.0"?>' + b"\n" * 70_000 + b"<a/>"
+    path = rewrite_zip(
+        good,
+        tmp_path / "空白.xlsx",
+        lambda name, data: body if name == "xl/theme/theme1.xml" else data,
+    )
+    refused(path, "R007")
