@@ -292,6 +292,17 @@ class KnownLabels:
     def of(cls, templates: TemplateSet) -> KnownLabels:
         return _known_labels(templates)
 
+    def key_of(self, text: str) -> str | None:
+        """The normalised text when it is one of the labels, else None; text whose first
+        character that is not noise cannot begin a label is not normalised at all."""
+        key = self.exact.get(text)
+        if key is not None:
+            return key
+        if text.lstrip(_NOISE_CHARS)[:1] not in self.first_chars:
+            return None
+        key = _norm(text)
+        return key if key in self.labels else None
+
 
 @functools.lru_cache(maxsize=8)
 def _known_labels(templates: TemplateSet) -> KnownLabels:
@@ -326,29 +337,17 @@ class _Sheet:
         self._merge_ends: dict[tuple[int, int], tuple[int, int]] | None = None
         self._known = known
         positions: dict[str, list[tuple[int, int]]] = {}
-        norm = _norm
-        if known is None:
-            exact: dict[str, str] = {}
-            labels: frozenset[str] | None = None
-            first: frozenset[str] = frozenset()
-        else:
-            exact, labels, first = known.exact, known.labels, known.first_chars
+        exact = known.exact if known is not None else {}
+        normalise = known.key_of if known is not None else _norm
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 if value and type(value) is str:
-                    key = exact.get(value)
+                    key = exact.get(value)  # labels as perfxl wrote them: no call
                     if key is None:
                         if len(value) > MAX_LABEL_CHARS:
                             continue
-                        if labels is None:
-                            key = norm(value)
-                            if not key:
-                                continue
-                        elif value.lstrip(_NOISE_CHARS)[:1] in first:
-                            key = norm(value)
-                            if key not in labels:
-                                continue
-                        else:
+                        key = normalise(value)
+                        if not key:
                             continue
                     hits = positions.get(key)
                     if hits is None:
@@ -362,14 +361,8 @@ class _Sheet:
         that cannot be a known label at all."""
         if type(value) is not str:
             return False
-        known = self._known
-        if known is not None:
-            key = known.exact.get(value)
-            if key is not None:
-                return key in labels
-            if value.lstrip(_NOISE_CHARS)[:1] not in known.first_chars:
-                return False
-        return _norm(value) in labels
+        key = self._known.key_of(value) if self._known is not None else _norm(value)
+        return key in labels  # labels are among the known ones: None is never in them
 
     def get(self, r: int, c: int) -> Any:
         rows = self.rows
@@ -540,14 +533,8 @@ def read_project_sheet(
     fields: dict[str, Cell] = {}
     missing: list[str] = []
     rows_parts: dict[str, list[Any]] = {}
-    labels = lmap.labels
-    right_of = sheet.right_of
     for loc in lmap.locators:
-        cell = (
-            right_of(loc.label, loc.label_nth, labels)
-            if loc.strategy == "right"
-            else _locate(sheet, loc, labels)
-        )
+        cell = _locate(sheet, loc, lmap.labels)
         if cell is None:
             missing.append(loc.label or loc.header)
             continue
