@@ -10,8 +10,9 @@ The same single pass over an .xlsx also counts each sheet's list validations (th
 people lose by pasting over them, see ``structure.py``) and, for the reader, keeps the parts it
 inflated (:func:`inspect_for_reading`), so that no part is decompressed twice: the archive is
 read into memory once (it is at most ``Limits.max_file_bytes``), its directory parsed by
-:mod:`zipfile`, and each XML part inflated whole, straight from that buffer, with :mod:`zlib`
-— in one bounded step, or in steps for a part larger than 1 MiB.
+:mod:`zipfile`, and each XML part inflated whole, straight from that buffer — in one bounded
+step (with ISA-L when the isal wheel is installed, else zlib), or with zlib in steps for a part
+larger than 1 MiB.
 
 Finding codes (stable; callers and documentation may rely on them):
 
@@ -79,7 +80,7 @@ OLE_SCAN_CHUNK = 1 * MiB
 # Inflated XML parts up to this much in all are handed to the value reader (see
 # inspect_for_reading); beyond it the reader inflates the file itself.
 STORED_ARCHIVE_MAX = 32 * MiB
-PART_CHUNK = 1 * MiB  # a sheet part is inflated this much at a time when its dropdowns are counted
+PART_CHUNK = 1 * MiB  # a part larger than this is inflated this much at a time
 _INFLATE_INPUT = 64 * KiB  # compressed bytes handed to zlib at a time
 _LIST_VALIDATION = b'type="list"'
 
@@ -444,10 +445,7 @@ def _scan_xml_part(
     it stays within the limits, whatever its directory entry says — refuse a DTD at its head,
     and count its list validations. Returns (list validations, inflated size, the part
     itself — with ``whole``, or when it is small — or else its first PART_CHUNK bytes)."""
-    if (whole or info.file_size <= PART_CHUNK) and info.compress_type in (
-        zipfile.ZIP_STORED,
-        zipfile.ZIP_DEFLATED,
-    ):
+    if (whole or info.file_size <= PART_CHUNK) and info.compress_type in _INFLATABLE:
         # the common case, in one step: a part that says it is small is inflated at once,
         # but never to more than the part limit (a directory entry can lie)
         body = _inflate_bounded(data, info, limits.max_part_bytes + 1)
@@ -494,6 +492,7 @@ def _total_too_large(name: str, total: int, limits: Limits) -> IntakeError:
 
 
 _WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+_INFLATABLE = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # others are left to zipfile
 # what reading a damaged archive raises
 _DAMAGED: tuple[type[Exception], ...] = (
     zipfile.BadZipFile,
@@ -515,7 +514,7 @@ class _Member:
     def __init__(self, zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo):
         self._fallback: IO[bytes] | None = None
         self._inflate: zlib._Decompress | None = None
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        if info.compress_type not in _INFLATABLE:
             self._fallback = zf.open(info)
             return
         start, end = _member_span(data, info)
@@ -554,8 +553,8 @@ def _element(name: bytes) -> re.Pattern[bytes]:
 
 def _attr(name: bytes) -> re.Pattern[bytes]:
     """An attribute's value in either quotes: group 1 or group 2. The pattern starts with the
-    name itself, which lets the regex engine jump to it (a leading whitespace-or-start group made every
-    search seven times slower); :func:`_attribute` checks what stands before the match."""
+    name itself, which lets the regex engine jump to it (a leading whitespace-or-start group
+    made every search seven times slower); :func:`_attribute` checks what stands before."""
     return re.compile(name + rb"\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 
 
