@@ -12,8 +12,8 @@ from typing import Any
 
 import xlsxwriter
 
-from perfxl.layouts import template_set
-from perfxl.writer import DocumentWriter, WriteOptions
+from perfxl.layout.templates import template_set
+from perfxl.write.workbook import DocumentWriter, WriteOptions
 
 WORKBOOK_OPTIONS = {
     "strings_to_formulas": False,

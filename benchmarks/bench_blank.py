@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from _replay import compile_replay, record  # noqa: E402
 
-from perfxl.blank import BlankOptions, Roster, RosterUnit, plan_blank, write_blank  # noqa: E402
-from perfxl.writer import WriteOptions  # noqa: E402
+from perfxl.write.blank import BlankOptions, Roster, RosterUnit, plan_blank, write_blank  # noqa: E402
+from perfxl.write.workbook import WriteOptions  # noqa: E402
 
 
 def main() -> None:

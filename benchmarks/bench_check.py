@@ -27,10 +27,10 @@ import openpyxl  # noqa: E402
 import python_calamine  # noqa: E402
 from _replay import best_of  # noqa: E402
 
-from perfxl.checkrun import RunOptions, check_file, run_checks  # noqa: E402
-from perfxl.layouts import template_set  # noqa: E402
-from perfxl.model import load_document  # noqa: E402
-from perfxl.writer import DocumentWriter  # noqa: E402
+from perfxl.checks.run import RunOptions, check_file, run_checks  # noqa: E402
+from perfxl.define.model import load_document  # noqa: E402
+from perfxl.layout.templates import template_set  # noqa: E402
+from perfxl.write.workbook import DocumentWriter  # noqa: E402
 
 SAMPLE = ROOT / "sample_data" / "minhang-2024-declaration.yaml"
 

@@ -23,11 +23,11 @@ sys.path.insert(0, str(ROOT))
 
 from _replay import best_of, compile_replay, record  # noqa: E402
 
-from perfxl.generate import Job, run_jobs  # noqa: E402
-from perfxl.layouts import template_set  # noqa: E402
-from perfxl.model import LoadOptions, load_document  # noqa: E402
-from perfxl.sheetspec import clear_caches  # noqa: E402
-from perfxl.writer import DocumentWriter, WriteOptions  # noqa: E402
+from perfxl.define.model import LoadOptions, load_document  # noqa: E402
+from perfxl.layout.sheetspec import clear_caches  # noqa: E402
+from perfxl.layout.templates import template_set  # noqa: E402
+from perfxl.write.generate import Job, run_jobs  # noqa: E402
+from perfxl.write.workbook import DocumentWriter, WriteOptions  # noqa: E402
 
 DEFAULT_INPUT = ROOT / "sample_data" / "minhang-2024-declaration.yaml"
 WORKBOOK_OPTIONS = {

@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def prepare(folder: Path, n: int) -> None:
-    from perfxl.layouts import template_set
-    from perfxl.model import load_document
-    from perfxl.writer import DocumentWriter
+    from perfxl.define.model import load_document
+    from perfxl.layout.templates import template_set
+    from perfxl.write.workbook import DocumentWriter
 
     source = folder / "source.xlsx"
     DocumentWriter(template_set()).write(
@@ -43,7 +43,7 @@ def prepare(folder: Path, n: int) -> None:
 def run_one(folder: Path, what: str) -> dict:
     import python_calamine
 
-    from perfxl.merge import MergeOptions, expand_inputs, merge
+    from perfxl.merging.summary import MergeOptions, expand_inputs, merge
 
     paths = expand_inputs([str(folder / "in")])
     start = time.perf_counter()

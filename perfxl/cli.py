@@ -16,12 +16,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, i18n
-from .errors import ERROR, INFO, WARNING, Diagnostic, PerfxlError
-from .generate import check_all, default_workers, expand_inputs, plan_outputs, run_jobs
-from .layouts import template_set
-from .model import LoadOptions
-from .writer import WriteOptions
+from perfxl import __version__, i18n
+from perfxl.core.errors import ERROR, INFO, WARNING, Diagnostic, PerfxlError
+from perfxl.define.model import LoadOptions
+from perfxl.layout.templates import template_set
+from perfxl.write.generate import check_all, default_workers, expand_inputs, plan_outputs, run_jobs
+from perfxl.write.workbook import WriteOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 T = TypeVar("T")
@@ -272,7 +272,13 @@ def blank(
     _help: HelpOption = None,
 ) -> None:
     """按单位名单生成发给各单位的空白表（表头已填好，附填报说明）。"""
-    from .blank import BlankOptions, load_roster, plan_blank, write_blank, write_manifest
+    from perfxl.write.blank import (
+        BlankOptions,
+        load_roster,
+        plan_blank,
+        write_blank,
+        write_manifest,
+    )
 
     options = BlankOptions(
         layout=layout,
@@ -358,8 +364,8 @@ def check(
     _help: HelpOption = None,
 ) -> None:
     """检查交回的工作簿：逐格列出问题和修改方法（退出码：0 无错误，1 有错误，2 有文件无法读取）。"""
-    from .checkrun import RunOptions, expand_workbooks, summary
-    from .report import render_json, render_text
+    from perfxl.checks.run import RunOptions, expand_workbooks, summary
+    from perfxl.report.render import render_json, render_text
 
     _require_format(fmt, ("text", "json"))
     paths = _workbooks_or_exit(expand_workbooks(files))
@@ -406,8 +412,8 @@ def extract(
     """从交回的工作簿中读出项目定义（YAML 可再由 generate 生成同样的表）。"""
     import json
 
-    from .checkrun import RunOptions, expand_workbooks
-    from .report import render_json
+    from perfxl.checks.run import RunOptions, expand_workbooks
+    from perfxl.report.render import render_json
 
     _require_format(fmt, ("yaml", "json"))
     paths = _workbooks_or_exit(expand_workbooks(files))
@@ -444,7 +450,7 @@ def extract(
 
 
 def _run_checks(paths, options, jobs, show: bool):  # type: ignore[no-untyped-def]
-    from .checkrun import run_checks
+    from perfxl.checks.run import run_checks
 
     workers = jobs or default_workers()
     return _with_progress(
@@ -528,8 +534,8 @@ def merge(
     _help: HelpOption = None,
 ) -> None:
     """把多个单位交回的工作簿合并成一张汇总表（有未合并的文件时退出码为 1）。"""
-    from .merge import MergeOptions, expand_inputs
-    from .merge import merge as run_merge
+    from perfxl.merging.summary import MergeOptions, expand_inputs
+    from perfxl.merging.summary import merge as run_merge
 
     paths = _workbooks_or_exit(expand_inputs(inputs))
     options = MergeOptions(
@@ -568,7 +574,7 @@ def merge(
 @app.command(rich_help_panel="命令")
 def rules(_help: HelpOption = None) -> None:
     """列出全部检查规则（代码、严重程度、含义和修改方法）。"""
-    from .rules import catalogue_markdown
+    from perfxl.checks.catalogue import catalogue_markdown
 
     _out.print(catalogue_markdown(), markup=False, highlight=False)
 

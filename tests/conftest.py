@@ -64,9 +64,9 @@ projects:
 def sample_books(tmp_path_factory):
     """The workbooks generated from every sample: {stem: (document, path)}. Read only —
     a test that changes a workbook copies it first."""
-    from perfxl.layouts import template_set
-    from perfxl.model import load_document
-    from perfxl.writer import DocumentWriter
+    from perfxl.define.model import load_document
+    from perfxl.layout.templates import template_set
+    from perfxl.write.workbook import DocumentWriter
 
     base = tmp_path_factory.mktemp("samples")
     out = {}

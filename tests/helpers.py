@@ -8,7 +8,7 @@ from pathlib import Path
 
 import python_calamine
 
-from perfxl.model import Document
+from perfxl.define.model import Document
 
 ERROR_VALUES = ("#NAME?", "#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:")
 

@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from perfxl.blank import BlankOptions, load_roster, plan_blank, safe_filename
-from perfxl.errors import PerfxlError
+from perfxl.core.errors import PerfxlError
+from perfxl.write.blank import BlankOptions, load_roster, plan_blank, safe_filename
 
 from .helpers import validation_at
 

@@ -13,11 +13,11 @@ import openpyxl
 import pytest
 import yaml
 
-from perfxl.checkrun import RunOptions, check_file
-from perfxl.layouts import template_set
-from perfxl.model import load_document, load_document_text
-from perfxl.reader import read_workbook
-from perfxl.writer import DocumentWriter
+from perfxl.checks.run import RunOptions, check_file
+from perfxl.define.model import load_document, load_document_text
+from perfxl.layout.templates import template_set
+from perfxl.read.locate import read_workbook
+from perfxl.write.workbook import DocumentWriter
 
 from .conftest import SAMPLES
 
@@ -161,7 +161,7 @@ def test_label_index_of_known_labels_misses_no_label(generated, tmp_path):
 
     import python_calamine
 
-    from perfxl.reader import _LABEL_NOISE, _NOISE_CHARS, KnownLabels, _Sheet, _sheet_values
+    from perfxl.read.locate import _LABEL_NOISE, _NOISE_CHARS, KnownLabels, _Sheet, _sheet_values
 
     bmp_and_more = map(chr, range(0x110000))
     assert {ch for ch in bmp_and_more if _LABEL_NOISE.fullmatch(ch)} == set(_NOISE_CHARS)
@@ -194,8 +194,8 @@ def test_hidden_sheet_facts_come_from_the_document_properties(generated, tmp_pat
 
     import python_calamine
 
-    from perfxl.intake import inspect_for_reading
-    from perfxl.reader import _read_meta
+    from perfxl.read.intake import inspect_for_reading
+    from perfxl.read.locate import _read_meta
 
     for stem, (_, path) in generated.items():
         info, _ = inspect_for_reading(path)
@@ -229,8 +229,8 @@ def test_hidden_sheet_facts_come_from_the_document_properties(generated, tmp_pat
 def test_alias_reported_again_after_a_filled_down_row():
     """A row whose aliased 一级 was filled down raises no I003; a later row that types the
     alias again must still raise it (the remembered clean paths once skipped it)."""
-    from perfxl.checks import _indicators, _Out
-    from perfxl.extract import TypedIndicator, TypedProject
+    from perfxl.checks.rules import _indicators, _Out
+    from perfxl.read.convert import TypedIndicator, TypedProject
 
     templates = template_set()
     layout = templates.layout("declaration")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from perfxl.layouts import template_set
+from perfxl.layout.templates import template_set
 
 from .conftest import ROOT
 
@@ -49,14 +49,14 @@ def test_every_layout_is_in_the_readme_or_docs():
 
 
 def test_findings_catalogue_page_is_generated_from_the_code():
-    from perfxl.rules import catalogue_markdown
+    from perfxl.checks.catalogue import catalogue_markdown
 
     page = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
-    assert page == catalogue_markdown(), "run: python -m perfxl.rules > docs/findings.md"
+    assert page == catalogue_markdown(), "run: python -m perfxl.checks.catalogue > docs/findings.md"
 
 
 def test_every_finding_code_is_tested_or_documented():
-    from perfxl.rules import RULES
+    from perfxl.checks.catalogue import RULES
 
     tests = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
     page = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ import pytest
 import python_calamine
 import xlsxwriter
 
-from perfxl.intake import (
+from perfxl.read.intake import (
     ODS_MIMETYPE,
     OLE_MAGIC,
     FileInfo,
@@ -522,7 +522,7 @@ def test_describe_limits():
 @pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
 @pytest.mark.parametrize("step", [1, 7, 4096, 10 * MiB])
 def test_members_read_as_zipfile_reads_them(tmp_path, method, step):
-    from perfxl.intake import _Member
+    from perfxl.read.intake import _Member
 
     payloads = {
         "a.xml": b"<a/>",
@@ -557,9 +557,9 @@ def _write_with_dropdowns(path: Path, per_sheet: dict[str, int]) -> Path:
 
 @pytest.mark.parametrize("chunk", [5, 1 * MiB])
 def test_list_validations_are_counted_per_sheet(tmp_path, monkeypatch, chunk):
-    import perfxl.intake
+    import perfxl.read.intake
 
-    monkeypatch.setattr(perfxl.intake, "PART_CHUNK", chunk)
+    monkeypatch.setattr(perfxl.read.intake, "PART_CHUNK", chunk)
     per_sheet = {"封面": 0, "项目一": 3, "项目 二": 1, "A&B": 2}
     path = _write_with_dropdowns(tmp_path / "下拉.xlsx", per_sheet)
     assert inspect_workbook(path).list_validations == per_sheet
@@ -638,7 +638,7 @@ def test_reader_archive_holds_what_the_file_holds(sample_books):
 
 
 def test_no_reader_archive_when_parts_are_not_all_held(tmp_path, monkeypatch):
-    import perfxl.intake
+    import perfxl.read.intake
 
     path = make_xlsx(tmp_path / "a.xlsx")
     assert inspect_for_reading(path)[1] is not None
@@ -648,10 +648,10 @@ def test_no_reader_archive_when_parts_are_not_all_held(tmp_path, monkeypatch):
     assert inspect_for_reading(odd)[1] is None  # a part the reader might need is not XML
     media = rewrite_zip(path, tmp_path / "media.xlsx", add={"xl/media/image1.png": b"\x89PNG"})
     assert inspect_for_reading(media)[1] is not None
-    monkeypatch.setattr(perfxl.intake, "STORED_ARCHIVE_MAX", 1000)  # too much to hold
+    monkeypatch.setattr(perfxl.read.intake, "STORED_ARCHIVE_MAX", 1000)  # too much to hold
     assert inspect_for_reading(path)[1] is None
     monkeypatch.undo()
-    monkeypatch.setattr(perfxl.intake, "PART_CHUNK", 100)  # parts inflated in steps
+    monkeypatch.setattr(perfxl.read.intake, "PART_CHUNK", 100)  # parts inflated in steps
     info, archive = inspect_for_reading(path)
     assert archive is None and info == inspect_workbook(path)
 
@@ -661,18 +661,18 @@ def test_isal_and_zlib_inflate_alike(sample_books, tmp_path, monkeypatch):
     the same parts and refuse the same bomb."""
     import zlib
 
-    import perfxl.intake
+    import perfxl.read.intake
 
     pytest.importorskip("isal")
-    assert perfxl.intake._fast_decompressobj is not zlib.decompressobj
+    assert perfxl.read.intake._fast_decompressobj is not zlib.decompressobj
     bomb = tmp_path / "炸弹.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/workbook.xml", "<workbook/>")
         z.writestr("xl/sharedStrings.xml", b"<sst>" + b" " * (3 * MiB) + b"</sst>")
     _understate(bomb, "xl/sharedStrings.xml")
     results = []
-    for inflater in (perfxl.intake._fast_decompressobj, zlib.decompressobj):
-        monkeypatch.setattr(perfxl.intake, "_fast_decompressobj", inflater)
+    for inflater in (perfxl.read.intake._fast_decompressobj, zlib.decompressobj):
+        monkeypatch.setattr(perfxl.read.intake, "_fast_decompressobj", inflater)
         results.append([inspect_for_reading(path) for _, path in sample_books.values()])
         assert "sharedStrings" in refused(bomb, "R006", Limits(max_part_bytes=MiB))
     assert results[0] == results[1]
@@ -694,7 +694,7 @@ def test_isal_and_zlib_inflate_alike(sample_books, tmp_path, monkeypatch):
 def test_plainly_rooted_parts_skip_the_full_prolog_check(head, plain):
     """A part whose root element follows at most an XML declaration cannot hold a DTD; any
     other head goes through the full prolog check."""
-    from perfxl.intake import _plainly_rooted
+    from perfxl.read.intake import _plainly_rooted
 
     assert _plainly_rooted(head) is plain
 
@@ -705,7 +705,7 @@ def test_plainly_rooted_parts_skip_the_full_prolog_check(head, plain):
 def test_custom_properties_are_read_in_linear_time():
     """A crafted docProps/custom.xml (a pattern over the whole part backtracked
     quadratically on this: 20,000 repeats took about 20 s) is read at once."""
-    from perfxl.intake import _perfxl_properties
+    from perfxl.read.intake import _perfxl_properties
 
     crafted = b"<Properties>" + b"<property " * 20_000 + b"perfxl_</Properties>"
     assert _perfxl_properties(crafted) == {}
@@ -719,7 +719,7 @@ def test_custom_properties_are_read_in_linear_time():
 
 
 def test_prefixed_sheet_elements_are_mapped():
-    from perfxl.intake import _sheet_parts
+    from perfxl.read.intake import _sheet_parts
 
     workbook = (
         b'<x:workbook xmlns:x="main" xmlns:r="rels"><x:sheets>'

@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 from openpyxl.utils import range_boundaries
 
-from perfxl import scoring
-from perfxl.layouts import TemplateSet, builtin_templates_dir, template_set
-from perfxl.model import LoadOptions, load_document
-from perfxl.writer import DocumentWriter
+from perfxl.core import scoring
+from perfxl.define.model import LoadOptions, load_document
+from perfxl.layout.templates import TemplateSet, builtin_templates_dir, template_set
+from perfxl.write.workbook import DocumentWriter
 
 from .helpers import calamine_values, expected_strings, strings_in, validation_at
 

@@ -14,10 +14,10 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from perfxl.blank import BlankOptions, Roster, RosterUnit, plan_blank, write_blank
-from perfxl.layouts import template_set
-from perfxl.model import load_document
-from perfxl.writer import DocumentWriter
+from perfxl.define.model import load_document
+from perfxl.layout.templates import template_set
+from perfxl.write.blank import BlankOptions, Roster, RosterUnit, plan_blank, write_blank
+from perfxl.write.workbook import DocumentWriter
 
 from .conftest import SAMPLES
 from .helpers import (
@@ -168,8 +168,8 @@ def test_libreoffice_recalculates_the_self_evaluation_like_the_seed(converted, t
 def test_forms_resaved_by_libreoffice_read_back_to_the_same_data(converted, tmp_path, fmt):
     """A filled form re-saved by LibreOffice (as people do with WPS/LibreOffice) reads back
     to the same data, whatever the format it was saved in."""
-    from perfxl.checkrun import RunOptions, check_file
-    from perfxl.model import load_document_text
+    from perfxl.checks.run import RunOptions, check_file
+    from perfxl.define.model import load_document_text
 
     chosen = [
         (doc, book)
@@ -197,7 +197,7 @@ def test_forms_resaved_by_libreoffice_read_back_to_the_same_data(converted, tmp_
 
 
 def test_libreoffice_opens_the_merged_summary(converted, tmp_path):
-    from perfxl.merge import MergeOptions, merge
+    from perfxl.merging.summary import MergeOptions, merge
 
     books = [book for _doc, book, _pdf, _r in converted]
     out = tmp_path / "汇总.xlsx"

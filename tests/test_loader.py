@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from perfxl.errors import ERROR, INFO, WARNING, DefinitionError
-from perfxl.model import LoadOptions, load_document
+from perfxl.core.errors import ERROR, INFO, WARNING, DefinitionError
+from perfxl.define.model import LoadOptions, load_document
 
 from .conftest import DECLARATION_SAMPLE, MINIMAL
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from perfxl import merge as merge_module
-from perfxl.layouts import template_set
-from perfxl.merge import MergeOptions, expand_inputs, merge
-from perfxl.model import load_document
-from perfxl.writer import DocumentWriter
+from perfxl.define.model import load_document
+from perfxl.layout.templates import template_set
+from perfxl.merging import summary as merge_module
+from perfxl.merging.summary import MergeOptions, expand_inputs, merge
+from perfxl.write.workbook import DocumentWriter
 
 from .helpers import calamine_values, error_cells
 

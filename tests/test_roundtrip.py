@@ -8,9 +8,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from perfxl.layouts import template_set
-from perfxl.model import load_document
-from perfxl.writer import DocumentWriter
+from perfxl.define.model import load_document
+from perfxl.layout.templates import template_set
+from perfxl.write.workbook import DocumentWriter
 
 from .conftest import DECLARATION_SAMPLE
 from .helpers import (

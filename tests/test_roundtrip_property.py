@@ -12,12 +12,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perfxl.checkrun import RunOptions, check_file
-from perfxl.extract import _Dumper as YamlDumper
-from perfxl.layouts import template_set
-from perfxl.model import load_document_text
-from perfxl.reader import layout_map, norm_label
-from perfxl.writer import DocumentWriter
+from perfxl.checks.run import RunOptions, check_file
+from perfxl.define.model import load_document_text
+from perfxl.layout.templates import template_set
+from perfxl.read.convert import _Dumper as YamlDumper
+from perfxl.read.locate import layout_map, norm_label
+from perfxl.write.workbook import DocumentWriter
 
 CHARS = "项目资金管理服务中心社会保障养老费用征地宣传鉴定运维系统数据质量时效人次件份ABCxyz0123456789（）()、，。-/%≥≤=<>"
 YEAR = 2024

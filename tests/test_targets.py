@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from perfxl.targets import (
+from perfxl.checks.targets import (
     KNOWN_UNITS,
     QUALITATIVE,
     QUANTITATIVE,

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from openpyxl.utils import range_boundaries
 
-from perfxl.layouts import template_set
-from perfxl.model import load_document
-from perfxl.writer import DocumentWriter, WriteOptions, safe_sheet_names
+from perfxl.define.model import load_document
+from perfxl.layout.templates import template_set
+from perfxl.write.workbook import DocumentWriter, WriteOptions, safe_sheet_names
 
 from .conftest import DECLARATION_SAMPLE
 from .helpers import validation_at

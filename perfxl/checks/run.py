@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ERROR, WARNING, PerfxlError
-from .extract import Finding, definition, to_yaml
-from .intake import IntakeError
-from .layouts import template_set
+from perfxl.core.errors import ERROR, WARNING, PerfxlError
+from perfxl.layout.templates import template_set
+from perfxl.read.convert import Finding, definition, to_yaml
+from perfxl.read.intake import IntakeError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -115,8 +115,8 @@ def check_file(path: Path, options: RunOptions) -> FileReport:
 
 
 def _check_file(path: Path, options: RunOptions) -> FileReport:
-    from .checks import check_workbook
-    from .reader import read_workbook
+    from perfxl.checks.rules import check_workbook
+    from perfxl.read.locate import read_workbook
 
     templates = template_set(options.templates)
     try:
@@ -139,7 +139,7 @@ def _check_file(path: Path, options: RunOptions) -> FileReport:
         return FileReport(str(path), None, False, False, findings=[finding])
     result = check_workbook(rb, reports=options.want_projects)
     try:
-        from .structure import structure_findings
+        from perfxl.checks.structure import structure_findings
 
         result.findings.extend(structure_findings(rb))
     except ImportError:  # pragma: no cover
@@ -167,7 +167,7 @@ def _check_file(path: Path, options: RunOptions) -> FileReport:
 
 def _annotate(path: Path, report: FileReport, annotate_dir: Path) -> None:
     """The annotated copy (openpyxl builds object graphs with cycles: the collector runs)."""
-    from .annotate import annotate
+    from perfxl.report.annotate import annotate
 
     try:
         report.annotated = str(annotate(path, report.findings, annotate_dir, report.format or ""))
@@ -177,7 +177,7 @@ def _annotate(path: Path, report: FileReport, annotate_dir: Path) -> None:
 
 
 def _hint(code: str) -> str:
-    from .rules import RULES
+    from perfxl.checks.catalogue import RULES
 
     return RULES[code].hint if code in RULES else ""
 

@@ -21,8 +21,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from .errors import ERROR, INFO, SEVERITY_LABEL, WARNING, OutputError
-from .extract import Finding
+from perfxl.core.errors import ERROR, INFO, SEVERITY_LABEL, WARNING, OutputError
+from perfxl.read.convert import Finding
 
 RESULT_SHEET = "检查结果"
 FILLS = {

@@ -23,8 +23,8 @@ from typing import Any
 import jinja2
 import yaml
 
-from .errors import TemplateError
-from .frameworks import Framework, framework_from_data
+from perfxl.core.errors import TemplateError
+from perfxl.layout.frameworks import Framework, framework_from_data
 
 try:
     _YamlLoader: type = yaml.CSafeLoader
@@ -36,7 +36,7 @@ FIELD_TYPES = {"text", "longtext", "date", "money", "money_row", "choice", "numb
 
 def builtin_templates_dir() -> Path:
     """The templates/ folder of a checkout, or the copy installed inside the package."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     checkout = here.parent / "templates"
     if (checkout / "layouts").is_dir():
         return checkout
@@ -229,7 +229,7 @@ class TemplateSet:
         )
         self.env.filters["q"] = _yaml_quote
         self.env.filters["num"] = _yaml_number
-        from . import scoring
+        from perfxl.core import scoring
 
         self.env.globals.update(
             execution_rate=scoring.execution_rate,

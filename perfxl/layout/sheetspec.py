@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from .errors import TemplateError
+from perfxl.core.errors import TemplateError
 
 try:
     _Loader: type = yaml.CSafeLoader

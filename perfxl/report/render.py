@@ -19,8 +19,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .checkrun import FileReport, summary
-from .errors import ERROR, INFO, SEVERITY_LABEL, WARNING
+from perfxl.checks.run import FileReport, summary
+from perfxl.core.errors import ERROR, INFO, SEVERITY_LABEL, WARNING
 
 
 def render_json(reports: list[FileReport]) -> str:

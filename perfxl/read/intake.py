@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
 
-from perfxl.errors import PerfxlError
+from perfxl.core.errors import PerfxlError
 
 _fast_decompressobj: Callable[[int], Any] = zlib.decompressobj
 _INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error,)

@@ -15,10 +15,10 @@ from typing import Any
 
 import yaml
 
-from .errors import ERROR, INFO
-from .layouts import FieldSpec, Layout
-from .model import ValueProblem, parse_date, parse_decimal
-from .reader import Cell, ReadProject, ReadWorkbook, excel_serial_to_date
+from perfxl.core.errors import ERROR, INFO
+from perfxl.define.model import ValueProblem, parse_date, parse_decimal
+from perfxl.layout.templates import FieldSpec, Layout
+from perfxl.read.locate import Cell, ReadProject, ReadWorkbook, excel_serial_to_date
 
 
 @dataclass

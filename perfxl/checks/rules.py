@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from . import scoring
-from .errors import ERROR, INFO, WARNING
-from .extract import Finding, TypedIndicator, TypedProject, typed_project
-from .frameworks import Framework, squash
-from .layouts import Layout
-from .reader import Cell, ReadProject, ReadWorkbook, norm_label
-from .rules import RULES
-from .targets import QUANTITATIVE, Target, parse_target
+from perfxl.checks.catalogue import RULES
+from perfxl.checks.targets import QUANTITATIVE, Target, parse_target
+from perfxl.core import scoring
+from perfxl.core.errors import ERROR, INFO, WARNING
+from perfxl.layout.frameworks import Framework, squash
+from perfxl.layout.templates import Layout
+from perfxl.read.convert import Finding, TypedIndicator, TypedProject, typed_project
+from perfxl.read.locate import Cell, ReadProject, ReadWorkbook, norm_label
 
 TOLERANCE = Decimal("0.01")
 MAX_NAME = 100

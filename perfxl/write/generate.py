@@ -13,10 +13,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Diagnostic, PerfxlError
-from .layouts import template_set
-from .model import Document, LoadOptions, load_document
-from .writer import DocumentWriter, WriteOptions
+from perfxl.core.errors import Diagnostic, PerfxlError
+from perfxl.define.model import Document, LoadOptions, load_document
+from perfxl.layout.templates import template_set
+from perfxl.write.workbook import DocumentWriter, WriteOptions
 
 
 @dataclass

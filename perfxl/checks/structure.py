@@ -9,10 +9,10 @@ validations (``FileInfo.list_validations``), and this module only judges the cou
 
 from __future__ import annotations
 
-from .errors import WARNING
-from .extract import Finding
-from .reader import ReadWorkbook
-from .rules import RULES
+from perfxl.checks.catalogue import RULES
+from perfxl.core.errors import WARNING
+from perfxl.read.convert import Finding
+from perfxl.read.locate import ReadWorkbook
 
 
 def structure_findings(rb: ReadWorkbook) -> list[Finding]:

@@ -20,12 +20,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import PerfxlError
-from .frameworks import squash
-from .layouts import template_set
-from .model import MONEY_UNITS, Document, Project, ValueProblem, parse_decimal
-from .writer import DocumentWriter, WriteOptions
-from .yamlsrc import YMap, YScalar, YSeq, parse_yaml_text, read_text_file
+from perfxl.core.errors import PerfxlError
+from perfxl.define.model import MONEY_UNITS, Document, Project, ValueProblem, parse_decimal
+from perfxl.define.yamlsrc import YMap, YScalar, YSeq, parse_yaml_text, read_text_file
+from perfxl.layout.frameworks import squash
+from perfxl.layout.templates import template_set
+from perfxl.write.workbook import DocumentWriter, WriteOptions
 
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "department": ("主管部门", "department", "主管单位"),

@@ -25,10 +25,10 @@ from typing import Any
 
 import xlsxwriter
 
-from .checkrun import RunOptions, check_file, expand_workbooks
-from .errors import ERROR, WARNING, OutputError, PerfxlError
-from .layouts import TemplateSet, template_set
-from .textwidth import text_width
+from perfxl.checks.run import RunOptions, check_file, expand_workbooks
+from perfxl.core.errors import ERROR, WARNING, OutputError, PerfxlError
+from perfxl.core.textwidth import text_width
+from perfxl.layout.templates import TemplateSet, template_set
 
 POLICIES = ("keep", "newer", "stop")
 GROUPS = {"department": "主管部门", "unit": "实施单位"}
@@ -644,8 +644,8 @@ def _typed(spec: Any, value: Any) -> Any:
 def _write_forms(db: sqlite3.Connection, workbook: Any, templates: TemplateSet) -> None:
     """Every merged project's form as its own sheet, as printed (no dropdowns, unprotected),
     like a 汇总表 that binds the forms of all units together."""
-    from .model import Document, Indicator, Project
-    from .writer import DocumentWriter, Formats, WriteOptions, safe_sheet_names
+    from perfxl.define.model import Document, Indicator, Project
+    from perfxl.write.workbook import DocumentWriter, Formats, WriteOptions, safe_sheet_names
 
     writer = DocumentWriter(templates, WriteOptions(validations=False, protect=False))
     formats = Formats(workbook, templates.styles)

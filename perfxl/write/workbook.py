@@ -1,4 +1,4 @@
-"""Write a :class:`~perfxl.model.Document` as a formatted .xlsx workbook with XlsxWriter.
+"""Write a :class:`~perfxl.define.model.Document` as a formatted .xlsx workbook with XlsxWriter.
 
 Order of work: assign sheet names → render each sheet's description (Jinja) → place cells →
 compute widths and heights → write cells, merges, validations → write the hidden list sheet
@@ -22,12 +22,13 @@ import jinja2
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from . import __version__, scoring
-from .errors import OutputError, TemplateError
-from .layouts import FieldSpec, Layout, TemplateSet
-from .model import Document, Project, indicator_rows
-from .sheetspec import IndicatorShape, Placed, SheetSpec, spec_from_text
-from .textwidth import line_count, line_height, text_width
+from perfxl import __version__
+from perfxl.core import scoring
+from perfxl.core.errors import OutputError, TemplateError
+from perfxl.core.textwidth import line_count, line_height, text_width
+from perfxl.define.model import Document, Project, indicator_rows
+from perfxl.layout.sheetspec import IndicatorShape, Placed, SheetSpec, spec_from_text
+from perfxl.layout.templates import FieldSpec, Layout, TemplateSet
 
 META_SHEET = "_perfxl"
 COVER_SHEET = "封面"

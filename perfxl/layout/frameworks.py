@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import TemplateError
+from perfxl.core.errors import TemplateError
 
 _WHITESPACE = re.compile(r"\s+")
 # Excel defined names: letters (any script), digits, underscore and period.

@@ -26,13 +26,13 @@ from typing import Any, NamedTuple
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .errors import PerfxlError
-from .frameworks import Framework
-from .intake import FileInfo, IntakeError, Limits, inspect_for_reading
-from .layouts import FieldSpec, Layout, TemplateSet, template_set
-from .model import Document, Indicator, Project
-from .sheetspec import Placed, SheetSpec
-from .writer import COVER_SHEET, GUIDE_SHEET, META_SHEET, DocumentWriter
+from perfxl.core.errors import PerfxlError
+from perfxl.define.model import Document, Indicator, Project
+from perfxl.layout.frameworks import Framework
+from perfxl.layout.sheetspec import Placed, SheetSpec
+from perfxl.layout.templates import FieldSpec, Layout, TemplateSet, template_set
+from perfxl.read.intake import FileInfo, IntakeError, Limits, inspect_for_reading
+from perfxl.write.workbook import COVER_SHEET, GUIDE_SHEET, META_SHEET, DocumentWriter
 
 AUXILIARY_SHEETS = {META_SHEET, COVER_SHEET, GUIDE_SHEET, "检查结果"}
 _LABEL_NOISE = re.compile(r"[\s\u3000*＊:：]+")

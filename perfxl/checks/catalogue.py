@@ -1,7 +1,7 @@
 """The catalogue of findings: stable codes, severities, titles and fix hints.
 
 Codes never change meaning once published; a retired rule keeps its code reserved. The page
-docs/findings.md is generated from this table (``python -m perfxl.rules``) and a test keeps
+docs/findings.md is generated from this table (``python -m perfxl.checks.catalogue``) and a test keeps
 the two identical.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import ERROR, INFO, WARNING
+from perfxl.core.errors import ERROR, INFO, WARNING
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ def catalogue_markdown() -> str:
     lines = [
         "# 检查规则目录",
         "",
-        "本页由 `python -m perfxl.rules` 从 `perfxl/rules.py` 生成，请勿手工修改。",
+        "本页由 `python -m perfxl.checks.catalogue` 从 `perfxl/checks/catalogue.py` 生成，请勿手工修改。",
         "代码一经发布不再改变含义；`perfxl check --format json` 输出中的 `code` 即此处的代码。",
         "",
         "严重程度：**错误**（error）必须改正，`perfxl check` 有错误时退出码为 1；**警告**（warning）请核实；"

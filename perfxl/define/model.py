@@ -16,10 +16,18 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .errors import ERROR, INFO, WARNING, DefinitionError, Diagnostic, Location
-from .frameworks import Framework, squash
-from .layouts import FieldSpec, Layout, TemplateSet, _field_from_data, template_set
-from .yamlsrc import STR_TAG, YMap, YNode, YScalar, YSeq, parse_yaml_text, read_text_file
+from perfxl.core.errors import ERROR, INFO, WARNING, DefinitionError, Diagnostic, Location
+from perfxl.define.yamlsrc import (
+    STR_TAG,
+    YMap,
+    YNode,
+    YScalar,
+    YSeq,
+    parse_yaml_text,
+    read_text_file,
+)
+from perfxl.layout.frameworks import Framework, squash
+from perfxl.layout.templates import FieldSpec, Layout, TemplateSet, _field_from_data, template_set
 
 # Characters Excel forbids in sheet names; project names become sheet names.
 SHEET_FORBIDDEN = set("/\\?*[]:")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ERROR, DefinitionError, Diagnostic, Location
+from perfxl.core.errors import ERROR, DefinitionError, Diagnostic, Location
 
 try:  # libyaml is several times faster; the pure-Python loader behaves the same
     _Base: type = yaml.CSafeLoader
