@@ -19,9 +19,10 @@ from perfxl.checks.catalogue import RULES
 from perfxl.checks.targets import QUANTITATIVE, Target, parse_target
 from perfxl.core import scoring
 from perfxl.core.errors import ERROR, INFO, WARNING
+from perfxl.core.findings import Finding
 from perfxl.layout.frameworks import Framework, squash
 from perfxl.layout.templates import Layout
-from perfxl.read.convert import Finding, TypedIndicator, TypedProject, typed_project
+from perfxl.read.convert import TypedIndicator, TypedProject, typed_project
 from perfxl.read.locate import Cell, ReadProject, ReadWorkbook, norm_label
 
 TOLERANCE = Decimal("0.01")

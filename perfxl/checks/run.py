@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from perfxl.core.errors import ERROR, WARNING, PerfxlError
+from perfxl.core.findings import Finding
 from perfxl.layout.templates import template_set
-from perfxl.read.convert import Finding, definition, to_yaml
+from perfxl.read.convert import definition, to_yaml
 from perfxl.read.intake import IntakeError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -54,7 +55,7 @@ class FileReport:
             "layout": self.layout,
             "ok": self.ok,
             "projects": self.projects,
-            "findings": [f.as_dict() for f in self.findings],
+            "findings": [f.to_dict() for f in self.findings],
         }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from perfxl.checks.catalogue import RULES
 from perfxl.core.errors import WARNING
-from perfxl.read.convert import Finding
+from perfxl.core.findings import Finding
 from perfxl.read.locate import ReadWorkbook
 
 

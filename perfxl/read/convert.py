@@ -16,30 +16,10 @@ from typing import Any
 import yaml
 
 from perfxl.core.errors import ERROR, INFO
+from perfxl.core.findings import Finding
 from perfxl.define.model import ValueProblem, parse_date, parse_decimal
 from perfxl.layout.templates import FieldSpec, Layout
 from perfxl.read.locate import Cell, ReadProject, ReadWorkbook, excel_serial_to_date
-
-
-@dataclass
-class Finding:
-    code: str
-    severity: str
-    sheet: str
-    cell: str
-    message: str
-    hint: str
-    project: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "sheet": self.sheet,
-            "cell": self.cell,
-            "message": self.message,
-            "hint": self.hint,
-        }
 
 
 @dataclass

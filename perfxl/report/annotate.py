@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from perfxl.core.errors import ERROR, INFO, SEVERITY_LABEL, WARNING, OutputError
-from perfxl.read.convert import Finding
+from perfxl.core.findings import Finding
 
 RESULT_SHEET = "检查结果"
 FILLS = {
