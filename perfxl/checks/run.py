@@ -173,7 +173,7 @@ def _annotate(path: Path, report: FileReport, annotate_dir: Path) -> None:
     try:
         report.annotated = str(annotate(path, report.findings, annotate_dir, report.format or ""))
     except PerfxlError as exc:
-        report.findings.append(Finding("R001", ERROR, "", "", str(exc), "请检查输出文件夹"))
+        report.findings.append(Finding("O001", ERROR, "", "", str(exc), _hint("O001")))
         report.ok = False
 
 
