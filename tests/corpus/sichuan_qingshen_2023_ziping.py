@@ -5,7 +5,8 @@ Source: https://www.scqs.gov.cn/info/13206/211004.htm
 Rebuilt the way the unit's own Excel looks: labels, merged cells and values exactly as
 published. Only partly filled in by the unit: several value cells still hold the template's
 guidance text, which is what was published and is asserted as such. The 合计 row's span (B:H,
-with 100 under 权重) and the horizontal spans of the goal and closing rows are inferred.
+with 100 under 权重), the left label cells spanning each block, and the horizontal spans of
+the goal, 原因 and closing cells are inferred.
 """
 
 from tests.corpus._build import Form
