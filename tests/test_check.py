@@ -216,14 +216,15 @@ def test_hidden_sheet_facts_come_from_the_document_properties(generated, tmp_pat
     without = read_workbook(bare)
     assert without.identified_by == "meta" and without.year == read_workbook(path).year
     assert "sheet_count" not in without.meta and without.meta["sheets"]
-    # a project sheet deleted: named in S006 from the hidden sheet
+    # a project sheet deleted: named in S008 from the hidden sheet
     wb = openpyxl.load_workbook(path)
     deleted = wb.worksheets[2].title
     del wb[deleted]
     wb.save(path)
     assert read_workbook(path).info.properties["sheets"] == "11"
-    (s006,) = codes(check_file(path, RunOptions()))["S006"]
-    assert deleted in s006.message and "下发的 11 张项目表只找到 10 张" in s006.message
+    (s008,) = codes(check_file(path, RunOptions()))["S008"]
+    assert deleted in s008.message and "下发的 11 张项目表只找到 10 张" in s008.message
+    assert s008.severity == "warning"
 
 
 def test_alias_reported_again_after_a_filled_down_row():
@@ -347,8 +348,9 @@ def test_error_classes_of_the_declaration_seed(generated):
     assert any("邮寄对象满意度" in f.message for f in found["T003"])
     # E6: a 2023 figure in the 2024 form
     assert any("2023年" in f.message for f in found["T001"])
-    # E7: four projects without 成本指标 (a warning under national-2021)
-    assert len([f for f in found["I004"] if "成本指标" in f.message]) == 4
+    # E7: four projects without 成本指标 (recommended, not required, under national-2021: I019)
+    assert len([f for f in found["I019"] if "成本指标" in f.message]) == 4
+    assert all(f.severity == "warning" for f in found["I019"])
     # E8: text pasted twice
     assert any("政策宣传" in f.message for f in found["T002"])
     # E13: mostly qualitative targets
@@ -381,7 +383,7 @@ def test_e9_incomplete_header_and_e10_totals(tmp_path, write_yaml, generated):
     out = tmp_path / "e9.xlsx"
     DocumentWriter(template_set()).write(load_document(path), out)
     found = codes(check_file(out, RunOptions()))
-    assert any("「2024」不是完整日期" in f.message for f in found["F002"])  # E9
+    assert any("「2024」不是完整的有效日期" in f.message for f in found["F002"])  # E9
     doc, path = copy_of(generated, "minhang-2024-declaration", tmp_path)
     wb = openpyxl.load_workbook(path)
     ws = wb["外省市差旅费"]

@@ -121,7 +121,8 @@ def test_unknown_level1_and_level2_under_wrong_level1(write_yaml):
     assert len(errors) == 2
     assert "一级指标「产出指数」不在指标体系 national-2021" in errors[0].message
     assert errors[0].location.line == 15 and errors[0].location.column == 10
-    assert "二级指标「数量指标」不属于指标体系 national-2021 「满意度指标」下" in errors[1].message
+    assert "二级指标「数量指标」不属于「满意度指标」" in errors[1].message
+    assert [e.code for e in errors] == ["D028", "D029"]
     assert "服务对象满意度指标" in errors[1].hint
 
 

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from perfxl.checks.catalogue import RULES
 from perfxl.checks.targets import QUANTITATIVE, Target, parse_target
 from perfxl.core import scoring
-from perfxl.core.errors import ERROR, INFO, WARNING
+from perfxl.core.catalogue import finding
 from perfxl.core.findings import Finding
 from perfxl.layout.frameworks import Framework, squash
 from perfxl.layout.templates import Layout
@@ -89,19 +88,10 @@ class _Out:
     def __init__(self, findings: list[Finding], sheet: str, project: str):
         self.findings, self.sheet, self.project = findings, sheet, project
 
-    def add(self, code: str, cell: Cell | str | None, message: str, hint: str = "") -> None:
-        rule = RULES[code]
+    def add(self, code: str, cell: Cell | str | None, **fields: Any) -> None:
         ref = cell.ref if isinstance(cell, Cell) else (cell or "")
         self.findings.append(
-            Finding(
-                code,
-                rule.severity,
-                self.sheet,
-                ref,
-                f"「{self.project}」{ref}：{message}",
-                hint or rule.hint,
-                self.project,
-            )
+            finding(code, sheet=self.sheet, cell=ref, project=self.project, **fields)
         )
 
 
@@ -110,51 +100,25 @@ def check_workbook(rb: ReadWorkbook, reports: bool = True) -> CheckResult:
     result = CheckResult()
     layout, framework = rb.layout, rb.framework
     if rb.identified_by == "labels":
-        result.findings.append(
-            Finding(
-                "S007",
-                INFO,
-                "",
-                "",
-                f"「{rb.path.name}」不是由 perfxl 生成，已按栏目名称识别为「{layout.name}」",
-                RULES["S007"].hint,
-            )
-        )
+        result.findings.append(finding("S007", workbook=rb.path.name, layout=layout.name))
     elif rb.meta.get("layout_version") and rb.meta["layout_version"] != layout.version:
+        found = rb.meta["layout_version"]
         result.findings.append(
-            Finding(
-                "S001",
-                WARNING,
-                "",
-                "",
-                f"「{rb.path.name}」的表样版本是 {rb.meta['layout_version']}，本工具的是 {layout.version}",
-                RULES["S001"].hint,
-            )
+            finding("S001", workbook=rb.path.name, found=found, expected=layout.version)
         )
     if not rb.projects:
-        result.findings.append(
-            Finding(
-                "S006",
-                ERROR,
-                "",
-                "",
-                f"「{rb.path.name}」中没有「{layout.name}」的项目工作表",
-                RULES["S006"].hint,
-            )
-        )
+        result.findings.append(finding("S006", workbook=rb.path.name, layout=layout.name))
     expected = [s for s in rb.meta.get("sheets", "").split("\n") if s]
     read_sheets = {p.sheet for p in rb.projects}
     if rb.identified_by == "meta" and expected and len(read_sheets) < len(expected):
         missing = [s for s in expected if s not in read_sheets]
         if len(rb.projects) < len(expected):
             result.findings.append(
-                Finding(
-                    "S006",
-                    WARNING,
-                    "",
-                    "",
-                    f"下发的 {len(expected)} 张项目表只找到 {len(rb.projects)} 张（可能删除了：{'、'.join(missing[:5])}）",
-                    "请确认是否有项目被删除",
+                finding(
+                    "S008",
+                    expected=len(expected),
+                    found=len(rb.projects),
+                    missing="、".join(missing[:5]),
                 )
             )
     for rp in rb.projects:
@@ -181,20 +145,17 @@ def check_workbook(rb: ReadWorkbook, reports: bool = True) -> CheckResult:
 
 def _structure(rp: ReadProject, layout: Layout, out: _Out) -> None:
     for label in rp.missing_labels:
-        out.add("S002", None, f"找不到栏目「{label}」，该栏的内容无法读取")
+        out.add("S002", None, label=label)
     if not rp.table_found:
-        out.add(
-            "S003",
-            None,
-            f"找不到「{layout.indicators.label}」表头（{'、'.join(c.label for c in layout.indicators.columns)}）",
-        )
+        columns = "、".join(c.label for c in layout.indicators.columns)
+        out.add("S003", None, label=layout.indicators.label, columns=columns)
     # values typed to the right of the form
     seen = 0
     for r, row in enumerate(rp.sheet_rows):
         for c in range(rp.form_width, len(row)):
             value = row[c]
             if value is not None and str(value).strip() and seen < 5:
-                out.add("S005", Cell(value, r, c), f"表格右侧有内容「{_short(value)}」")
+                out.add("S005", Cell(value, r, c), value=_short(value))
                 seen += 1
 
 
@@ -214,30 +175,22 @@ def _fields(p: TypedProject, layout: Layout, rb: ReadWorkbook, out: _Out) -> Non
             or value == ""
             or (isinstance(value, tuple) and all(v is None for v in value))
         ):
-            if cell is not None or spec.key in p.values:
-                out.add("F001", cell, f"必填项「{spec.label}」为空")
-            elif spec.type != "money_row":
-                out.add("F001", cell, f"必填项「{spec.label}」为空")
+            if cell is not None or spec.key in p.values or spec.type != "money_row":
+                out.add("F001", cell, label=spec.label)
         if spec.type == "choice" and isinstance(value, str) and spec.list:
             allowed = layout.lists.get(spec.list) or []
             if allowed and value not in allowed:
-                out.add(
-                    "F008", cell, f"{spec.label}「{value}」不在下拉列表中（{'、'.join(allowed)}）"
-                )
+                out.add("F008", cell, label=spec.label, value=value, choices="、".join(allowed))
         if (
             spec.type == "date"
             and isinstance(value, dt.date)
             and rb.year
             and not _year_ok(value, rb.year, spec.key)
         ):
-            out.add("F004", cell, f"{spec.label} {value.isoformat()} 不在 {rb.year} 年度内")
+            out.add("F004", cell, label=spec.label, date=value.isoformat(), year=rb.year)
     start, end = p.values.get("start"), p.values.get("end")
     if isinstance(start, dt.date) and isinstance(end, dt.date) and start > end:
-        out.add(
-            "F003",
-            p.cells.get("start"),
-            f"开始日期 {start.isoformat()} 晚于完成日期 {end.isoformat()}",
-        )
+        out.add("F003", p.cells.get("start"), start=start.isoformat(), end=end.isoformat())
 
 
 def _year_ok(value: dt.date, year: int, key: str) -> bool:
@@ -266,7 +219,7 @@ def _money(p: TypedProject, layout: Layout, out: _Out) -> None:
     for key, value in p.values.items():
         spec = layout.field(key)
         if isinstance(value, Decimal) and value < 0 and spec is not None and spec.type == "money":
-            out.add("M008", p.cells.get(key), f"{spec.label}为负数 {value}")
+            out.add("M008", p.cells.get(key), label=spec.label, value=value)
     if layout.field("funds.annual_total") and layout.field("funds.annual_appropriation"):
         total = d("funds.annual_total")
         parts = [
@@ -279,7 +232,11 @@ def _money(p: TypedProject, layout: Layout, out: _Out) -> None:
             out.add(
                 "M001",
                 p.cells.get("funds.annual_total"),
-                f"年度资金申请总额 {total:,.2f} ≠ 当年财政拨款、上年结转资金、其他资金之和 {s:,.2f}（相差 {total - s:,.2f}）",
+                total_label="年度资金申请总额",
+                total=f"{total:,.2f}",
+                parts_label="当年财政拨款、上年结转资金、其他资金",
+                sum=f"{s:,.2f}",
+                difference=f"{total - s:,.2f}",
             )
     total_spec = layout.field("funds.total")
     if total_spec is not None and total_spec.type == "money" and layout.field("funds.fiscal"):
@@ -290,14 +247,21 @@ def _money(p: TypedProject, layout: Layout, out: _Out) -> None:
             out.add(
                 "M002",
                 p.cells.get("funds.total"),
-                f"项目资金总额 {total:,.2f} ≠ 财政资金与其他资金之和 {s:,.2f}",
+                total_label="项目资金总额",
+                total=f"{total:,.2f}",
+                parts_label="财政资金、其他资金",
+                sum=f"{s:,.2f}",
+                difference=f"{total - s:,.2f}",
             )
         annual = d("funds.annual_total")
         if total is not None and annual is not None and annual > total + TOLERANCE:
             out.add(
                 "M003",
                 p.cells.get("funds.annual_total"),
-                f"年度资金申请总额 {annual:,.2f} 大于项目资金总额 {total:,.2f}",
+                annual_label="年度资金申请总额",
+                annual=f"{annual:,.2f}",
+                project_label="项目资金总额",
+                project_total=f"{total:,.2f}",
             )
     # self-evaluation money grid: the total row equals the sum of its parts, column by column
     total_row: Any = p.values.get("funds.total")
@@ -314,12 +278,20 @@ def _money(p: TypedProject, layout: Layout, out: _Out) -> None:
                 out.add(
                     "M005",
                     p.cells.get(f"funds.total#{i}"),
-                    f"年度资金总额的{name} {whole} ≠ 各分项之和 {s}",
+                    total_label="年度资金总额",
+                    part_label=name,
+                    total=whole,
+                    sum=s,
                 )
         budget, spent = total_row[1], total_row[2]
         if budget is not None and spent is not None and spent > budget + TOLERANCE:
             out.add(
-                "M006", p.cells.get("funds.total#2"), f"全年执行数 {spent} 超过全年预算数 {budget}"
+                "M006",
+                p.cells.get("funds.total#2"),
+                executed_label="全年执行数",
+                executed=spent,
+                budget_label="全年预算数",
+                budget=budget,
             )
 
 
@@ -344,12 +316,7 @@ def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> No
             cell = ind.cells.get(col.key)
             if not typed:
                 if ind.values.get("name"):
-                    out.add(
-                        "I001",
-                        cell,
-                        f"指标「{ind.values.get('name')}」的{col.label}为空",
-                        "请从下拉列表中选择",
-                    )
+                    out.add("I020", cell, name=ind.values.get("name"), label=col.label)
                 ok = False
                 break
             match = fw.resolve(depth, typed, path)
@@ -362,23 +329,26 @@ def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> No
                     out.add(
                         "I002",
                         cell,
-                        f"{col.label}「{typed}」不属于「{path[-1]}」（可选：{'、'.join(fw.children(path))}）",
-                        "改动上级指标后请重新选择本级指标"
-                        if col.key not in ind.filled_down
-                        else "请检查合并单元格的上级指标",
+                        label=col.label,
+                        value=typed,
+                        parent=path[-1],
+                        choices="、".join(fw.children(path)),
                     )
                 else:
                     out.add(
                         "I001",
                         cell,
-                        f"{col.label}「{typed}」不在指标体系「{fw.name}」中（可选：{'、'.join(fw.children(path))}）",
+                        label=col.label,
+                        value=typed,
+                        framework=fw.name,
+                        choices="、".join(fw.children(path)),
                     )
                 ok = False
                 break
             if match.alias_used and squash(typed) != match.canonical:
                 aliased = True
                 if col.key not in ind.filled_down:
-                    out.add("I003", cell, f"{col.label}「{typed}」是「{match.canonical}」的别名")
+                    out.add("I003", cell, label=col.label, value=typed, canonical=match.canonical)
             path = (*path, canonical)
         if known is None and ok and not aliased and len(out.findings) == remarks:
             if len(clean) > 10_000:  # level values are people's text: keep it bounded
@@ -393,23 +363,23 @@ def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> No
         if not name:
             if any(ind.values.get(k) for k in ("target",)):
                 out.add(
-                    "I005",
+                    "I021",
                     name_cell,
-                    f"{'/'.join(path) or '指标'} 下有指标值「{ind.values.get('target')}」但没有指标名称",
-                    "请填写三级指标名称",
+                    path="/".join(path) or "指标",
+                    target=ind.values.get("target"),
                 )
             continue
         if name in names:
             first = names[name]
-            out.add("I006", name_cell, f"指标名称「{name}」与 {first.ref if first else ''} 重复")
+            out.add("I006", name_cell, name=name, first=first.ref if first else "")
         else:
             names[name] = name_cell
         if len(name) > MAX_NAME:
-            out.add("I007", name_cell, f"指标名称有 {len(name)} 个字，超过 {MAX_NAME} 个")
+            out.add("I007", name_cell, length=len(name), limit=MAX_NAME)
         target_text = ind.values.get("target")
         target_cell = ind.cells.get("target")
         if not target_text:
-            out.add("I008", target_cell, f"指标「{name}」没有指标值")
+            out.add("I008", target_cell, name=name)
             continue
         target = parse_target(target_text, ind.values.get("measure_unit"))
         if target.kind != QUANTITATIVE:
@@ -418,26 +388,16 @@ def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> No
         _placement_rules(name, path, target, name_cell, out)
     for level1 in fw.required:
         if level1 not in used_level1 and p.indicators:
-            out.add("I004", None, f"没有设置一级指标「{level1}」（{fw.name} 要求每个项目设置）")
+            out.add("I004", None, level1=level1, framework=fw.name)
     for level1 in fw.recommended:
         if level1 not in used_level1 and p.indicators:
-            out.findings.append(
-                Finding(
-                    "I004",
-                    WARNING,
-                    out.sheet,
-                    "",
-                    f"「{out.project}」：没有设置一级指标「{level1}」",
-                    f"{fw.name}建议每个项目都设置{level1}",
-                    out.project,
-                )
-            )
+            out.add("I019", None, level1=level1, framework=fw.name)
     for path, count in groups_with_names.items():
         if count == 0:
-            out.add("I005", None, f"「{'/'.join(path)}」下没有指标名称")
+            out.add("I005", None, path="/".join(path))
     total = len([i for i in p.indicators if i.values.get("name")])
     if total >= 4 and qualitative / total > 0.5:
-        out.add("I018", None, f"{total} 个指标中有 {qualitative} 个是定性指标")
+        out.add("I018", None, total=total, qualitative=qualitative)
 
 
 _RATE_ENDINGS = (*RATE_SUFFIXES, "满意度", "知晓度", "知晓率")
@@ -457,46 +417,30 @@ def _target_rules(
     raw = t.raw
     if t.kind != QUANTITATIVE:
         if any(level in fw.quantified for level in path):
-            out.add("I009", cell, f"「{path[-1]}」类指标「{name}」的指标值「{raw}」不是定量值")
+            out.add("I009", cell, level=path[-1], name=name, raw=raw)
         if raw.strip() in VAGUE_WORDS:
-            out.add("I017", cell, f"指标「{name}」的指标值「{raw}」含糊，无法衡量")
+            out.add("I017", cell, name=name, raw=raw)
         if _is_rate(name) and not name.endswith("度"):
-            out.add(
-                "I012",
-                cell,
-                f"指标「{name}」以「{name[-1]}」结尾，是比率指标，但指标值「{raw}」不是百分比",
-            )
+            out.add("I012", cell, name=name, ending=name[-1], raw=raw)
         elif "满意度" in name:
-            out.add("I014", cell, f"满意度指标「{name}」的指标值「{raw}」不是百分比")
+            out.add("I014", cell, name=name, raw=raw)
         return
     if t.op is None and not t.unit_from_column:
-        out.add(
-            "I010",
-            cell,
-            f"指标「{name}」的指标值「{raw}」没有比较符号",
-            "请写明 =、≥、≤、>、<，如 ≥" + raw,
-        )
+        out.add("I010", cell, name=name, raw=raw)
     if t.unit is None:
-        out.add("I011", cell, f"指标「{name}」的指标值「{raw}」没有计量单位")
+        out.add("I011", cell, name=name, raw=raw)
     if t.op_written and t.op_written != t.op:
-        out.add("I015", cell, f"指标值「{raw}」中的「{t.op_written}」建议写成「{t.op}」")
+        out.add("I015", cell, raw=raw, written=t.op_written, suggested=t.op)
     elif t.unit == "%" and "百分比" in raw:
-        out.add("I015", cell, f"指标值「{raw}」中的「百分比」建议写成「%」")
+        out.add("I015", cell, raw=raw, written="百分比", suggested="%")
     is_percent = t.unit == "%"
     if "满意度" in name:
-        if not is_percent:
-            out.add("I014", cell, f"满意度指标「{name}」的指标值「{raw}」不是百分比")
-        elif t.value is not None and t.value < 80:
-            out.add("I014", cell, f"满意度指标「{name}」的目标 {t.value}% 低于 80%")
+        if not is_percent or (t.value is not None and t.value < 80):
+            out.add("I014", cell, name=name, raw=raw)
     elif _is_rate(name) and not is_percent and t.unit is not None:
-        out.add(
-            "I012",
-            cell,
-            f"指标「{name}」以「{name[-1]}」结尾，是比率指标，但指标值「{raw}」的单位是「{t.unit}」",
-            "请改为百分比（%），或改用数量类名称",
-        )
+        out.add("I012", cell, name=name, ending=name[-1], raw=raw)
     elif is_percent and _is_count(name) and not _is_rate(name):
-        out.add("I013", cell, f"指标「{name}」是数量类指标，但指标值「{raw}」是百分比")
+        out.add("I013", cell, name=name, raw=raw)
 
 
 def _placement_rules(
@@ -507,15 +451,15 @@ def _placement_rules(
         return
     level2 = path[-1]
     if "满意" in name and "满意" not in level2:
-        out.add("I016", cell, f"「{name}」是满意度指标，却放在「{level2}」下")
+        out.add("I016", cell, name=name, reason="是满意度指标", level2=level2)
     elif (
         "满意" in level2
         and "满意" not in name
         and ("机制" in name or "制度" in name or "长效" in name)
     ):
-        out.add("I016", cell, f"「{name}」不是满意度指标，却放在「{level2}」下")
+        out.add("I016", cell, name=name, reason="不是满意度指标", level2=level2)
     elif ("长效" in name or "机制" in name) and ("生态" in level2 or "环境" in level2):
-        out.add("I016", cell, f"「{name}」属于可持续影响类指标，却放在「{level2}」下")
+        out.add("I016", cell, name=name, reason="属于可持续影响类指标", level2=level2)
     elif (
         "时效" in level2
         and t.kind != QUANTITATIVE
@@ -524,7 +468,8 @@ def _placement_rules(
         and "前" not in t.raw
         and "及时" not in t.raw
     ):
-        out.add("I016", cell, f"「{name}」的指标值「{t.raw}」与时效无关，却放在「{level2}」下")
+        reason = f"的指标值「{t.raw}」与时效无关"
+        out.add("I016", cell, name=name, reason=reason, level2=level2)
 
 
 def _texts(p: TypedProject, layout: Layout, rb: ReadWorkbook, out: _Out) -> None:
@@ -542,12 +487,10 @@ def _texts(p: TypedProject, layout: Layout, rb: ReadWorkbook, out: _Out) -> None
                     and year > rb.year - 10
                     and spec.key in ("annual_goal", "overall_goal", "goals")
                 ):
-                    out.add(
-                        "T001", cell, f"{spec.label}中写的是「{year}年」，本表是 {rb.year} 年度"
-                    )
+                    out.add("T001", cell, label=spec.label, year=year, form_year=rb.year)
         repeated = _repeated_run(text)
         if repeated:
-            out.add("T002", cell, f"{spec.label}中「{repeated}」连续重复出现")
+            out.add("T002", cell, label=spec.label, text=repeated)
         if spec.key in ("annual_goal", "goals"):
             _goal_vs_indicators(text, p, cell, out)
 
@@ -606,7 +549,11 @@ def _goal_vs_indicators(text: str, p: TypedProject, cell: Cell | None, out: _Out
             out.add(
                 "T003",
                 cell,
-                f"总体目标写「{subject}{number}%」，但指标「{name}」的指标值是「{t.raw}」",
+                label="总体目标",
+                subject=subject,
+                number=number,
+                name=name,
+                target=t.raw,
             )
 
 
@@ -615,7 +562,7 @@ def _self_evaluation(p: TypedProject, rp: ReadProject, out: _Out) -> None:
     weights = [ind.values.get("weight") for ind in p.indicators if ind.values.get("name")]
     weight_sum = sum((w for w in weights if isinstance(w, Decimal)), Decimal(0))
     if weights and abs(weight_sum - 90) > TOLERANCE:
-        out.add("E004", None, f"各指标分值合计 {weight_sum}，不是 90 分")
+        out.add("E004", None, total=weight_sum)
     for ind in p.indicators:
         name = ind.values.get("name")
         weight, score = ind.values.get("weight"), ind.values.get("score")
@@ -623,27 +570,24 @@ def _self_evaluation(p: TypedProject, rp: ReadProject, out: _Out) -> None:
             continue
         score_cell = ind.cells.get("score")
         if score > weight + TOLERANCE:
-            out.add("E003", score_cell, f"指标「{name}」得分 {score} 超过分值 {weight}")
+            out.add("E003", score_cell, name=name, score=score, weight=weight)
             continue
         reason = ind.values.get("deviation")
         if score < weight - TOLERANCE and not reason:
-            out.add(
-                "E005",
-                score_cell,
-                f"指标「{name}」得分 {score} 低于分值 {weight}，但没有填写偏差原因",
-            )
+            out.add("E005", score_cell, name=name, score=score, weight=weight)
         expected = _formula_score(ind, weight)
         if expected is not None:
             if score < expected - TOLERANCE and reason:
                 out.add(
                     "E008",
                     score_cell,
-                    f"指标「{name}」得分 {score}，按完成比例计算应为 {expected}（原因：{_short(reason, 20)}）",
+                    name=name,
+                    score=score,
+                    expected=expected,
+                    reason=_short(reason, 20),
                 )
             elif score > expected + TOLERANCE:
-                out.add(
-                    "E009", score_cell, f"指标「{name}」得分 {score}，按完成比例计算只有 {expected}"
-                )
+                out.add("E009", score_cell, name=name, score=score, expected=expected)
         _qualitative_band(ind, weight, score, out)
     # the formula cells as returned (values computed by Excel/WPS/LibreOffice, or cached)
     grid = rp.sheet_rows
@@ -710,7 +654,11 @@ def _qualitative_band(ind: TypedIndicator, weight: Decimal, score: Decimal, out:
         out.add(
             "E010",
             ind.cells.get("score"),
-            f"指标「{ind.values.get('name')}」完成情况为「{actual}」，得分应在分值的 {band}，实际为 {score}/{weight}",
+            name=ind.values.get("name"),
+            actual=actual,
+            band=band,
+            score=score,
+            weight=weight,
         )
 
 
@@ -731,7 +679,7 @@ def _compare_formula_cell(p, rp, key, expected, code, what, out, grid) -> None: 
     value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if abs(Decimal(repr(float(value))) - expected) > TOLERANCE:
-            out.add(code, Cell(value, r, c), f"{what}填的是 {value}，按公式应为 {expected}")
+            out.add(code, Cell(value, r, c), value=value, expected=expected)
 
 
 def _numbers_in(row: list[Any]) -> list[tuple[int, float]]:
@@ -755,9 +703,7 @@ def _compare_total_rows(rp: ReadProject, computed: dict[str, Any], out: _Out) ->
             value = Decimal(repr(float(written)))
             if abs(value - computed["total"]) > TOLERANCE:
                 out.add(
-                    "E006",
-                    Cell(written, total_row, c),
-                    f"总分填的是 {written}，各项得分之和为 {computed['total']}",
+                    "E006", Cell(written, total_row, c), value=written, expected=computed["total"]
                 )
             total = value
     grade_row = _find_label_row(rows, "评分等级")
@@ -773,7 +719,9 @@ def _compare_total_rows(rp: ReadProject, computed: dict[str, Any], out: _Out) ->
                 out.add(
                     "E007",
                     Cell(grade, grade_row, c),
-                    f"评分等级是「{grade}」，总分 {total} 应为「{scoring.grade(total)}」",
+                    grade=grade,
+                    total=total,
+                    expected=scoring.grade(total),
                 )
 
 
@@ -788,13 +736,8 @@ def _cross_form(rb: ReadWorkbook, result: CheckResult) -> None:
         total = sum((a for a in amounts if isinstance(a, Decimal)), Decimal(0))
         if abs(total - stated) > TOLERANCE:
             result.findings.append(
-                Finding(
-                    "M007",
-                    ERROR,
-                    "",
-                    "",
-                    f"各项目资金申请之和 {total} 与说明中的合计 {stated} 不符",
-                    RULES["M007"].hint,
+                finding(
+                    "M007", amount_label="资金申请", sum=total, stated_label="合计", stated=stated
                 )
             )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from perfxl.core.catalogue import finding
 from perfxl.core.errors import ERROR, WARNING, PerfxlError
 from perfxl.core.findings import Finding
 from perfxl.layout.templates import template_set
@@ -123,21 +124,12 @@ def _check_file(path: Path, options: RunOptions) -> FileReport:
     try:
         rb = read_workbook(path, templates)
     except IntakeError as exc:
-        finding = Finding(exc.code, ERROR, "", "", str(exc), _hint(exc.code))
-        return FileReport(str(path), None, False, False, findings=[finding])
+        return FileReport(str(path), None, False, False, findings=[finding(exc.code, detail=exc)])
     except PerfxlError as exc:
-        finding = Finding("R008", ERROR, "", "", str(exc), _hint("R008"))
-        return FileReport(str(path), None, False, False, findings=[finding])
+        return FileReport(str(path), None, False, False, findings=[finding("R008", detail=exc)])
     except Exception as exc:  # a parser's own failure on a damaged file must not stop the batch
-        finding = Finding(
-            "R004",
-            ERROR,
-            "",
-            "",
-            f"「{path.name}」无法读取：{type(exc).__name__}: {exc}",
-            _hint("R004"),
-        )
-        return FileReport(str(path), None, False, False, findings=[finding])
+        detail = f"「{path.name}」无法读取：{type(exc).__name__}: {exc}"
+        return FileReport(str(path), None, False, False, findings=[finding("R004", detail=detail)])
     result = check_workbook(rb, reports=options.want_projects)
     try:
         from perfxl.checks.structure import structure_findings
@@ -173,14 +165,8 @@ def _annotate(path: Path, report: FileReport, annotate_dir: Path) -> None:
     try:
         report.annotated = str(annotate(path, report.findings, annotate_dir, report.format or ""))
     except PerfxlError as exc:
-        report.findings.append(Finding("O001", ERROR, "", "", str(exc), _hint("O001")))
+        report.findings.append(finding("O001", detail=exc))
         report.ok = False
-
-
-def _hint(code: str) -> str:
-    from perfxl.checks.catalogue import RULES
-
-    return RULES[code].hint if code in RULES else ""
 
 
 def run_checks(

@@ -9,8 +9,7 @@ validations (``FileInfo.list_validations``), and this module only judges the cou
 
 from __future__ import annotations
 
-from perfxl.checks.catalogue import RULES
-from perfxl.core.errors import WARNING
+from perfxl.core.catalogue import finding
 from perfxl.core.findings import Finding
 from perfxl.read.locate import ReadWorkbook
 
@@ -22,15 +21,5 @@ def structure_findings(rb: ReadWorkbook) -> list[Finding]:
     findings = []
     for project in rb.projects:
         if counts.get(project.sheet, 0) == 0:
-            findings.append(
-                Finding(
-                    "S004",
-                    WARNING,
-                    project.sheet,
-                    "",
-                    f"「{project.sheet}」中的下拉列表（一级、二级指标等）已被删除",
-                    RULES["S004"].hint,
-                    project.sheet,
-                )
-            )
+            findings.append(finding("S004", sheet=project.sheet, project=project.sheet))
     return findings

@@ -1,54 +1,33 @@
 """Diagnostics and the few exceptions perfxl raises.
 
-Bad user data is reported as :class:`Diagnostic` objects collected in a list; an exception is
+Bad user data is reported as findings (:class:`~perfxl.core.findings.Finding`, called
+``Diagnostic`` where a definition is loaded) collected in a list; an exception is
 raised only when a step cannot go on (the input cannot be loaded, the output cannot be
 written). Every message is in Chinese and follows one grammar: where, what is wrong, how to fix.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
+from perfxl.core.findings import ERROR, INFO, SEVERITY_LABEL, WARNING, Finding, Location
 
-SEVERITY_LABEL = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+# A problem in a project definition is a finding like any other (with file, line and column);
+# the define stage and its callers know it by this name.
+Diagnostic = Finding
 
-
-class Location(NamedTuple):
-    """A place in a source file; line and column are 1-based. (A tuple: one is made for
-    every YAML value, so it must be cheap.)"""
-
-    path: str
-    line: int | None = None
-    column: int | None = None
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return self.path
-        if self.column is None:
-            return f"{self.path}:{self.line}"
-        return f"{self.path}:{self.line}:{self.column}"
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """One problem found while loading a definition, with its location and a hint."""
-
-    severity: str
-    message: str
-    location: Location | None = None
-    hint: str = ""
-
-    def format(self) -> str:
-        where = f"{self.location}：" if self.location else ""
-        text = f"{where}{SEVERITY_LABEL[self.severity]}：{self.message}"
-        if self.hint:
-            text += f"（{self.hint}）"
-        return text
+__all__ = [
+    "ERROR",
+    "INFO",
+    "SEVERITY_LABEL",
+    "WARNING",
+    "DefinitionError",
+    "Diagnostic",
+    "Location",
+    "OutputError",
+    "PerfxlError",
+    "TemplateError",
+]
 
 
 class PerfxlError(Exception):

@@ -16,7 +16,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from perfxl.core.errors import ERROR, INFO, WARNING, DefinitionError, Diagnostic, Location
+from perfxl.core.catalogue import RULES
+from perfxl.core.errors import ERROR, DefinitionError, Diagnostic, Location
 from perfxl.define.yamlsrc import (
     STR_TAG,
     YMap,
@@ -24,6 +25,7 @@ from perfxl.define.yamlsrc import (
     YScalar,
     YSeq,
     parse_yaml_text,
+    problem_at,
     read_text_file,
 )
 from perfxl.layout.frameworks import Framework, squash
@@ -104,12 +106,27 @@ _INVALID: Any = object()  # a value that was given but could not be read (alread
 
 
 class ValueProblem(Exception):
-    def __init__(self, severity: str, message: str, hint: str = "", value: Any = None):
-        super().__init__(message)
-        self.severity = severity
-        self.message = message
-        self.hint = hint
+    """A value that cannot be read as its type: a catalogue code and the fields of its
+    message, completed by whoever knows where the value stands (the loader, the reader).
+    ``value`` is what is kept when the problem is only a warning."""
+
+    def __init__(self, code: str, value: Any = None, **fields: object):
+        super().__init__(code)
+        self.code = code
+        self.fields = fields
         self.value = value
+
+    @property
+    def severity(self) -> str:
+        return RULES[self.code].severity
+
+    @property
+    def message(self) -> str:
+        """What is wrong, said of the value alone («「一百万」不是数字»), for a caller that
+        names the place itself: the catalogue's message without its «where的label» opening."""
+        template = RULES[self.code].message
+        _, _, said = template.partition("{where}的{label}")
+        return (said or template).format(value=self.value, **self.fields)
 
 
 def parse_date(text: str) -> dt.date:
@@ -121,17 +138,10 @@ def parse_date(text: str) -> dt.date:
         try:
             return dt.date(year, month, day)
         except ValueError:
-            raise ValueProblem(
-                ERROR, f"「{text}」不是有效日期", "月份应在 1–12 之间，日期不能超过当月天数"
-            ) from None
+            raise ValueProblem("D034", value=text) from None
     if _DATE_PARTIAL.match(s):
-        raise ValueProblem(
-            WARNING,
-            f"「{text}」不是完整日期，已按文字写入",
-            "请写成 2024-12-31 这样的年-月-日格式",
-            value=text,
-        )
-    raise ValueProblem(ERROR, f"「{text}」不是日期", "请写成 2024-01-01 这样的年-月-日格式")
+        raise ValueProblem("D035", value=text)
+    raise ValueProblem("D036", value=text)
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -139,13 +149,9 @@ def parse_decimal(text: str) -> Decimal:
     try:
         value = Decimal(s)
     except InvalidOperation:
-        raise ValueProblem(
-            ERROR,
-            f"「{text}」不是数字",
-            "金额只写数字，如 1094910000.00；单位由 money_unit 统一给出",
-        ) from None
+        raise ValueProblem("D037", value=text) from None
     if not value.is_finite():
-        raise ValueProblem(ERROR, f"「{text}」不是数字", "请填写有限的数字")
+        raise ValueProblem("D037", value=text)
     return value
 
 
@@ -162,9 +168,7 @@ def convert_money_row(spec: FieldSpec, node: YNode) -> tuple[Decimal | None, ...
     if isinstance(node, YSeq):
         if len(node.items) > len(parts):
             raise ValueProblem(
-                ERROR,
-                f"应有 {len(parts)} 个数，却写了 {len(node.items)} 个",
-                f"顺序：{'、'.join(parts)}",
+                "D040", expected=len(parts), count=len(node.items), parts="、".join(parts)
             )
         for i, item in enumerate(node.items):
             cells[i] = item
@@ -177,14 +181,12 @@ def convert_money_row(spec: FieldSpec, node: YNode) -> tuple[Decimal | None, ...
                     break
             else:
                 raise ValueProblem(
-                    ERROR, f"中有未知的键「{key.text}」", f"可用的键：{'、'.join(parts)}"
+                    "D010", key=key.text, choices="、".join(parts), suggestion="", in_label=True
                 )
     elif isinstance(node, YScalar) and node.is_null:
         return (None,) * len(parts)
     else:
-        raise ValueProblem(
-            ERROR, "应写成列表 [年初预算数, 全年预算数, 全年执行数]", "例如 [7.80, 1.55, 1.55]"
-        )
+        raise ValueProblem("D041", parts=", ".join(parts))
     out: list[Decimal | None] = []
     for cell in cells:
         if cell is None or (isinstance(cell, YScalar) and (cell.is_null or not cell.text.strip())):
@@ -192,7 +194,7 @@ def convert_money_row(spec: FieldSpec, node: YNode) -> tuple[Decimal | None, ...
         elif isinstance(cell, YScalar):
             out.append(parse_decimal(cell.text))
         else:
-            raise ValueProblem(ERROR, "中的每一项应是数字", "")
+            raise ValueProblem("D042")
     return tuple(out)
 
 
@@ -201,7 +203,7 @@ def convert_scalar(spec: FieldSpec, node: YNode) -> Any:
     if spec.type == "money_row":
         return convert_money_row(spec, node)
     if not isinstance(node, YScalar):
-        raise ValueProblem(ERROR, "应为单个值，却写成了列表或映射", "请检查缩进")
+        raise ValueProblem("D039")
     if node.is_null:
         return None
     text = node.text
@@ -210,7 +212,7 @@ def convert_scalar(spec: FieldSpec, node: YNode) -> Any:
             return None
         value = parse_decimal(text)
         if spec.type == "money" and value < 0:
-            raise ValueProblem(WARNING, f"金额「{text}」为负数", "请确认是否填错", value=value)
+            raise ValueProblem("D038", value=value, text=text)
         return value
     if spec.type == "date":
         if text.strip() == "":
@@ -228,8 +230,8 @@ class _Collector:
         self.path = path
         self.items: list[Diagnostic] = []
 
-    def add(self, severity: str, message: str, loc: Location | None, hint: str = "") -> None:
-        self.items.append(Diagnostic(severity, message, loc or Location(self.path), hint))
+    def add(self, code: str, loc: Location | None, **fields: Any) -> None:
+        self.items.append(problem_at(code, loc or Location(self.path), **fields))
 
     @property
     def has_errors(self) -> bool:
@@ -265,12 +267,7 @@ def load_document_text(text: str, path: str, options: LoadOptions | None = None)
     out = _Collector(path)
     root = parse_yaml_text(text, path)
     if not isinstance(root, YMap):
-        diag = Diagnostic(
-            ERROR,
-            "文件内容应是「键: 值」形式的项目定义",
-            getattr(root, "loc", None) or Location(path),
-            "参考 sample_data/ 中的示例文件",
-        )
+        diag = problem_at("D006", getattr(root, "loc", None) or Location(path))
         raise DefinitionError(diag.format(), [diag])
 
     templates = template_set(options.templates)
@@ -279,20 +276,16 @@ def load_document_text(text: str, path: str, options: LoadOptions | None = None)
     layout_entry = _lookup(root, ("layout", *DOC_KEYS["layout"]))
     layout_id = _scalar_text(layout_entry[1]) if layout_entry else options.layout
     if not layout_id:
-        out.add(
-            ERROR,
-            "缺少表样 layout",
-            root.loc,
-            "例如 layout: declaration；可用的表样见 perfxl layouts",
-        )
+        out.add("D007", root.loc)
         raise DefinitionError(_fmt(out), out.items)
     if layout_id not in templates.layout_ids():
         loc = layout_entry[1].loc if layout_entry else root.loc
         out.add(
-            ERROR,
-            f"表样「{layout_id}」不存在",
+            "D008",
             loc,
-            f"可用的表样：{'、'.join(templates.layout_ids())}。{_suggest(layout_id, templates.layout_ids())}",
+            layout=layout_id,
+            choices="、".join(templates.layout_ids()),
+            suggestion=_suggest(layout_id, templates.layout_ids()),
         )
         raise DefinitionError(_fmt(out), out.items)
     layout = templates.layout(layout_id)
@@ -301,10 +294,11 @@ def load_document_text(text: str, path: str, options: LoadOptions | None = None)
     fw_id = (_scalar_text(fw_entry[1]) if fw_entry else None) or layout.framework
     if fw_id not in templates.framework_ids():
         out.add(
-            ERROR,
-            f"指标体系「{fw_id}」不存在",
+            "D009",
             fw_entry[1].loc if fw_entry else root.loc,
-            f"可用的指标体系：{'、'.join(templates.framework_ids())}。{_suggest(fw_id, templates.framework_ids())}",
+            framework=fw_id,
+            choices="、".join(templates.framework_ids()),
+            suggestion=_suggest(fw_id, templates.framework_ids()),
         )
         raise DefinitionError(_fmt(out), out.items)
     framework = templates.framework(fw_id)
@@ -321,14 +315,16 @@ def load_document_text(text: str, path: str, options: LoadOptions | None = None)
         if key is None:
             choices = [n for names in known_top.values() for n in names]
             out.add(
-                ERROR,
-                f"未知的键「{key_node.text}」",
+                "D010",
                 key_node.loc,
-                f"文件顶层可用的键：{'、'.join(known_top)}。{_suggest(key_node.text, choices)}",
+                where="文件顶层",
+                key=key_node.text,
+                choices="、".join(known_top),
+                suggestion=_suggest(key_node.text, choices),
             )
             continue
         if key in seen_top:
-            out.add(ERROR, f"键「{key_node.text}」与前面的同义键重复", key_node.loc, "请只保留一个")
+            out.add("D011", key_node.loc, key=key_node.text)
             continue
         seen_top.add(key)
         if key in ("layout", "framework", "projects"):
@@ -338,9 +334,7 @@ def load_document_text(text: str, path: str, options: LoadOptions | None = None)
         elif key == "money_unit":
             unit = _scalar_text(value_node)
             if unit not in MONEY_UNITS:
-                out.add(
-                    ERROR, f"金额单位「{unit}」不支持", value_node.loc, "只能是「元」或「万元」"
-                )
+                out.add("D012", value_node.loc, unit=unit)
             else:
                 doc_values["money_unit"] = unit
         elif key == "blank_rows":
@@ -354,19 +348,14 @@ def load_document_text(text: str, path: str, options: LoadOptions | None = None)
             _convert_into(spec, value_node, doc_values, out, subject="文件顶层")
 
     if "year" not in seen_top:
-        out.add(ERROR, "缺少年度 year", root.loc, "例如 year: 2024")
+        out.add("D013", root.loc)
 
     projects_entry = _lookup(root, ("projects", *DOC_KEYS["projects"]))
     projects: list[Project] = []
     if projects_entry is None:
-        out.add(
-            ERROR,
-            "缺少项目列表 projects",
-            root.loc,
-            "每个项目写成 projects: 下以「- name: 项目名称」开头的一项",
-        )
+        out.add("D016", root.loc)
     elif not isinstance(projects_entry[1], YSeq) or not projects_entry[1].items:
-        out.add(ERROR, "projects 应是非空列表", projects_entry[1].loc, "每个项目以「- 」开头")
+        out.add("D017", projects_entry[1].loc)
     else:
         for item in projects_entry[1].items:
             project = _load_project(item, layout, framework, doc_values, options, out)
@@ -436,7 +425,7 @@ def _year(node: YNode, out: _Collector) -> int | None:
         year = int(text.rstrip("年"))
         if 2000 <= year <= 2100:
             return year
-    out.add(ERROR, f"年度「{text}」无效", node.loc, "应是 4 位年份，如 2024")
+    out.add("D014", node.loc, value=text)
     return None
 
 
@@ -444,7 +433,7 @@ def _small_int(node: YNode, out: _Collector, what: str, low: int, high: int) -> 
     text = _scalar_text(node)
     if text is not None and text.isdigit() and low <= int(text) <= high:
         return int(text)
-    out.add(ERROR, f"{what}「{text}」无效", node.loc, f"应是 {low} 到 {high} 之间的整数")
+    out.add("D015", node.loc, what=what, value=text, low=low, high=high)
     return None
 
 
@@ -454,9 +443,14 @@ def _convert_into(
     try:
         target[spec.key] = convert_scalar(spec, node)
     except ValueProblem as problem:
-        out.add(
-            problem.severity, f"{subject}的{spec.label}{problem.message}", node.loc, problem.hint
-        )
+        fields: dict[str, object] = {"value": problem.value, **problem.fields}
+        if fields.pop("in_label", False):  # a key inside the value: «项目的年度资金总额中»
+            fields["where"] = f"{subject}的{spec.label}"
+        else:
+            fields.update(where=subject, label=spec.label)
+        if "text" in fields:  # the value as written, where the kept value is converted
+            fields["value"] = fields.pop("text")
+        out.add(problem.code, node.loc, **fields)
         target[spec.key] = problem.value if problem.severity != ERROR else _INVALID
 
 
@@ -490,12 +484,7 @@ def _load_project(
     out: _Collector,
 ) -> Project | None:
     if not isinstance(node, YMap):
-        out.add(
-            ERROR,
-            "每个项目应是「键: 值」映射",
-            node.loc,
-            "项目以「- name: 项目名称」开头，下面各键缩进对齐",
-        )
+        out.add("D018", node.loc)
         return None
     plain, grouped = _project_key_table(layout)
     name_entry = _lookup(node, plain["name"])
@@ -508,10 +497,12 @@ def _load_project(
         if key is None:
             choices = [n for names in plain.values() for n in names]
             out.add(
-                ERROR,
-                f"{subject}中有未知的键「{key_node.text}」",
+                "D010",
                 key_node.loc,
-                f"{_suggest(key_node.text, choices)}每个键的含义见 docs/yaml-format.md",
+                where=subject,
+                key=key_node.text,
+                choices="、".join(k for k in plain if k != "indicators") + "、indicators",
+                suggestion=_suggest(key_node.text, choices),
             )
             continue
         if key == "indicators":
@@ -528,10 +519,12 @@ def _load_project(
             values[spec.key] = doc_values[spec.key]
         if spec.required and values.get(spec.key) in (None, ""):
             out.add(
-                ERROR,
-                f"{subject}缺少必填项「{spec.label}」（{spec.key}）",
+                "D020",
                 node.loc,
-                _required_hint(spec),
+                where=subject,
+                label=spec.label,
+                key=spec.key,
+                inheritable="、".join(f.key for f in layout.fields if f.inherit) or "主管部门等",
             )
         if values.get(spec.key) is _INVALID:
             values[spec.key] = None
@@ -540,15 +533,9 @@ def _load_project(
                 spec, YScalar(str(spec.default), STR_TAG, True, node.loc)
             )
     if layout.indicators.required and not indicators:
-        out.add(WARNING, f"{subject}没有绩效指标", node.loc, "请在 indicators: 下逐条填写指标")
+        out.add("D021", node.loc, where=subject)
     _check_dates(values, out, subject, node.loc)
     return Project(values=values, indicators=indicators, loc=node.loc)
-
-
-def _required_hint(spec: FieldSpec) -> str:
-    if spec.inherit:
-        return f"可在项目中写 {spec.key}:，或在文件顶层为所有项目统一写一次"
-    return f"请在项目中写 {spec.key}: …"
 
 
 def _load_group(
@@ -561,17 +548,19 @@ def _load_group(
     subject: str,
 ) -> None:
     if not isinstance(node, YMap):
-        out.add(ERROR, f"{subject}的「{group}」应是映射", node.loc, f"写成 {group}: {{键: 值, …}}")
+        out.add("D019", node.loc, where=subject, group=group)
         return
     for key_node, value_node in node.items:
         member = _match_key(key_node.text, members)
         if member is None:
             choices = [n for names in members.values() for n in names]
             out.add(
-                ERROR,
-                f"{subject}的「{group}」中有未知的键「{key_node.text}」",
+                "D010",
                 key_node.loc,
-                f"可用的键：{'、'.join(members)}。{_suggest(key_node.text, choices)}",
+                where=f"{subject}的「{group}」",
+                key=key_node.text,
+                choices="、".join(members),
+                suggestion=_suggest(key_node.text, choices),
             )
             continue
         spec = layout.field(f"{group}.{member}")
@@ -584,9 +573,7 @@ def _check_dates(
 ) -> None:
     start, end = values.get("start"), values.get("end")
     if isinstance(start, dt.date) and isinstance(end, dt.date) and start > end:
-        out.add(
-            ERROR, f"{subject}的开始日期 {start} 晚于完成日期 {end}", loc, "请检查两个日期是否写反"
-        )
+        out.add("D022", loc, where=subject, start=start, end=end)
 
 
 @functools.lru_cache(maxsize=64)
@@ -603,7 +590,7 @@ def _load_indicators(
     subject: str,
 ) -> list[Indicator]:
     if not isinstance(node, YSeq):
-        out.add(ERROR, f"{subject}的绩效指标应是列表", node.loc, "每条指标以「- 」开头")
+        out.add("D023", node.loc, where=subject)
         return []
     columns = layout.indicators.columns
     col_table = _column_table(layout)
@@ -611,14 +598,16 @@ def _load_indicators(
     for number, item in enumerate(node.items, start=1):
         where = f"{subject}第 {number} 条指标"
         raw: dict[str, YNode] = {}
+        labels = "、".join(c.label for c in columns)
         if isinstance(item, YSeq):
             if len(item.items) > len(columns):
-                labels = "、".join(c.label for c in columns)
                 out.add(
-                    ERROR,
-                    f"{where}有 {len(item.items)} 个值，多于表格的 {len(columns)} 列",
+                    "D025",
                     item.loc,
-                    f"列的顺序：{labels}",
+                    where=where,
+                    count=len(item.items),
+                    columns=len(columns),
+                    labels=labels,
                 )
                 continue
             raw = {c.key: v for c, v in zip(columns, item.items)}
@@ -628,26 +617,23 @@ def _load_indicators(
                 if key is None:
                     choices = [n for names in col_table.values() for n in names]
                     out.add(
-                        ERROR,
-                        f"{where}中有未知的键「{key_node.text}」",
+                        "D010",
                         key_node.loc,
-                        f"可用的键：{'、'.join(col_table)}。{_suggest(key_node.text, choices)}",
+                        where=where,
+                        key=key_node.text,
+                        choices="、".join(col_table),
+                        suggestion=_suggest(key_node.text, choices),
                     )
                     continue
                 raw[key] = value_node
         else:
-            out.add(
-                ERROR,
-                f"{where}应写成列表 [一级, 二级, …] 或映射",
-                item.loc,
-                "参考 docs/yaml-format.md",
-            )
+            out.add("D024", item.loc, where=where)
             continue
         ind = Indicator(values={}, loc=item.loc)
         for col in columns:
             if col.key not in raw:
                 if col.required or col.type == "level":
-                    out.add(ERROR, f"{where}缺少「{col.label}」", item.loc, "")
+                    out.add("D026", item.loc, where=where, label=col.label, labels=labels)
                 continue
             if col.type == "level":
                 text = _scalar_text(raw[col.key])
@@ -677,35 +663,24 @@ def _resolve_levels(
         typed = ind.values.get(col.key)
         loc = raw[col.key].loc if col.key in raw else ind.loc
         if not typed:
-            out.add(ERROR, f"{where}的「{col.label}」为空", loc, "请从指标体系中选择")
+            out.add("D027", loc, where=where, label=col.label)
             return
         match = framework.resolve(position, typed, path)
-        if match.canonical is None:
-            allowed = framework.children(path)
+        choices = "、".join(framework.children(path))
+        named = {"where": where, "label": col.label, "value": typed, "choices": choices}
+        misplaced = match.canonical is not None and match.canonical not in framework.children(path)
+        if match.canonical is None or misplaced:
+            known_elsewhere = misplaced or squash(typed) in framework.all_names(position)
             under = f"「{path[-1]}」下" if path else ""
-            severity = WARNING if options.lenient_levels else ERROR
-            known_elsewhere = squash(typed) in framework.all_names(position)
-            what = "不属于" if known_elsewhere else "不在"
-            out.add(
-                severity,
-                f"{where}的{col.label}「{typed}」{what}指标体系 {framework.id} {under}的{col.label}中",
-                loc,
-                f"可选：{'、'.join(allowed)}" + ("；已按原文写入" if severity == WARNING else ""),
-            )
-            return
-        if match.canonical not in framework.children(path):
-            severity = WARNING if options.lenient_levels else ERROR
-            out.add(
-                severity,
-                f"{where}的{col.label}「{typed}」（即「{match.canonical}」）不属于「{path[-1]}」",
-                loc,
-                f"「{path[-1]}」下可选：{'、'.join(framework.children(path))}",
-            )
+            if options.lenient_levels:
+                out.add("D030", loc, framework=framework.id, under=under, **named)
+            elif known_elsewhere and path:
+                out.add("D029", loc, parent=path[-1], **named)
+            else:
+                out.add("D028", loc, framework=framework.id, under=under, **named)
             return
         if match.alias_used and squash(typed) != match.canonical:
-            out.add(
-                INFO, f"{where}的{col.label}「{typed}」已按规范名称写成「{match.canonical}」", loc
-            )
+            out.add("D031", loc, canonical=match.canonical, **named)
         ind.values[col.key] = match.canonical
         path = (*path, match.canonical)
 
@@ -716,19 +691,14 @@ def _check_project_names(projects: list[Project], out: _Collector) -> None:
         name = project.name
         bad = sorted(set(name) & SHEET_FORBIDDEN)
         if bad:
-            out.add(
-                ERROR,
-                f"项目名称「{name}」含有 Excel 工作表名不允许的字符 {' '.join(bad)}",
-                project.loc,
-                "请改用全角字符，如「／」「：」「（」",
-            )
+            out.add("D032", project.loc, name=name, chars=" ".join(bad))
         if name in seen:
             first = seen[name].loc
             out.add(
-                ERROR,
-                f"项目名称「{name}」重复（第一次出现在第 {first.line if first else '?'} 行）",
+                "D033",
                 project.loc,
-                "每个项目名称在一个文件中只能出现一次；同名项目请加上区分，如「（二期）」",
+                name=name,
+                first_line=first.line if first and first.line else "?",
             )
         else:
             seen[name] = project

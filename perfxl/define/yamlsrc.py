@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from perfxl.core.errors import ERROR, DefinitionError, Diagnostic, Location
+from perfxl.core.catalogue import finding
+from perfxl.core.errors import DefinitionError, Diagnostic, Location
 
 try:  # libyaml is several times faster; the pure-Python loader behaves the same
     _Base: type = yaml.CSafeLoader
@@ -70,6 +72,15 @@ def _loc(path: str, node: yaml.Node) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
+def problem_at(code: str, loc: Location, **fields: Any) -> Diagnostic:
+    """A finding of the catalogue about a place in a definition file."""
+    return finding(code, file=loc.path, line=loc.line, column=loc.column, **fields)
+
+
+def _fail(diag: Diagnostic) -> DefinitionError:
+    return DefinitionError(diag.format(), [diag])
+
+
 def _convert(path: str, node: yaml.Node, problems: list[Diagnostic]) -> YNode:
     if isinstance(node, yaml.ScalarNode):
         return YScalar(node.value, node.tag, node.style in ("'", '"'), _loc(path, node))
@@ -81,22 +92,11 @@ def _convert(path: str, node: yaml.Node, problems: list[Diagnostic]) -> YNode:
             key = _convert(path, key_node, problems)
             value = _convert(path, value_node, problems)
             if not isinstance(key, YScalar):
-                problems.append(
-                    Diagnostic(
-                        ERROR, "键必须是简单文字，不能是列表或映射", key.loc, "请检查缩进和冒号"
-                    )
-                )
+                problems.append(problem_at("D002", key.loc))
                 continue
             name = key.text.strip()
             if name in ymap.index:
-                problems.append(
-                    Diagnostic(
-                        ERROR,
-                        f"键「{name}」重复出现",
-                        key.loc,
-                        "同一层级的每个键只能写一次，请删除或合并重复的键",
-                    )
-                )
+                problems.append(problem_at("D003", key.loc, key=name))
                 continue
             ymap.items.append((key, value))
             ymap.index[name] = value
@@ -114,16 +114,9 @@ def parse_yaml_text(text: str, path: str) -> YNode | None:
         problem = exc.problem or exc.context or "格式错误"
         if mark is not None and "\t" in _line_at(text, mark.line)[: mark.column + 1]:
             problem = "found character '\\t' that cannot start any token"
-        diag = Diagnostic(
-            ERROR,
-            f"YAML 格式错误：{_translate_yaml_problem(problem)}",
-            loc,
-            "请检查该位置附近的缩进、冒号和引号；值中含有「:」「#」等符号时请用英文双引号括起来",
-        )
-        raise DefinitionError(diag.format(), [diag]) from None
+        raise _fail(problem_at("D001", loc, problem=_translate_yaml_problem(problem))) from None
     except yaml.YAMLError as exc:
-        diag = Diagnostic(ERROR, f"YAML 格式错误：{exc}", Location(path))
-        raise DefinitionError(diag.format(), [diag]) from None
+        raise _fail(problem_at("D001", Location(path), problem=str(exc))) from None
     if root is None:
         return None
     problems: list[Diagnostic] = []
@@ -159,21 +152,22 @@ def _translate_yaml_problem(problem: str) -> str:
 
 def read_text_file(path: Path) -> str:
     """Read a UTF-8 text file (a BOM is accepted); report other encodings clearly."""
+    where = Location(str(path))
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise DefinitionError(f"{path}：错误：文件不存在") from None
+        raise _fail(problem_at("D005", where, reason="文件不存在")) from None
     except IsADirectoryError:
-        raise DefinitionError(f"{path}：错误：这是一个文件夹，不是 YAML 文件") from None
+        raise _fail(problem_at("D005", where, reason="这是一个文件夹，不是 YAML 文件")) from None
     except OSError as exc:
-        raise DefinitionError(f"{path}：错误：无法读取文件（{exc.strerror}）") from None
+        raise _fail(problem_at("D005", where, reason=exc.strerror or str(exc))) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             data.decode("gb18030")
         except UnicodeDecodeError:
-            hint = "请用 UTF-8 编码保存"
+            encoding = "未知编码"
         else:
-            hint = "该文件似乎是 GBK/GB18030 编码，请在编辑器中另存为 UTF-8"
-        raise DefinitionError(f"{path}：错误：文件不是 UTF-8 编码（{hint}）") from None
+            encoding = "GBK/GB18030"
+        raise _fail(problem_at("D004", where, encoding=encoding)) from None

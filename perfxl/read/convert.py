@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from perfxl.core.errors import ERROR, INFO
+from perfxl.core.catalogue import finding
 from perfxl.core.findings import Finding
 from perfxl.define.model import ValueProblem, parse_date, parse_decimal
 from perfxl.layout.templates import FieldSpec, Layout
@@ -74,8 +74,10 @@ def convert_cell(
     if spec.type not in _CONVERTED:
         return text_of(value)
 
-    def report(code: str, severity: str, message: str, hint: str) -> None:
-        findings.append(Finding(code, severity, sheet, cell.ref, message, hint, project))
+    def report(code: str, **fields: Any) -> None:
+        findings.append(
+            finding(code, sheet=sheet, cell=cell.ref, project=project, label=where, **fields)
+        )
 
     if spec.type in ("money", "money_row", "number"):
         if isinstance(value, bool):
@@ -85,14 +87,9 @@ def convert_cell(
         try:
             number = parse_decimal(str(value))
         except ValueProblem:
-            report("F005", ERROR, f"{where}「{value}」不是数字", "只填数字，不要写单位、文字或空格")
+            report("F005", value=value)
             return None
-        report(
-            "F006",
-            INFO,
-            f"{where}「{value}」是文本形式的数字",
-            "已按数字读取；建议在 Excel 中转换为数字",
-        )
+        report("F006", value=value)
         return number
     # spec.type == "date"
     if isinstance(value, dt.datetime):
@@ -100,24 +97,14 @@ def convert_cell(
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and 20000 < float(value) < 80000:
-        report(
-            "F007",
-            INFO,
-            f"{where}是日期序号 {text_of(value)}",
-            "已按日期读取；建议把单元格设置为日期格式",
-        )
+        report("F007", value=text_of(value), stored_as="日期序号")
         return excel_serial_to_date(float(value))
     try:
         date = parse_date(str(value))
-    except ValueProblem as problem:
-        report("F002", ERROR, f"{where}{problem.message}", problem.hint)
+    except ValueProblem:
+        report("F002", value=value)
         return text_of(value)
-    report(
-        "F007",
-        INFO,
-        f"{where}「{value}」是文本形式的日期",
-        "已按日期读取；建议把单元格设置为日期格式",
-    )
+    report("F007", value=value, stored_as="文本")
     return date
 
 
