@@ -143,14 +143,16 @@ def test_approval_unit_column_has_a_dropdown(books):
 def test_self_eval_python_scores_match_the_seed(books):
     doc, _ = books["jiading-2024-self-eval"]
     for project in doc.projects:
-        computed = scoring.project_scores(project)
+        computed = scoring.project_scores(project, doc.layout.roles.execution)
         reported = project.values
         assert computed["execution_rate"] == reported["reported.execution_rate"]
         assert computed["execution_score"] == reported["reported.execution_score"]
         assert computed["total"] == reported["reported.total"]
         assert computed["grade"] == reported["reported.grade"]
         assert computed["weight_total"] == Decimal(100)
-    assert [scoring.project_scores(p)["total"] for p in doc.projects] == [
+    assert [
+        scoring.project_scores(p, doc.layout.roles.execution)["total"] for p in doc.projects
+    ] == [
         Decimal("100.00"),
         Decimal("99.92"),
         Decimal("99.45"),
@@ -164,7 +166,7 @@ def test_self_eval_formulas_and_their_cached_values(books):
     values = openpyxl.load_workbook(path, data_only=True)
     for project in doc.projects:
         ws, wv = formulas[project.name], values[project.name]
-        expected = scoring.project_scores(project)
+        expected = scoring.project_scores(project, doc.layout.roles.execution)
         label = next(c for row in ws.iter_rows() for c in row if c.value == "年度资金总额")
         rate, score = ws.cell(row=label.row, column=8), ws.cell(row=label.row, column=9)
         assert rate.value.startswith("=IF(") and "ROUND(" in rate.value

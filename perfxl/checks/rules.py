@@ -20,7 +20,8 @@ from perfxl.core import scoring
 from perfxl.core.catalogue import finding
 from perfxl.core.findings import Finding
 from perfxl.layout.frameworks import Framework, squash
-from perfxl.layout.templates import Layout
+from perfxl.layout.roles import Anchor, SumGroup
+from perfxl.layout.templates import FieldSpec, Layout
 from perfxl.read.convert import TypedIndicator, TypedProject, typed_project
 from perfxl.read.locate import Cell, ReadProject, ReadWorkbook, norm_label
 
@@ -131,7 +132,7 @@ def check_workbook(rb: ReadWorkbook, reports: bool = True) -> CheckResult:
         _indicators(typed, layout, framework, out)
         _texts(typed, layout, rb, out)
         if layout.indicators.column("score") is not None:
-            _self_evaluation(typed, rp, out)
+            _self_evaluation(typed, rp, layout, rb.formulas, out)
         result.findings.extend(findings)
         result.typed.append(typed)
         if reports:
@@ -185,18 +186,23 @@ def _fields(p: TypedProject, layout: Layout, rb: ReadWorkbook, out: _Out) -> Non
             spec.type == "date"
             and isinstance(value, dt.date)
             and rb.year
-            and not _year_ok(value, rb.year, spec.key)
+            and not _year_ok(value, rb.year, spec.key, layout)
         ):
             out.add("F004", cell, label=spec.label, date=value.isoformat(), year=rb.year)
-    start, end = p.values.get("start"), p.values.get("end")
+    roles = layout.roles
+    start = p.values.get(roles.start) if roles.start else None
+    end = p.values.get(roles.end) if roles.end else None
     if isinstance(start, dt.date) and isinstance(end, dt.date) and start > end:
-        out.add("F003", p.cells.get("start"), start=start.isoformat(), end=end.isoformat())
+        cell = p.cells.get(roles.start or "")
+        out.add("F003", cell, start=start.isoformat(), end=end.isoformat())
 
 
-def _year_ok(value: dt.date, year: int, key: str) -> bool:
-    if key == "start":
+def _year_ok(value: dt.date, year: int, key: str, layout: Layout) -> bool:
+    """A planned start lies within five years before the form's year; a completion, not
+    before it. Other dates may be any year."""
+    if key == layout.roles.start:
         return value.year <= year and value.year >= year - 5
-    if key == "end":
+    if key == layout.roles.end:
         return value.year >= year
     return True
 
@@ -212,87 +218,105 @@ def _sum_if_off(total: Decimal | None, parts: list[Decimal | None]) -> Decimal |
 
 
 def _money(p: TypedProject, layout: Layout, out: _Out) -> None:
-    def d(key: str) -> Decimal | None:
-        v = p.values.get(key)
-        return v if isinstance(v, Decimal) else None
-
     for key, value in p.values.items():
         spec = layout.field(key)
         if isinstance(value, Decimal) and value < 0 and spec is not None and spec.type == "money":
             out.add("M008", p.cells.get(key), label=spec.label, value=value)
-    if layout.field("funds.annual_total") and layout.field("funds.annual_appropriation"):
-        total = d("funds.annual_total")
-        parts = [
-            d("funds.annual_appropriation"),
-            d("funds.annual_carryover"),
-            d("funds.annual_other"),
-        ]
-        s = _sum_if_off(total, parts)
-        if s is not None and total is not None:
-            out.add(
-                "M001",
-                p.cells.get("funds.annual_total"),
-                total_label="年度资金申请总额",
-                total=f"{total:,.2f}",
-                parts_label="当年财政拨款、上年结转资金、其他资金",
-                sum=f"{s:,.2f}",
-                difference=f"{total - s:,.2f}",
-            )
-    total_spec = layout.field("funds.total")
-    if total_spec is not None and total_spec.type == "money" and layout.field("funds.fiscal"):
-        total = d("funds.total")
-        parts = [d("funds.fiscal"), d("funds.other")]
-        s = _sum_if_off(total, parts)
-        if s is not None and total is not None:
-            out.add(
-                "M002",
-                p.cells.get("funds.total"),
-                total_label="项目资金总额",
-                total=f"{total:,.2f}",
-                parts_label="财政资金、其他资金",
-                sum=f"{s:,.2f}",
-                difference=f"{total - s:,.2f}",
-            )
-        annual = d("funds.annual_total")
-        if total is not None and annual is not None and annual > total + TOLERANCE:
+    for group in layout.roles.sums:
+        if _is_row(layout, group.total):
+            _money_rows_sum(p, layout, group, out)
+        else:
+            _money_sum(p, layout, group, out)
+    annual, whole = layout.roles.sum_group("annual"), layout.roles.sum_group("project")
+    if annual is not None and whole is not None and not _is_row(layout, whole.total):
+        a, t = _decimal(p, annual.total), _decimal(p, whole.total)
+        if a is not None and t is not None and a > t + TOLERANCE:
             out.add(
                 "M003",
-                p.cells.get("funds.annual_total"),
-                annual_label="年度资金申请总额",
-                annual=f"{annual:,.2f}",
-                project_label="项目资金总额",
-                project_total=f"{total:,.2f}",
+                p.cells.get(annual.total),
+                annual_label=_label(layout, annual.total),
+                annual=f"{a:,.2f}",
+                project_label=_label(layout, whole.total),
+                project_total=f"{t:,.2f}",
             )
-    # self-evaluation money grid: the total row equals the sum of its parts, column by column
-    total_row: Any = p.values.get("funds.total")
-    if isinstance(total_row, tuple):
-        rows: list[Any] = [
-            p.values.get(f"funds.{k}") for k in ("appropriation", "carryover", "other")
-        ]
-        names = ("年初预算数", "全年预算数", "全年执行数")
-        for i, name in enumerate(names):
-            column = [row[i] for row in rows if isinstance(row, tuple)]
-            whole = total_row[i]
-            s = _sum_if_off(whole, column)
-            if s is not None:
+    execution = layout.roles.execution
+    if execution is not None:
+        row = p.values.get(execution.total)
+        if isinstance(row, tuple):
+            budget, spent = _at(row, execution.budget), _at(row, execution.executed)
+            if budget is not None and spent is not None and spent > budget + TOLERANCE:
+                parts = _spec(layout, execution.total).parts
                 out.add(
-                    "M005",
-                    p.cells.get(f"funds.total#{i}"),
-                    total_label="年度资金总额",
-                    part_label=name,
-                    total=whole,
-                    sum=s,
+                    "M006",
+                    p.cells.get(f"{execution.total}#{execution.executed}"),
+                    executed_label=_at(parts, execution.executed) or "执行数",
+                    executed=spent,
+                    budget_label=_at(parts, execution.budget) or "预算数",
+                    budget=budget,
                 )
-        budget, spent = total_row[1], total_row[2]
-        if budget is not None and spent is not None and spent > budget + TOLERANCE:
+
+
+# which finding a sum group gives, by what it adds up (roles.sums[].of)
+_SUM_CODES = {"annual": "M001", "project": "M002", "": "M009"}
+
+
+def _money_sum(p: TypedProject, layout: Layout, group: SumGroup, out: _Out) -> None:
+    total = _decimal(p, group.total)
+    s = _sum_if_off(total, [_decimal(p, key) for key in group.parts])
+    if s is not None and total is not None:
+        out.add(
+            _SUM_CODES[group.of],
+            p.cells.get(group.total),
+            total_label=_label(layout, group.total),
+            total=f"{total:,.2f}",
+            parts_label="、".join(_label(layout, key) for key in group.parts),
+            sum=f"{s:,.2f}",
+            difference=f"{total - s:,.2f}",
+        )
+
+
+def _money_rows_sum(p: TypedProject, layout: Layout, group: SumGroup, out: _Out) -> None:
+    """A grid of money rows (the 自评表's): the total row equals its parts, column by column."""
+    total_row = p.values.get(group.total)
+    if not isinstance(total_row, tuple):
+        return
+    rows = [p.values.get(key) for key in group.parts]
+    for i, name in enumerate(_spec(layout, group.total).parts or ()):
+        column = [_at(row, i) for row in rows if isinstance(row, tuple)]
+        whole = _at(total_row, i)
+        s = _sum_if_off(whole, column)
+        if s is not None:
             out.add(
-                "M006",
-                p.cells.get("funds.total#2"),
-                executed_label="全年执行数",
-                executed=spent,
-                budget_label="全年预算数",
-                budget=budget,
+                "M005",
+                p.cells.get(f"{group.total}#{i}"),
+                total_label=_label(layout, group.total),
+                part_label=name,
+                total=whole,
+                sum=s,
             )
+
+
+def _decimal(p: TypedProject, key: str) -> Decimal | None:
+    value = p.values.get(key)
+    return value if isinstance(value, Decimal) else None
+
+
+def _at(values: tuple[Any, ...], i: int) -> Any:
+    return values[i] if 0 <= i < len(values) else None
+
+
+def _spec(layout: Layout, key: str) -> FieldSpec:
+    spec = layout.field(key)
+    assert spec is not None, key  # roles name only fields of the layout (checked on loading)
+    return spec
+
+
+def _label(layout: Layout, key: str) -> str:
+    return _spec(layout, key).label
+
+
+def _is_row(layout: Layout, key: str) -> bool:
+    return _spec(layout, key).type == "money_row"
 
 
 def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> None:
@@ -480,19 +504,15 @@ def _texts(p: TypedProject, layout: Layout, rb: ReadWorkbook, out: _Out) -> None
         if not isinstance(text, str) or not text:
             continue
         cell = p.cells.get(spec.key)
-        if rb.year:
+        if rb.year and spec.key in layout.roles.goal_texts:
             for year in sorted({int(y) for y in _YEAR_IN_TEXT.findall(text)}):
-                if (
-                    year != rb.year
-                    and year > rb.year - 10
-                    and spec.key in ("annual_goal", "overall_goal", "goals")
-                ):
+                if year != rb.year and year > rb.year - 10:
                     out.add("T001", cell, label=spec.label, year=year, form_year=rb.year)
         repeated = _repeated_run(text)
         if repeated:
             out.add("T002", cell, label=spec.label, text=repeated)
-        if spec.key in ("annual_goal", "goals"):
-            _goal_vs_indicators(text, p, cell, out)
+        if spec.key == layout.roles.goal:
+            _goal_vs_indicators(text, spec.label, p, cell, out)
 
 
 # a run of 3–12 Chinese characters immediately repeated: "政策宣传政策宣传"
@@ -517,7 +537,9 @@ def _repeated_run(text: str) -> str | None:
     return None
 
 
-def _goal_vs_indicators(text: str, p: TypedProject, cell: Cell | None, out: _Out) -> None:
+def _goal_vs_indicators(
+    text: str, label: str, p: TypedProject, cell: Cell | None, out: _Out
+) -> None:
     """A satisfaction rate stated in the goal text that no satisfaction indicator targets."""
     if "满意度" not in text:
         return
@@ -549,7 +571,7 @@ def _goal_vs_indicators(text: str, p: TypedProject, cell: Cell | None, out: _Out
             out.add(
                 "T003",
                 cell,
-                label="总体目标",
+                label=label,
                 subject=subject,
                 number=number,
                 name=name,
@@ -557,8 +579,10 @@ def _goal_vs_indicators(text: str, p: TypedProject, cell: Cell | None, out: _Out
             )
 
 
-def _self_evaluation(p: TypedProject, rp: ReadProject, out: _Out) -> None:
-    computed = scoring.project_scores(_ScoreView(p))
+def _self_evaluation(
+    p: TypedProject, rp: ReadProject, layout: Layout, formulas: dict[str, Anchor], out: _Out
+) -> None:
+    computed = scoring.project_scores(p, layout.roles.execution)
     weights = [ind.values.get("weight") for ind in p.indicators if ind.values.get("name")]
     weight_sum = sum((w for w in weights if isinstance(w, Decimal)), Decimal(0))
     if weights and abs(weight_sum - 90) > TOLERANCE:
@@ -589,23 +613,8 @@ def _self_evaluation(p: TypedProject, rp: ReadProject, out: _Out) -> None:
             elif score > expected + TOLERANCE:
                 out.add("E009", score_cell, name=name, score=score, expected=expected)
         _qualitative_band(ind, weight, score, out)
-    # the formula cells as returned (values computed by Excel/WPS/LibreOffice, or cached)
-    grid = rp.sheet_rows
-    _compare_formula_cell(
-        p, rp, "execution_rate", computed["execution_rate"], "E001", "执行率", out, grid
-    )
-    _compare_formula_cell(
-        p, rp, "execution_score", computed["execution_score"], "E002", "预算执行得分", out, grid
-    )
-    _compare_total_rows(rp, computed, out)
-
-
-class _ScoreView:
-    """Adapter: scoring.project_scores reads .values and .indicators[].values."""
-
-    def __init__(self, p: TypedProject):
-        self.values = p.values
-        self.indicators = p.indicators
+    if layout.roles.execution is not None:
+        _compare_formula_cells(rp, layout.roles.execution.cells, formulas, computed, out)
 
 
 def _formula_score(ind: TypedIndicator, weight: Decimal) -> Decimal | None:
@@ -662,82 +671,96 @@ def _qualitative_band(ind: TypedIndicator, weight: Decimal, score: Decimal, out:
         )
 
 
-def _find_label_row(rows: list[list[Any]], label: str) -> int | None:
+# a formula cell (by its role) -> the finding when its value differs, and the computed result
+_FORMULA_CHECKS = (("rate", "E001", "execution_rate"), ("score", "E002", "execution_score"))
+
+
+def _compare_formula_cells(
+    rp: ReadProject,
+    cells: dict[str, str],
+    formulas: dict[str, Anchor],
+    computed: dict[str, Any],
+    out: _Out,
+) -> None:
+    """The formula cells as returned (values computed by Excel/WPS/LibreOffice, or cached),
+    found by the ids the layout declares for them, against perfxl's own arithmetic."""
+
+    def cell_of(role: str) -> Cell | None:
+        anchor = formulas.get(cells.get(role, ""))
+        return _formula_cell(rp, anchor) if anchor is not None else None
+
+    for role, code, result in _FORMULA_CHECKS:
+        cell = cell_of(role)
+        if cell is not None and _is_number(cell.value):
+            if abs(Decimal(repr(float(cell.value))) - computed[result]) > TOLERANCE:
+                out.add(code, cell, value=cell.value, expected=computed[result])
+    total = computed["total"]
+    cell = cell_of("total")
+    if cell is not None and _is_number(cell.value):
+        written = Decimal(repr(float(cell.value)))
+        if abs(written - computed["total"]) > TOLERANCE:
+            out.add("E006", cell, value=cell.value, expected=computed["total"])
+        total = written  # the grade follows the total as written
+    cell = cell_of("grade")
+    if cell is not None and isinstance(cell.value, str) and cell.value.strip():
+        grade = cell.value.strip()
+        if grade != scoring.grade(total):
+            out.add("E007", cell, grade=grade, total=total, expected=scoring.grade(total))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _formula_cell(rp: ReadProject, anchor: Anchor) -> Cell | None:
+    """The cell ``anchor.offset`` columns right of the field or label it is anchored to."""
+    if anchor.key:
+        key = anchor.key if anchor.part is None else f"{anchor.key}#{anchor.part}"
+        base = rp.fields.get(key)
+        if base is None:
+            return None
+        r, c = base.row, base.col + anchor.offset
+    else:
+        found = _label_position(rp.sheet_rows, anchor.label, anchor.nth)
+        if found is None:
+            return None
+        r, c = found[0], found[1] + anchor.offset
+    rows = rp.sheet_rows
+    value = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
+    return Cell(value, r, c)
+
+
+def _label_position(rows: list[list[Any]], label: str, nth: int) -> tuple[int, int] | None:
+    seen = 0
     for r, row in enumerate(rows):
-        if row and norm_label(row[0]) == label:
-            return r
+        for c, value in enumerate(row):
+            if isinstance(value, str) and norm_label(value) == label:
+                if seen == nth:
+                    return r, c
+                seen += 1
     return None
 
 
-def _compare_formula_cell(p, rp, key, expected, code, what, out, grid) -> None:  # type: ignore[no-untyped-def]
-    """The 执行率/得分 cells sit right of 分数 on the 年度资金总额 row."""
-    weight_cell = rp.fields.get("execution_weight")
-    if weight_cell is None:
-        return
-    offset = 1 if key == "execution_rate" else 2
-    r, c = weight_cell.row, weight_cell.col + offset
-    value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if abs(Decimal(repr(float(value))) - expected) > TOLERANCE:
-            out.add(code, Cell(value, r, c), value=value, expected=expected)
-
-
-def _numbers_in(row: list[Any]) -> list[tuple[int, float]]:
-    return [
-        (c, float(v))
-        for c, v in enumerate(row)
-        if isinstance(v, (int, float)) and not isinstance(v, bool)
-    ]
-
-
-def _compare_total_rows(rp: ReadProject, computed: dict[str, Any], out: _Out) -> None:
-    """总分 sits in the 得分 column of the row labelled 总分; 评分等级 right of its label."""
-    rows = rp.sheet_rows
-    score_cols = [ind.cells["score"].col for ind in rp.indicators if "score" in ind.cells]
-    total = computed["total"]
-    total_row = _find_label_row(rows, "总分")
-    if total_row is not None and score_cols:
-        c = score_cols[0]
-        written = rows[total_row][c] if c < len(rows[total_row]) else None
-        if isinstance(written, (int, float)) and not isinstance(written, bool):
-            value = Decimal(repr(float(written)))
-            if abs(value - computed["total"]) > TOLERANCE:
-                out.add(
-                    "E006", Cell(written, total_row, c), value=written, expected=computed["total"]
-                )
-            total = value
-    grade_row = _find_label_row(rows, "评分等级")
-    if grade_row is not None:
-        grades = [
-            (c, str(v).strip())
-            for c, v in enumerate(rows[grade_row])
-            if isinstance(v, str) and v.strip() in ("优", "良", "中", "差")
-        ]
-        if grades:
-            c, grade = grades[0]
-            if grade != scoring.grade(total):
-                out.add(
-                    "E007",
-                    Cell(grade, grade_row, c),
-                    grade=grade,
-                    total=total,
-                    expected=scoring.grade(total),
-                )
-
-
 def _cross_form(rb: ReadWorkbook, result: CheckResult) -> None:
+    roles = rb.layout.roles
+    if roles.stated_total is None or roles.amount is None:
+        return
     stated = None
     for typed in result.typed:
-        value = typed.values.get("stated_total")
+        value = typed.values.get(roles.stated_total)
         if isinstance(value, Decimal):
             stated = value
-    amounts = [t.values.get("funds.amount") for t in result.typed]
+    amounts = [t.values.get(roles.amount) for t in result.typed]
     if stated is not None and amounts:
         total = sum((a for a in amounts if isinstance(a, Decimal)), Decimal(0))
         if abs(total - stated) > TOLERANCE:
             result.findings.append(
                 finding(
-                    "M007", amount_label="资金申请", sum=total, stated_label="合计", stated=stated
+                    "M007",
+                    amount_label=_label(rb.layout, roles.amount),
+                    sum=total,
+                    stated_label=_stated_label(rb.layout, roles.stated_total),
+                    stated=stated,
                 )
             )
 
@@ -777,3 +800,11 @@ def _report(p: TypedProject, layout: Layout) -> ProjectReport:
         item["cell"] = name_cell.ref if name_cell else ""
         indicators.append(item)
     return ProjectReport(p.name, p.sheet, fields, indicators)
+
+
+def _stated_label(layout: Layout, key: str) -> str:
+    """The label of a document-level field (written once for the whole form)."""
+    for data in layout.extra.get("document_fields") or []:
+        if data.get("key") == key:
+            return str(data.get("label", key))
+    return _label(layout, key)

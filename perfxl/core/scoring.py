@@ -63,24 +63,43 @@ def grade(total: Any) -> str:
     return "差"
 
 
-def project_scores(project: Any, weight_default: Decimal = Decimal(10)) -> dict[str, Any]:
-    """Everything the 自评表's formulas show, computed from a loaded self-evaluation project."""
-    row = project.values.get("funds.total") or (None, None, None)
-    weight = project.values.get("execution_weight")
+def project_scores(
+    project: Any, execution: Any, weight_default: Decimal = Decimal(10)
+) -> dict[str, Any]:
+    """Everything the 自评表's formulas show, computed from a self-evaluation project.
+
+    ``execution`` is the layout's execution role (:class:`perfxl.layout.roles.Execution`):
+    which money rows hold the budget and the execution, in which columns, and which field
+    the execution's points. A layout without one has no such formulas: nothing to compute.
+    Each money row's 执行率 is under ``rate:<its field key>``.
+    """
+    if execution is None:
+        return {}
+    budget, executed = execution.budget, execution.executed
+
+    def row(key: str) -> tuple[Any, ...]:
+        value = project.values.get(key)
+        return value if isinstance(value, tuple) else ()
+
+    def column(values: tuple[Any, ...], i: int) -> Any:
+        return values[i] if i < len(values) else None
+
+    total_row = row(execution.total)
+    weight = project.values.get(execution.weight)
     weight = weight_default if weight is None else weight
-    rate = execution_rate(row[1], row[2])
-    exec_score = execution_score(weight, row[1], row[2])
+    full_year, spent = column(total_row, budget), column(total_row, executed)
+    exec_score = execution_score(weight, full_year, spent)
     scores = [ind.values.get("score") for ind in project.indicators]
     weights = [ind.values.get("weight") for ind in project.indicators]
     total = total_score(exec_score, scores)
-    rates = {}
-    for key in ("total", "appropriation", "carryover", "other"):
-        part = project.values.get(f"funds.{key}") or (None, None, None)
-        rates[f"rate_{key}"] = execution_rate(part[1], part[2])
+    rates = {
+        f"rate:{key}": execution_rate(column(row(key), budget), column(row(key), executed))
+        for key in execution.rows
+    }
     return {
         **rates,
         "execution_weight": weight,
-        "execution_rate": rate,
+        "execution_rate": execution_rate(full_year, spent),
         "execution_score": exec_score,
         "weight_total": total_score(weight, weights),
         "total": total,

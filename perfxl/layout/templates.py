@@ -3,7 +3,8 @@
 A layout is a folder ``templates/layouts/<id>/`` with
 
 * ``layout.yaml`` — the manifest: id, version, fields with their printed labels and types,
-  the indicator table's columns, dropdown lists and the cover sheet's columns;
+  the indicator table's columns, dropdown lists, the cover sheet's columns and the roles of
+  the fields for the checks (:mod:`perfxl.layout.roles`);
 * ``sheet.yaml.j2`` — a Jinja template that renders a YAML description of one project's sheet
   (rows of cells with colspan/rowspan, bound to fields by key).
 
@@ -25,6 +26,7 @@ import yaml
 
 from perfxl.core.errors import TemplateError
 from perfxl.layout.frameworks import Framework, framework_from_data
+from perfxl.layout.roles import Roles, roles_from_data
 
 try:
     _YamlLoader: type = yaml.CSafeLoader
@@ -99,6 +101,7 @@ class Layout:
     origin: str = ""
     sheet_template: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    roles: Roles = field(default_factory=Roles)  # what the checks need to know of the fields
 
     def field(self, key: str) -> FieldSpec | None:
         return self._by_key.get(key)
@@ -141,6 +144,9 @@ def layout_from_data(data: Any, origin: str, sheet_template: str) -> Layout:
     if not isinstance(ind, dict) or not isinstance(ind.get("columns"), list):
         raise TemplateError(f"{origin}：错误：indicators 必须含 columns 列表")
     columns = [_field_from_data(c, origin) for c in ind["columns"]]
+    fields = [_field_from_data(f, origin) for f in data["fields"]]
+    document_fields = [_field_from_data(f, origin) for f in data.get("document_fields") or []]
+    types = {f.key: f.type for f in (*fields, *document_fields)}
     return Layout(
         id=str(data["id"]),
         version=str(data["version"]),
@@ -150,7 +156,7 @@ def layout_from_data(data: Any, origin: str, sheet_template: str) -> Layout:
         money_unit=str(data.get("money_unit", "元")),
         orientation=str(data.get("orientation", "portrait")),
         blank_rows=int(data.get("blank_rows", 5)),
-        fields=[_field_from_data(f, origin) for f in data["fields"]],
+        fields=fields,
         groups=dict(data.get("groups") or {}),
         indicators=IndicatorSpec(
             label=str(ind.get("label", "绩效指标")),
@@ -171,6 +177,7 @@ def layout_from_data(data: Any, origin: str, sheet_template: str) -> Layout:
         origin=origin,
         sheet_template=sheet_template,
         extra={k: v for k, v in data.items() if k not in _KNOWN_LAYOUT_KEYS},
+        roles=roles_from_data(data.get("roles"), origin, types.get),
     )
 
 
@@ -189,6 +196,7 @@ _KNOWN_LAYOUT_KEYS = {
     "lists",
     "cover",
     "description",
+    "roles",
 }
 
 

@@ -29,6 +29,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from perfxl.core.errors import PerfxlError
 from perfxl.define.model import Document, Indicator, Project
 from perfxl.layout.frameworks import Framework
+from perfxl.layout.roles import Anchor, formula_anchors, require_cells
 from perfxl.layout.sheetspec import Placed, SheetSpec
 from perfxl.layout.templates import FieldSpec, Layout, TemplateSet, template_set
 from perfxl.read.intake import FileInfo, IntakeError, Limits, inspect_for_reading
@@ -119,6 +120,7 @@ class ReadWorkbook:
     projects: list[ReadProject]
     sheet_names: list[str]
     document_fields: dict[str, Cell] = field(default_factory=dict)
+    formulas: dict[str, Anchor] = field(default_factory=dict)  # formula cell id -> anchor
 
 
 # ----------------------------------------------------------------------------------------
@@ -148,6 +150,7 @@ class LayoutMap:
     level_keys: tuple[str, ...] = ()  # indicator level columns, highest first
     needed: frozenset[str] = frozenset()  # columns a header row must have
     header_labels: tuple[str, ...] = ()  # normalised names of the needed columns
+    formulas: dict[str, Anchor] = field(default_factory=dict)  # formula cell id -> anchor
 
 
 def _reference_document(layout: Layout, framework: Framework) -> Document:
@@ -255,6 +258,8 @@ def _map_from_spec(spec: SheetSpec, layout: Layout) -> LayoutMap:
         norm_label(c.data.get("text")) for c in texts if c.row < first_ind_row and c.row >= 2
     }
     width = max((c.last_col + 1 for c in spec.cells), default=0)
+    formulas = formula_anchors(spec.cells, norm_label)
+    require_cells(layout.roles, formulas, layout.origin)
     written = {t: norm_label(t) for c in texts if isinstance(t := c.data["text"], str)}
     needed = frozenset(c.key for c in layout.indicators.columns if c.required or c.type == "level")
     return LayoutMap(
@@ -268,6 +273,7 @@ def _map_from_spec(spec: SheetSpec, layout: Layout) -> LayoutMap:
         tuple(c.key for c in layout.indicators.level_columns),
         needed,
         tuple(label for label, key in table_headers.items() if key in needed),
+        formulas,
     )
 
 
@@ -703,6 +709,7 @@ def read_workbook(
         money_unit=meta.get("money_unit") or _money_unit_from(projects, layout),
         projects=projects,
         sheet_names=names,
+        formulas=lmap.formulas,
     )
 
 

@@ -761,7 +761,7 @@ def _resolve_project_cells(spec: SheetSpec, doc: Document, project: Project) -> 
             value = plan.value
             if plan.value_of is not None:
                 if computed is None:
-                    computed = scoring.project_scores(project)
+                    computed = scoring.project_scores(project, doc.layout.roles.execution)
                 value = computed.get(plan.value_of)
             out.append(Resolved(value, plan.style or "formula", formula=plan.formula))
         elif kind == "field":
