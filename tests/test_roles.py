@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from perfxl.checks.run import RunOptions, check_file
-from perfxl.core.errors import TemplateError
+from perfxl.core.errors import DefinitionError, TemplateError
 from perfxl.define.model import LoadOptions, load_document
 from perfxl.layout.templates import TemplateSet, builtin_templates_dir, template_set
 from perfxl.read.locate import layout_map
@@ -127,14 +127,22 @@ def test_renamed_declaration_keeps_its_money_and_text_checks(tmp_path):
     data = yaml.safe_load(
         MINIMAL.replace("annual_appropriation: 1000.00", "annual_appropriation: 900.00")
         .replace("完成测试工作。", "2023年完成测试工作，服务对象满意度达到100%。")
-        .replace("end: 2024-12-31", "end: 2023-12-31")
     )
     found = check_renamed(rename_definition(data, keys), templates, tmp_path)
     (m001,) = found["M001"]
     assert "年度资金申请总额 1,000.00 ≠" in m001.message and "900.00" in m001.message
     assert "2023年" in found["T001"][0].message  # the goal text's year
     assert "服务对象满意度100%" in found["T003"][0].message  # the goal against its indicator
-    assert "F003" in found  # the dates, by their roles
+    # the loader reads the dates by their roles too: a completion before the start
+    bad = MINIMAL.replace("end: 2024-12-31", "end: 2023-12-31")
+    source = tmp_path / "dates.yaml"
+    source.write_text(
+        yaml.safe_dump(rename_definition(yaml.safe_load(bad), keys), allow_unicode=True),
+        encoding="utf-8",
+    )
+    with pytest.raises(DefinitionError) as info:
+        load_document(source, LoadOptions(templates=(templates,)))
+    assert [d.code for d in info.value.diagnostics] == ["D022"]
 
 
 def test_renamed_self_evaluation_keeps_its_money_and_formula_checks(tmp_path):

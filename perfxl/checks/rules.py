@@ -167,7 +167,7 @@ def _short(value: Any, n: int = 30) -> str:
 
 def _fields(p: TypedProject, layout: Layout, rb: ReadWorkbook, out: _Out) -> None:
     for spec in layout.fields:
-        if spec.key.startswith("reported."):
+        if spec.key in layout.roles.reported:
             continue
         value = p.values.get(spec.key)
         cell = p.cells.get(spec.key) or p.cells.get(f"{spec.key}#1")

@@ -534,7 +534,7 @@ def _load_project(
             )
     if layout.indicators.required and not indicators:
         out.add("D021", node.loc, where=subject)
-    _check_dates(values, out, subject, node.loc)
+    _check_dates(values, layout, out, subject, node.loc)
     return Project(values=values, indicators=indicators, loc=node.loc)
 
 
@@ -569,9 +569,11 @@ def _load_group(
 
 
 def _check_dates(
-    values: dict[str, Any], out: _Collector, subject: str, loc: Location | None
+    values: dict[str, Any], layout: Layout, out: _Collector, subject: str, loc: Location | None
 ) -> None:
-    start, end = values.get("start"), values.get("end")
+    roles = layout.roles
+    start = values.get(roles.start) if roles.start else None
+    end = values.get(roles.end) if roles.end else None
     if isinstance(start, dt.date) and isinstance(end, dt.date) and start > end:
         out.add("D022", loc, where=subject, start=start, end=end)
 

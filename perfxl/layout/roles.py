@@ -51,6 +51,9 @@ class Roles:
     amount: str | None = None  # each project's amount, summed across the form (M007)
     stated_total: str | None = None  # a document field stating that sum (M007)
     execution: Execution | None = None
+    # fields that only copy what the original form printed (its computed results): read and
+    # kept for comparison, never required nor merged
+    reported: tuple[str, ...] = ()
 
     def sum_group(self, of: str) -> SumGroup | None:
         return next((g for g in self.sums if g.of == of), None)
@@ -71,6 +74,7 @@ def roles_from_data(data: Any, origin: str, known: Callable[[str], str | None]) 
         "amount",
         "stated_total",
         "execution",
+        "reported",
     }
     for key in data:
         if key not in allowed:
@@ -122,6 +126,7 @@ def roles_from_data(data: Any, origin: str, known: Callable[[str], str | None]) 
         amount=optional("amount", ("money",)),
         stated_total=optional("stated_total", ("money",)),
         execution=_execution(data.get("execution"), origin, field_key, key_list),
+        reported=key_list(data["reported"], "reported", ()) if data.get("reported") else (),
     )
 
 

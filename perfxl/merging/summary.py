@@ -333,7 +333,7 @@ def _columns(db: sqlite3.Connection, templates: TemplateSet) -> list[_Column]:
             layout.fields, key=lambda f: first.index(f.key) if f.key in first else len(first)
         )
         for spec in specs:
-            if spec.key.startswith("reported.") or spec.type == "longtext":
+            if spec.key in layout.roles.reported or spec.type == "longtext":
                 continue
             kind = {"money": "money", "money_row": "money", "date": "date", "number": "number"}.get(
                 spec.type, "text"
