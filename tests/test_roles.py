@@ -125,8 +125,9 @@ def test_renamed_declaration_keeps_its_money_and_text_checks(tmp_path):
     keys = renamed_layout("declaration", templates)
     assert keys["funds.annual_total"] == "geld.x_annual_total"
     data = yaml.safe_load(
-        MINIMAL.replace("annual_appropriation: 1000.00", "annual_appropriation: 900.00")
-        .replace("完成测试工作。", "2023年完成测试工作，服务对象满意度达到100%。")
+        MINIMAL.replace("annual_appropriation: 1000.00", "annual_appropriation: 900.00").replace(
+            "完成测试工作。", "2023年完成测试工作，服务对象满意度达到100%。"
+        )
     )
     found = check_renamed(rename_definition(data, keys), templates, tmp_path)
     (m001,) = found["M001"]
