@@ -79,7 +79,8 @@ def test_finding_fills_templates_and_takes_severity_and_hint_from_the_table():
 
 
 def _all_checked_findings(sample_books, tmp_path):
-    """Findings of checking every sample workbook and a set of damaged or edited inputs."""
+    """Findings of checking every sample workbook, a set of damaged or edited inputs, and
+    the corpus of published forms."""
     import openpyxl
 
     paths = [path for _, path in sample_books.values()]
@@ -100,6 +101,11 @@ def _all_checked_findings(sample_books, tmp_path):
     ws.cell(row=5, column=ws.max_column + 2, value="表外备注")
     wb.save(edited)
     paths.append(edited)
+    # real published forms, rebuilt as plain workbooks perfxl did not make
+    from tests.corpus import FORMS
+
+    for name, module in sorted(FORMS.items()):
+        paths.append(module.FORM.save(tmp_path / f"{name}.xlsx"))
     findings = []
     for path in paths:
         findings.extend(check_file(path, RunOptions()).findings)
