@@ -27,16 +27,6 @@ class Rule:
     hint: str  # template too, most without fields
     domain: str = ""  # the error class of the domain notes (§5.3) it covers, if any
 
-    @property
-    def fields(self) -> frozenset[str]:
-        """The named fields the message and hint templates use."""
-        return frozenset(
-            name
-            for template in (self.message, self.hint)
-            for _, name, _, _ in string.Formatter().parse(template)
-            if name
-        )
-
 
 _DETAIL = "{detail}"  # the reading stage states the reason itself (which part, which limit)
 
@@ -93,7 +83,7 @@ _RULES = [
         "D010",
         ERROR,
         "未知的键",
-        "{where}中有未知的键「{key}」",
+        "{where}有未知的键「{key}」",
         "可用的键：{choices}。{suggestion}",
     ),
     Rule("D011", ERROR, "同义键重复", "键「{key}」与前面的同义键重复", "请只保留一个"),

@@ -445,7 +445,7 @@ def _convert_into(
     except ValueProblem as problem:
         fields: dict[str, object] = {"value": problem.value, **problem.fields}
         if fields.pop("in_label", False):  # a key inside the value: «项目的年度资金总额中»
-            fields["where"] = f"{subject}的{spec.label}"
+            fields["where"] = f"{subject}的{spec.label}中"
         else:
             fields.update(where=subject, label=spec.label)
         if "text" in fields:  # the value as written, where the kept value is converted
@@ -499,7 +499,7 @@ def _load_project(
             out.add(
                 "D010",
                 key_node.loc,
-                where=subject,
+                where=f"{subject}中",
                 key=key_node.text,
                 choices="、".join(k for k in plain if k != "indicators") + "、indicators",
                 suggestion=_suggest(key_node.text, choices),
@@ -557,7 +557,7 @@ def _load_group(
             out.add(
                 "D010",
                 key_node.loc,
-                where=f"{subject}的「{group}」",
+                where=f"{subject}的「{group}」中",
                 key=key_node.text,
                 choices="、".join(members),
                 suggestion=_suggest(key_node.text, choices),
@@ -621,7 +621,7 @@ def _load_indicators(
                     out.add(
                         "D010",
                         key_node.loc,
-                        where=where,
+                        where=f"{where}中",
                         key=key_node.text,
                         choices="、".join(col_table),
                         suggestion=_suggest(key_node.text, choices),
