@@ -194,13 +194,21 @@ def test_hidden_sheet_facts_come_from_the_document_properties(generated, tmp_pat
 
     import python_calamine
 
-    from perfxl.read.intake import inspect_for_reading
-    from perfxl.read.locate import _read_meta
+    from perfxl.layout.render import META_SHEET
+    from perfxl.read.guard import inspect_workbook
+
+    def hidden_sheet(path: Path) -> dict[str, str]:
+        """What the hidden sheet says, read here on its own: key, value rows; one row per
+        project sheet."""
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        rows = book.get_sheet_by_name(META_SHEET).to_python()
+        said = {str(r[0]): str(r[1]) for r in rows if len(r) >= 2 and r[0] and r[0] != "sheet"}
+        said["sheets"] = "\n".join(str(r[1]) for r in rows if r and r[0] == "sheet")
+        return said
 
     for stem, (_, path) in generated.items():
-        info, _ = inspect_for_reading(path)
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        in_sheet = _read_meta(book, book.sheet_names)
+        info = inspect_workbook(path)
+        in_sheet = hidden_sheet(path)
         rb = read_workbook(path)
         assert rb.identified_by == "meta", stem
         for key in ("layout", "layout_version", "framework", "year", "money_unit"):

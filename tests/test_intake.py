@@ -1,4 +1,5 @@
-"""Intake checks: every bad file is built here in tmp_path; no binary fixtures."""
+"""The read stage's guard, parts, facts and properties: every bad file is built here in
+tmp_path; no binary fixtures."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 import struct
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import openpyxl
@@ -15,7 +17,7 @@ import pytest
 import python_calamine
 import xlsxwriter
 
-from perfxl.read.intake import (
+from perfxl.read.guard import (
     ODS_MIMETYPE,
     OLE_MAGIC,
     FileInfo,
@@ -486,7 +488,7 @@ def test_doctype_in_utf16_part(tmp_path):
 
 
 def test_parsers_refuse_billion_laughs_without_expanding(tmp_path):
-    """Defence in depth: even without intake, openpyxl (through defusedxml) and python-calamine
+    """Defence in depth: even without the guard, openpyxl (through defusedxml) and python-calamine
     (whose XML reader never expands entities) fail fast instead of expanding 10^9 "lol"s."""
     assert openpyxl.DEFUSEDXML is True
     path = billion_laughs_xlsx(tmp_path)
@@ -519,15 +521,15 @@ def test_describe_limits():
 # --- one pass: members inflated from memory, dropdowns counted ---------------------------------
 
 
-@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED, zipfile.ZIP_BZIP2])
 @pytest.mark.parametrize("step", [1, 7, 4096, 10 * MiB])
-def test_members_read_as_zipfile_reads_them(tmp_path, method, step):
-    from perfxl.read.intake import _Member
+def test_parts_read_as_zipfile_reads_them(tmp_path, method, step):
+    from perfxl.read.parts import Parts
 
     payloads = {
         "a.xml": b"<a/>",
         "empty.xml": b"",
-        # incompressible enough to span several 64 KiB inputs to zlib
+        # incompressible enough to span several 64 KiB inputs to the inflater
         "big.xml": b"".join(str(i * 7919 % 100003).encode() for i in range(60_000)),
     }
     path = tmp_path / "z.zip"
@@ -537,11 +539,51 @@ def test_members_read_as_zipfile_reads_them(tmp_path, method, step):
     data = path.read_bytes()
     with zipfile.ZipFile(path) as z:
         for info in z.infolist():
-            member, chunks = _Member(z, data, info), []
-            while chunk := member.read(step):
+            parts, chunks = Parts(data, z, 10 * MiB), []
+            for chunk in parts.chunks(info, step):
                 assert len(chunk) <= step
                 chunks.append(chunk)
-            assert b"".join(chunks) == payloads[info.filename]
+            assert b"".join(chunks) == payloads[info.filename] == parts.whole(info)
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+def test_parts_are_verified_against_the_directory(tmp_path, method):
+    """A part whose bytes, size or CRC-32 differ from its directory entry is damaged, however
+    it is read; a part larger than the limit is too large, whatever the entry says."""
+    from perfxl.read.parts import PartDamaged, Parts, PartTooLarge
+
+    payload = b"".join(str(i * 7919 % 100003).encode() for i in range(20_000))
+    path = tmp_path / "z.zip"
+    with zipfile.ZipFile(path, "w", method) as z:
+        z.writestr("a.xml", payload)
+    good = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("a.xml")
+        start = info.header_offset + 30 + len(info.filename)
+    crc_at = good.rfind(b"PK\x01\x02") + 16
+    wrong_crc = bytearray(good)
+    wrong_crc[crc_at] ^= 1
+    flipped = bytearray(good)
+    flipped[start + info.compress_size // 2] ^= 0x10
+    short = bytearray(good)  # the stream cut short: the directory still says the full size
+    if method == zipfile.ZIP_DEFLATED:
+        short[start : start + info.compress_size] = zlib.compress(payload[:1000])[2:-4].ljust(
+            info.compress_size, b"\0"
+        )
+    for data in (bytes(wrong_crc), bytes(flipped), bytes(short)):
+        if data == good:
+            continue
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            item = z.getinfo("a.xml")
+            with pytest.raises((PartDamaged, zlib.error)):
+                Parts(data, z, 10 * MiB).whole(item)
+            with pytest.raises((PartDamaged, zlib.error)):
+                b"".join(Parts(data, z, 10 * MiB).chunks(item, 4096))
+    with zipfile.ZipFile(path) as z:
+        with pytest.raises(PartTooLarge):
+            Parts(good, z, 1000).whole(z.getinfo("a.xml"))
+        with pytest.raises(PartTooLarge):
+            b"".join(Parts(good, z, 1000).chunks(z.getinfo("a.xml"), 100))
 
 
 def _write_with_dropdowns(path: Path, per_sheet: dict[str, int]) -> Path:
@@ -556,25 +598,50 @@ def _write_with_dropdowns(path: Path, per_sheet: dict[str, int]) -> Path:
 
 
 @pytest.mark.parametrize("chunk", [5, 1 * MiB])
-def test_list_validations_are_counted_per_sheet(tmp_path, monkeypatch, chunk):
-    import perfxl.read.intake
+def test_dropdowns_are_found_per_sheet(tmp_path, monkeypatch, chunk):
+    """Each sheet's list validations, whether its part is held whole or (a large part, here
+    any part longer than ``chunk``) streamed; the same sheets as openpyxl sees them."""
+    import perfxl.read.guard
 
-    monkeypatch.setattr(perfxl.read.intake, "PART_CHUNK", chunk)
+    monkeypatch.setattr(perfxl.read.guard, "PART_CHUNK", chunk)
     per_sheet = {"封面": 0, "项目一": 3, "项目 二": 1, "A&B": 2}
     path = _write_with_dropdowns(tmp_path / "下拉.xlsx", per_sheet)
-    assert inspect_workbook(path).list_validations == per_sheet
-    wb = openpyxl.load_workbook(path)  # the same counts as openpyxl sees them
+    expected = {name: count > 0 for name, count in per_sheet.items()}
+    assert inspect_workbook(path).dropdowns == expected
+    wb = openpyxl.load_workbook(path)
     assert {
-        ws.title: sum(dv.type == "list" for dv in ws.data_validations.dataValidation)
+        ws.title: any(dv.type == "list" for dv in ws.data_validations.dataValidation)
         for ws in wb.worksheets
-    } == per_sheet
+    } == expected
+
+
+def test_dropdowns_are_parsed_not_counted_as_bytes(tmp_path):
+    """The words type="list" in a header text are not a dropdown; a validation written with
+    other quotes, spacing or a namespace prefix is one."""
+    path = _write_with_dropdowns(tmp_path / "下拉.xlsx", {"无": 0, "有": 1})
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":  # no validation: a footer that names one
+            footer = b'<headerFooter><oddFooter>type="list" &lt;dataValidation type="list"/&gt;'
+            return data.replace(b"</worksheet>", footer + b"</oddFooter></headerFooter></worksheet>")
+        if name == "xl/worksheets/sheet2.xml":
+            data = data.replace(b"<worksheet ", b"<x:worksheet xmlns:x=" + MAIN + b" ", 1)
+            data = data.replace(b"</worksheet>", b"</x:worksheet>")
+            data = data.replace(b'<dataValidation type="list"', b"<x:dataValidation type = 'list'")
+            return data.replace(b"</dataValidation>", b"</x:dataValidation>", 1)
+        return data
+
+    MAIN = b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    other = rewrite_zip(path, tmp_path / "另一种写法.xlsx", edit)
+    with zipfile.ZipFile(other) as z:
+        assert b'type="list"' in z.read("xl/worksheets/sheet1.xml")
+        assert b"<x:dataValidation type = 'list'" in z.read("xl/worksheets/sheet2.xml")
+    assert inspect_workbook(other).dropdowns == {"无": False, "有": True}
 
 
 def test_sheets_mapped_whatever_the_attribute_order_and_prefix(tmp_path):
     """Parts written in another attribute order, quote style or namespace prefix than the
     usual one are mapped to their sheets all the same."""
-    import re
-
     per_sheet = {"封面": 0, "项目一": 3, "A&B": 2}
     path = _write_with_dropdowns(tmp_path / "下拉.xlsx", per_sheet)
 
@@ -583,7 +650,7 @@ def test_sheets_mapped_whatever_the_attribute_order_and_prefix(tmp_path):
             data = data.replace(b'xmlns:r="', b'xmlns:rel="').replace(b" r:id=", b" rel:id=")
             return re.sub(
                 rb'<sheet name="([^"]*)" sheetId="(\d+)" rel:id="([^"]*)"/>',
-                rb"<sheet rel:id='\3' sheetId=\"\2\"  name='\1' />",
+                rb"<sheet rel:id='\3' sheetId='\2'  name='\1' />",
                 data,
             )
         if name == "xl/_rels/workbook.xml.rels":
@@ -598,12 +665,13 @@ def test_sheets_mapped_whatever_the_attribute_order_and_prefix(tmp_path):
     with zipfile.ZipFile(other) as z:
         assert b"<sheet rel:id=" in z.read("xl/workbook.xml")
         assert b"<Relationship Target=" in z.read("xl/_rels/workbook.xml.rels")
-    assert inspect_workbook(other).list_validations == per_sheet
+    expected = {name: count > 0 for name, count in per_sheet.items()}
+    assert inspect_workbook(other).dropdowns == expected
 
 
-def test_list_validations_only_for_xlsx(tmp_path):
-    assert inspect_workbook(make_ods(tmp_path / "a.ods")).list_validations is None
-    assert inspect_workbook(make_ole(tmp_path / "b.xls")).list_validations is None
+def test_dropdowns_only_for_xlsx(tmp_path):
+    assert inspect_workbook(make_ods(tmp_path / "a.ods")).dropdowns is None
+    assert inspect_workbook(make_ole(tmp_path / "b.xls")).dropdowns is None
 
 
 # --- the inflated parts handed to the value reader --------------------------------------------
@@ -617,7 +685,7 @@ def _values(book: python_calamine.CalamineWorkbook) -> dict[str, list]:
 
 
 def test_reader_archive_holds_what_the_file_holds(sample_books):
-    """The uncompressed archive intake builds of the parts it inflated gives python-calamine
+    """The uncompressed archive the guard builds of the parts it inflated gives python-calamine
     the same sheets, values and merges as the file itself."""
     for _, path in sample_books.values():
         info, archive = inspect_for_reading(path)
@@ -637,66 +705,106 @@ def test_reader_archive_holds_what_the_file_holds(sample_books):
             )
 
 
-def test_no_reader_archive_when_parts_are_not_all_held(tmp_path, monkeypatch):
-    import perfxl.read.intake
+def test_reader_gets_the_verified_file_when_parts_are_not_all_held(tmp_path, monkeypatch):
+    """Without an archive of held parts, the reader is given the very bytes that were
+    verified (never the path, which could be read again and differ); an .xls has no CRC to
+    verify and is opened from its path."""
+    import perfxl.read.guard
 
     path = make_xlsx(tmp_path / "a.xlsx")
-    assert inspect_for_reading(path)[1] is not None
-    assert inspect_for_reading(make_ods(tmp_path / "a.ods"))[1] is None
+    held = inspect_for_reading(path)[1]
+    assert held is not None and held != path.read_bytes()  # the archive of held parts
+    ods = make_ods(tmp_path / "a.ods")
+    assert inspect_for_reading(ods)[1] == ods.read_bytes()
     assert inspect_for_reading(make_ole(tmp_path / "b.xls"))[1] is None
     odd = rewrite_zip(path, tmp_path / "odd.xlsx", add={"xl/worksheets/sheet9.dat": b"<x/>"})
-    assert inspect_for_reading(odd)[1] is None  # a part the reader might need is not XML
+    assert inspect_for_reading(odd)[1] == odd.read_bytes()  # a part the reader might need
     media = rewrite_zip(path, tmp_path / "media.xlsx", add={"xl/media/image1.png": b"\x89PNG"})
-    assert inspect_for_reading(media)[1] is not None
-    monkeypatch.setattr(perfxl.read.intake, "STORED_ARCHIVE_MAX", 1000)  # too much to hold
-    assert inspect_for_reading(path)[1] is None
+    assert inspect_for_reading(media)[1] != media.read_bytes()
+    monkeypatch.setattr(perfxl.read.guard, "STORED_ARCHIVE_MAX", 1000)  # too much to hold
+    assert inspect_for_reading(path)[1] == path.read_bytes()
     monkeypatch.undo()
-    monkeypatch.setattr(perfxl.read.intake, "PART_CHUNK", 100)  # parts inflated in steps
-    info, archive = inspect_for_reading(path)
-    assert archive is None and info == inspect_workbook(path)
+    monkeypatch.setattr(perfxl.read.guard, "PART_CHUNK", 100)  # parts inflated in steps
+    info, given = inspect_for_reading(path)
+    assert given == path.read_bytes() and info == inspect_workbook(path)
 
 
-def test_isal_and_zlib_inflate_alike(sample_books, tmp_path, monkeypatch):
-    """Intake inflates with ISA-L when the isal wheel is installed, else with zlib: both give
-    the same parts and refuse the same bomb."""
-    import zlib
+_WITHOUT_ISAL = """
+import json, sys
+sys.modules["isal"] = None  # as on a platform without the isal wheel
+from perfxl.read.guard import IntakeError, Limits, inspect_for_reading
+import hashlib
+out = []
+for path in sys.argv[2:]:
+    info, given = inspect_for_reading(path)
+    out.append([info.format, info.dropdowns, info.properties, hashlib.sha256(given).hexdigest()])
+try:
+    inspect_for_reading(sys.argv[1], Limits(max_part_bytes=1024 * 1024))
+except IntakeError as exc:
+    out.append(exc.code)
+print(json.dumps(out, ensure_ascii=False))
+"""
 
-    import perfxl.read.intake
+
+def test_isal_and_zlib_inflate_alike(sample_books, tmp_path):
+    """The guard inflates with ISA-L when the isal wheel is installed, else with zlib: both
+    give the same parts and facts and refuse the same bomb."""
+    import hashlib
+    import json
+    import subprocess
+    import sys
 
     pytest.importorskip("isal")
-    assert perfxl.read.intake._fast_decompressobj is not zlib.decompressobj
     bomb = tmp_path / "炸弹.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/workbook.xml", "<workbook/>")
         z.writestr("xl/sharedStrings.xml", b"<sst>" + b" " * (3 * MiB) + b"</sst>")
     _understate(bomb, "xl/sharedStrings.xml")
-    results = []
-    for inflater in (perfxl.read.intake._fast_decompressobj, zlib.decompressobj):
-        monkeypatch.setattr(perfxl.read.intake, "_fast_decompressobj", inflater)
-        results.append([inspect_for_reading(path) for _, path in sample_books.values()])
-        assert "sharedStrings" in refused(bomb, "R006", Limits(max_part_bytes=MiB))
-    assert results[0] == results[1]
+    paths = [str(path) for _, path in sample_books.values()]
+    with_isal = []
+    for path in paths:
+        info, given = inspect_for_reading(path)
+        with_isal.append(
+            [info.format, info.dropdowns, info.properties, hashlib.sha256(given).hexdigest()]
+        )
+    assert "sharedStrings" in refused(bomb, "R006", Limits(max_part_bytes=MiB))
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_ISAL, str(bomb), *paths],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        check=True,
+    )
+    assert json.loads(run.stdout) == [*json.loads(json.dumps(with_isal)), "R006"]
 
 
 @pytest.mark.parametrize(
-    ("head", "plain"),
+    ("head", "code"),
     [
-        (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<worksheet>', True),
-        (b"\xef\xbb\xbf<?xml version='1.0'?><sst><si><t>&lt;!DOCTYPE</t></si>", True),
-        (b"<workbook><![CDATA[<!DOCTYPE x>]]>", True),  # after the root: no DTD there
-        (b"<?xml version='1.0'?><!DOCTYPE a [<!ENTITY b 'c'>]><a/>", False),
-        (b"<?xml version='1.0'?><!-- a comment --><a/>", False),
-        (b"<?xml version='1.0'?><?pi x?><a/>", False),
-        (b"<?xml version='1.0'", False),
-        (b"", False),
+        (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<worksheet/>', None),
+        (b"\xef\xbb\xbf<?xml version='1.0'?><sst><si><t>&lt;!DOCTYPE</t></si></sst>", None),
+        (b"<workbook><![CDATA[<!DOCTYPE x>]]></workbook>", None),  # after the root: no DTD
+        (b"<?xml version='1.0'?><!DOCTYPE a [<!ENTITY b 'c'>]><a/>", "R007"),
+        (b"<?xml version='1.0'?><!-- a comment --><!DOCTYPE a><a/>", "R007"),
+        (b"<?xml version='1.0'?><?pi x?><!ENTITY b 'c'><a/>", "R007"),
+        (b"<?xml version='1.0'?><!-- a comment --><a/>", None),
+        (b"<?xml version='1.0'?><?pi x?><a/>", None),
     ],
 )
-def test_plainly_rooted_parts_skip_the_full_prolog_check(head, plain):
-    """A part whose root element follows at most an XML declaration cannot hold a DTD; any
-    other head goes through the full prolog check."""
-    from perfxl.read.intake import _plainly_rooted
-
-    assert _plainly_rooted(head) is plain
+def test_a_dtd_is_refused_wherever_the_prolog_puts_it(tmp_path, head, code):
+    """A DTD can only stand before the root element: found there after any declaration,
+    comment or processing instruction, and never mistaken in text after the root."""
+    good = make_xlsx(tmp_path / "base.xlsx")
+    path = rewrite_zip(
+        good,
+        tmp_path / "开头.xlsx",
+        lambda name, data: head if name == "xl/theme/theme1.xml" else data,
+    )
+    if code is None:
+        assert inspect_workbook(path).format == "xlsx"
+    else:
+        assert "xl/theme/theme1.xml" in refused(path, code)
 
 
 # --- found in review: each input here once misbehaved -------------------------------------
@@ -705,21 +813,23 @@ def test_plainly_rooted_parts_skip_the_full_prolog_check(head, plain):
 def test_custom_properties_are_read_in_linear_time():
     """A crafted docProps/custom.xml (a pattern over the whole part backtracked
     quadratically on this: 20,000 repeats took about 20 s) is read at once."""
-    from perfxl.read.intake import _perfxl_properties
+    from perfxl.read.props import perfxl_properties
 
     crafted = b"<Properties>" + b"<property " * 20_000 + b"perfxl_</Properties>"
-    assert _perfxl_properties(crafted) == {}
+    assert perfxl_properties(crafted) == {}
     part = (
-        b'<Properties><property fmtid="{D5}" pid="2" name="perfxl_year">'
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"'
+        b' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        b'<property fmtid="{D5}" pid="2" name="perfxl_year">'
         b"<vt:lpwstr>2024</vt:lpwstr></property>"
         b'<property pid="3" name="perfxl_money_unit"> <vt:lpwstr>&#19975;&#20803;</vt:lpwstr>'
         b'</property><property name="other"><vt:lpwstr>x</vt:lpwstr></property></Properties>'
     )
-    assert _perfxl_properties(part) == {"year": "2024", "money_unit": "万元"}
+    assert perfxl_properties(part) == {"year": "2024", "money_unit": "万元"}
 
 
 def test_prefixed_sheet_elements_are_mapped():
-    from perfxl.read.intake import _sheet_parts
+    from perfxl.read.facts import sheet_parts
 
     workbook = (
         b'<x:workbook xmlns:x="main" xmlns:r="rels"><x:sheets>'
@@ -729,8 +839,7 @@ def test_prefixed_sheet_elements_are_mapped():
         b'<Relationships xmlns="p"><Relationship Id="rId1" Type="t/worksheet" '
         b'Target="worksheets/sheet1.xml"/></Relationships>'
     )
-    parts = {"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": rels}
-    assert _sheet_parts(parts) == {"A": "xl/worksheets/sheet1.xml"}
+    assert sheet_parts(workbook, rels) == {"A": "xl/worksheets/sheet1.xml"}
 
 
 def test_long_whitespace_before_the_root_gets_the_full_prolog_check(tmp_path):

@@ -8,14 +8,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perfxl.checks.run import RunOptions, check_file
 from perfxl.define.model import load_document_text
 from perfxl.layout.templates import template_set
-from perfxl.read.convert import _Dumper as YamlDumper
+from perfxl.read.convert import to_yaml
 from perfxl.read.locate import layout_map, norm_label
 from perfxl.write.workbook import DocumentWriter
 
@@ -134,7 +133,7 @@ def test_yaml_workbook_yaml_round_trip(layout_id):
     )
     @given(definitions(layout_id))
     def check(data):
-        text = yaml.dump(data, Dumper=YamlDumper, allow_unicode=True, sort_keys=False)
+        text = to_yaml(data)  # the same writer as perfxl extract's
         doc = load_document_text(text, "generated.yaml")
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "form.xlsx"

@@ -19,7 +19,7 @@ from perfxl.core.errors import ERROR, WARNING, PerfxlError
 from perfxl.core.findings import Finding
 from perfxl.layout.templates import template_set
 from perfxl.read.convert import definition, to_yaml
-from perfxl.read.intake import IntakeError
+from perfxl.read.guard import IntakeError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -69,7 +69,7 @@ class RunOptions:
 
 
 def expand_workbooks(items: Iterable[Path]) -> list[Path]:
-    """Files as given (whatever their suffix: intake will say what they are); folders
+    """Files as given (whatever their suffix: the guard will say what they are); folders
     contribute their workbooks, recursively, in a stable order."""
     out: list[Path] = []
     for item in items:

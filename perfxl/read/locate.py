@@ -1,15 +1,16 @@
 """Read returned workbooks back: find the layout, then every field by its label.
 
-Nothing is read from fixed coordinates. The layout itself says where each field sits: the
-reader renders the layout's sheet once (one dummy indicator, no empty rows) and learns, for
+Nothing is read from fixed coordinates. The layout itself says where each field sits: its
+sheet description, rendered once by the layout stage (one empty indicator, no empty rows — the
+writer is never asked), tells the reader, for
 every field cell, which label stands to its left or which header stands above it. In a
 returned sheet it finds those labels again — wherever inserted rows, deleted rows, broken
 merges, extra spaces, full-width colons or required-field asterisks have moved them — and
 reads the value next to them. The indicator table is found by its header row and read down
 to the next label of the form, filling down 一级/二级 cells that people merged or left blank.
 
-Values come from python-calamine (fast, and it reads .xlsx, .xlsm, .xls and .ods alike);
-openpyxl is used only for structural checks on .xlsx files (see ``structure.py``).
+Values come from python-calamine (fast, and it reads .xlsx, .xlsm, .xls and .ods alike), and
+only from bytes the guard has verified (``guard.py``).
 """
 
 from __future__ import annotations
@@ -27,13 +28,13 @@ from typing import Any, NamedTuple
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from perfxl.core.errors import PerfxlError
-from perfxl.define.model import Document, Indicator, Project
 from perfxl.layout.frameworks import Framework
+from perfxl.layout.render import COVER_SHEET, GUIDE_SHEET, META_SHEET, reference_spec
 from perfxl.layout.roles import Anchor, formula_anchors, require_cells
 from perfxl.layout.sheetspec import Placed, SheetSpec
 from perfxl.layout.templates import FieldSpec, Layout, TemplateSet, template_set
-from perfxl.read.intake import FileInfo, IntakeError, Limits, inspect_for_reading
-from perfxl.write.workbook import COVER_SHEET, GUIDE_SHEET, META_SHEET, DocumentWriter
+from perfxl.read.guard import FileInfo, IntakeError, Limits, inspect_for_reading
+from perfxl.read.props import meta_from_properties
 
 AUXILIARY_SHEETS = {META_SHEET, COVER_SHEET, GUIDE_SHEET, "检查结果"}
 _LABEL_NOISE = re.compile(r"[\s\u3000*＊:：]+")
@@ -153,26 +154,11 @@ class LayoutMap:
     formulas: dict[str, Anchor] = field(default_factory=dict)  # formula cell id -> anchor
 
 
-def _reference_document(layout: Layout, framework: Framework) -> Document:
-    return Document(
-        path="",
-        layout=layout,
-        framework=framework,
-        year=2000,
-        money_unit=layout.money_unit,
-        title=None,
-        projects=[Project(values={}, indicators=[Indicator(values={})])],
-        blank_rows=0,
-    )
-
-
 @functools.lru_cache(maxsize=32)
 def layout_map(templates: TemplateSet, layout_id: str) -> LayoutMap:
-    layout = templates.layout(layout_id)
-    framework = templates.framework(layout.framework)
-    doc = _reference_document(layout, framework)
-    spec = DocumentWriter(templates).project_spec(doc, doc.projects[0])
-    return _map_from_spec(spec, layout)
+    """Where each field of a layout sits relative to its labels, from the layout's own sheet
+    description (rendered for one empty indicator)."""
+    return _map_from_spec(reference_spec(templates, layout_id), templates.layout(layout_id))
 
 
 def _map_from_spec(spec: SheetSpec, layout: Layout) -> LayoutMap:
@@ -410,10 +396,10 @@ class _Sheet:
                     continue
                 if self.is_label(value, labels):
                     break
-                return tuple.__new__(Cell, (text, r, cc))
+                return Cell(text, r, cc)
             if value is not None:
-                return tuple.__new__(Cell, (value, r, cc))
-        return tuple.__new__(Cell, (None, r, start))
+                return Cell(value, r, cc)
+        return Cell(None, r, start)
 
 
 def _locate(sheet: _Sheet, loc: Locator, labels: set[str]) -> Cell | None:
@@ -485,8 +471,6 @@ def _read_table(
     items = list(columns.items())
     content_items = [(key, c) for key, c in items if key not in level_keys]
     level_items = [(key, columns[key]) for key in level_keys]
-    # Cell(...) runs namedtuple's Python-level __new__; the table builds one per cell
-    new, cell_type = tuple.__new__, Cell
     for r in range(header_row + 1, end):
         row = rows[r]
         n = len(row)
@@ -498,7 +482,7 @@ def _read_table(
                 value = value.strip() or None
             if value is not None:
                 has_content = True
-            cells[key] = new(cell_type, (value, r, c))
+            cells[key] = Cell(value, r, c)
         empty = not has_content
         filled: set[str] = set()
         same_group = True  # the higher levels of this row are those of the row above
@@ -511,10 +495,10 @@ def _read_table(
                     # merged vertically or left blank under a filled one: fill down
                     value = previous[key]
                     filled.add(key)
-                cells[key] = new(cell_type, (value, r, c))
+                cells[key] = Cell(value, r, c)
             else:
                 empty = False
-                cells[key] = new(cell_type, (value, r, c))
+                cells[key] = Cell(value, r, c)
             if same_group and key not in filled and value != previous.get(key):
                 same_group = False
         if empty:
@@ -569,8 +553,8 @@ def read_project_sheet(
 
 
 def _calamine_book(path: Path, archive: bytes | None = None) -> Any:
-    """The workbook opened by python-calamine: from the uncompressed archive intake built of
-    its parts when there is one (see ``inspect_for_reading``), else from the file."""
+    """The workbook opened by python-calamine: from the bytes the guard verified (see
+    ``inspect_for_reading``), or from the file for an .xls, which has no checksums to verify."""
     import python_calamine
 
     try:
@@ -589,23 +573,6 @@ def _sheet_values(book: Any, name: str) -> tuple[list[list[Any]], Any]:
     rows = sheet.to_python(skip_empty_area=False)
     merges = getattr(sheet, "merged_cell_ranges", None)
     return rows, merges
-
-
-_META_PROPERTIES = ("layout", "layout_version", "framework", "year", "money_unit", "sheets")
-
-
-def _meta_from_properties(properties: dict[str, str], names: list[str]) -> dict[str, str] | None:
-    """What perfxl's hidden sheet says, from the document properties perfxl also writes —
-    parsed by intake already, so that the sheet itself need not be read. None when the
-    workbook lacks the sheet or any of the properties (made by an older perfxl, or edited by
-    an application that dropped them): the hidden sheet is read instead."""
-    if META_SHEET not in names or not all(key in properties for key in _META_PROPERTIES):
-        return None
-    if not (properties["sheets"].isascii() and properties["sheets"].isdigit()):
-        return None
-    meta = {key: properties[key] for key in _META_PROPERTIES[:-1]}
-    meta["sheet_count"] = properties["sheets"]
-    return meta
 
 
 def _read_meta(book: Any, names: list[str]) -> dict[str, str]:
@@ -660,7 +627,7 @@ def read_workbook(
         names = [m.name for m in book.sheets_metadata]
     except AttributeError:  # older python-calamine
         names = list(book.sheet_names)
-    meta = _meta_from_properties(info.properties, names)
+    meta = meta_from_properties(info.properties) if META_SHEET in names else None
     if meta is None:
         meta = _read_meta(book, names)
     sheets: dict[str, _Sheet] = {}

@@ -18,7 +18,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
@@ -26,13 +25,11 @@ from perfxl import __version__
 from perfxl.core import scoring
 from perfxl.core.errors import OutputError, TemplateError
 from perfxl.core.textwidth import line_count, line_height, text_width
-from perfxl.define.model import Document, Project, indicator_rows
-from perfxl.layout.sheetspec import IndicatorShape, Placed, SheetSpec, spec_from_text
+from perfxl.define.model import Document, Project
+from perfxl.layout.render import COVER_SHEET, GUIDE_SHEET, META_SHEET, project_spec, render
+from perfxl.layout.sheetspec import IndicatorShape, Placed, SheetSpec
 from perfxl.layout.templates import FieldSpec, Layout, TemplateSet
 
-META_SHEET = "_perfxl"
-COVER_SHEET = "封面"
-GUIDE_SHEET = "填报说明"
 LEVEL_ROOT_NAME = "IND_L1"
 DEFAULT_ROW_HEIGHT = 20.0
 DATE_MIN = dt.date(2000, 1, 1)
@@ -520,37 +517,11 @@ class DocumentWriter:
     def render(
         self, template_name: str, context: dict[str, Any], shape: IndicatorShape | None = None
     ) -> SheetSpec:
-        try:
-            text = self.templates.template(template_name).render(**context)
-        except jinja2.TemplateError as exc:
-            raise TemplateError(f"{template_name}：错误：模板渲染失败：{exc}") from None
-        return spec_from_text(text, template_name, shape)
+        return render(self.templates, template_name, context, shape)
 
     def project_spec(self, doc: Document, project: Project) -> SheetSpec:
-        """The placed sheet description of one project (also used by the reader to learn
-        where each field of a layout sits relative to its labels)."""
-        layout = doc.layout
-        rows = indicator_rows(project, layout, self.options.merge_levels)
-        level_keys = [c.key for c in layout.indicators.level_columns]
-        shape = IndicatorShape(
-            spans=tuple(tuple((k, row["span"][k]) for k in level_keys) for row in rows),
-            blank=doc.blank_rows,
-        )
-        return self.render(
-            layout.sheet_template,
-            {
-                "doc": doc,
-                "layout": layout,
-                "framework": doc.framework,
-                "p": project.values,
-                "project": project,
-                "indicator_rows": rows,
-                "blank_rows": doc.blank_rows,
-                "money_unit": doc.money_unit,
-                "year": doc.year,
-            },
-            shape,
-        )
+        """The placed sheet description of one project, as the layout stage renders it."""
+        return project_spec(self.templates, doc, project, self.options.merge_levels)
 
     def write_project_sheet(
         self,

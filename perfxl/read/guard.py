@@ -1,18 +1,16 @@
-"""Intake checks for returned workbooks: classify a file and refuse dangerous or broken ones.
+"""The guard: classify a returned file and refuse dangerous or broken ones.
 
 Departments send back .xlsx, .xlsm, .xls and .ods files. Before any parser touches one,
-:func:`inspect_workbook` looks at its bytes, the zip directory and the head of every XML part,
+:func:`inspect_workbook` looks at its bytes, the zip directory and every part a parser may read,
 and either returns a :class:`FileInfo` or raises :class:`IntakeError` with a stable finding code
 and a Chinese message that names the file and says how to fix it. One bad file in a batch thus
-becomes one clear error instead of a crash, a hang or an exhausted memory.
+becomes one clear error instead of a crash, a hang, an exhausted memory — or different data.
 
-The same single pass over an .xlsx also counts each sheet's list validations (the dropdowns
-people lose by pasting over them, see ``structure.py``) and, for the reader, keeps the parts it
-inflated (:func:`inspect_for_reading`), so that no part is decompressed twice: the archive is
-read into memory once (it is at most ``Limits.max_file_bytes``), its directory parsed by
-:mod:`zipfile`, and each XML part inflated whole, straight from that buffer — in one bounded
-step (with ISA-L when the isal wheel is installed, else zlib), or with zlib in steps for a part
-larger than 1 MiB.
+The archive is read into memory once (it is at most ``Limits.max_file_bytes``) and its
+directory parsed by :mod:`zipfile`; every part is inflated and verified (size and CRC-32) once,
+by :mod:`perfxl.read.parts`. The same pass gathers the structure facts (:mod:`perfxl.read.facts`)
+and perfxl's own properties (:mod:`perfxl.read.props`), and :func:`inspect_for_reading` hands the
+verified parts on to the value reader, so that it reads exactly what was checked.
 
 Finding codes (stable; callers and documentation may rely on them):
 
@@ -27,30 +25,26 @@ Finding codes (stable; callers and documentation may rely on them):
 
 from __future__ import annotations
 
-import html
 import io
 import os
 import re
 import stat
 import struct
 import zipfile
-import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, BinaryIO, cast
+from typing import BinaryIO
 
 from perfxl.core.errors import PerfxlError
-
-_fast_decompressobj: Callable[[int], Any] = zlib.decompressobj
-_INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error,)
-try:  # ISA-L inflates deflate streams about 1.5 times as fast as zlib: most of intake's time
-    from isal import isal_zlib
-
-    _fast_decompressobj = isal_zlib.decompressobj
-    _INFLATE_ERRORS = (zlib.error, cast("type[Exception]", isal_zlib.error))
-except ImportError:  # pragma: no cover - a platform without an isal wheel
-    pass
+from perfxl.read import facts, props
+from perfxl.read.parts import (
+    INFLATE_ERRORS,
+    PART_CHUNK,
+    PartDamaged,
+    Parts,
+    PartTooLarge,
+    stored_archive,
+)
 
 NOT_READABLE = "R001"
 EMPTY = "R002"
@@ -80,9 +74,6 @@ OLE_SCAN_CHUNK = 1 * MiB
 # Inflated XML parts up to this much in all are handed to the value reader (see
 # inspect_for_reading); beyond it the reader inflates the file itself.
 STORED_ARCHIVE_MAX = 32 * MiB
-PART_CHUNK = 1 * MiB  # a part larger than this is inflated this much at a time
-_INFLATE_INPUT = 64 * KiB  # compressed bytes handed to zlib at a time
-_LIST_VALIDATION = b'type="list"'
 
 # Names of streams in an OLE/CFB container, as stored in its directory (UTF-16-LE).
 _OLE_ENCRYPTED = ("EncryptedPackage", "EncryptionInfo")  # a password-protected .xlsx/.docx
@@ -134,9 +125,9 @@ class FileInfo:
     format: str  # "xlsx" | "xlsm" | "xls" | "ods"
     size: int
     has_macros: bool  # an xlsm, or a part/stream that holds macros
-    # .xlsx/.xlsm: sheet name -> number of list validations (dropdowns) on it; None for
-    # other formats, or when the workbook part could not be mapped to its sheets
-    list_validations: dict[str, int] | None = field(default=None, compare=False)
+    # .xlsx/.xlsm: sheet name -> whether it still carries list validations (dropdowns); None
+    # for other formats, or when the workbook part could not be mapped to its sheets
+    dropdowns: dict[str, bool] | None = field(default=None, compare=False)
     # .xlsx/.xlsm: the custom document properties perfxl writes (name without "perfxl_")
     properties: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -149,11 +140,11 @@ def inspect_workbook(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> FileI
 def inspect_for_reading(
     path: Path | str, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[FileInfo, bytes | None]:
-    """As :func:`inspect_workbook`, and also the workbook's XML parts, already inflated by the
-    checks, as an uncompressed zip archive for the value reader — so that no part is inflated
-    twice. None when there is none to give: .xls and .ods files, a workbook whose parts
-    exceed ``STORED_ARCHIVE_MAX`` or were inflated only in part; the reader then opens the
-    file itself. Each part keeps the CRC-32 of the original directory entry."""
+    """As :func:`inspect_workbook`, and also what the value reader is to open, so that it reads
+    exactly the bytes that were checked: the verified parts of an .xlsx as an uncompressed zip
+    archive (no part is inflated twice; each keeps its CRC-32), or, when they were not all
+    held (.ods files, parts beyond ``STORED_ARCHIVE_MAX`` or inflated in steps), the verified
+    file as read into memory. None for .xls files (no CRC to verify): the reader opens them."""
     return _inspect(Path(path), limits, keep=True)
 
 
@@ -179,10 +170,10 @@ def _inspect(path: Path, limits: Limits, keep: bool) -> tuple[FileInfo, bytes | 
                     "未读取。请删除多余的工作表、图片或空白行列后重新保存，或请管理员调高上限。",
                 )
             head = fh.read(XML_HEAD_BYTES)
-            validations, archive = None, None
+            dropdowns, archive = None, None
             properties: dict[str, str] = {}
             if head.startswith(ZIP_MAGICS):
-                fmt, macros, validations, archive, properties = _inspect_zip(
+                fmt, macros, dropdowns, archive, properties = _inspect_zip(
                     fh, size, name, path.suffix.lower(), limits, keep
                 )
             elif head.startswith(OLE_MAGIC):
@@ -196,7 +187,7 @@ def _inspect(path: Path, limits: Limits, keep: bool) -> tuple[FileInfo, bytes | 
         format=fmt,
         size=size,
         has_macros=macros,
-        list_validations=validations,
+        dropdowns=dropdowns,
         properties=properties,
     )
     return info, archive
@@ -212,6 +203,7 @@ def describe_limits(limits: Limits = DEFAULT_LIMITS) -> str:
         f"解压后合计不超过 {_size(limits.max_uncompressed_bytes)}、"
         f"单个部件不超过 {_size(limits.max_part_bytes)}，"
         f"大于 {_size(RATIO_MIN_PART)} 的部件压缩比不超过 {limits.max_ratio}:1（防止压缩炸弹）；"
+        "每个部件解压后都与压缩包目录记录的大小和 CRC-32 校验值核对，不符即按文件损坏拒绝；"
         "XML 部件中不得含有 DTD 或实体声明（<!DOCTYPE、<!ENTITY）；"
         "加密（设置了打开密码）的工作簿无法读取，需请填报单位取消密码后重新发送。"
     )
@@ -281,7 +273,7 @@ def _not_a_workbook(name: str, head: bytes) -> IntakeError:
 
 def _inspect_zip(
     fh: BinaryIO, size: int, name: str, suffix: str, limits: Limits, keep: bool = False
-) -> tuple[str, bool, dict[str, int] | None, bytes | None, dict[str, str]]:
+) -> tuple[str, bool, dict[str, bool] | None, bytes | None, dict[str, str]]:
     corrupt = IntakeError(
         CORRUPT,
         f"「{name}」已损坏或不完整（无法读取压缩包目录），可能在下载或复制时中断。{_FIX_RESEND}。",
@@ -309,190 +301,116 @@ def _inspect_zip(
             fmt, macros = _zip_format(zf, name, names, suffix)
             if fmt == "ods" and _ods_is_encrypted(zf, names):
                 raise _encrypted(name)
-            counts: dict[str, int] = {}
-            contents: dict[str, bytes] = {}
-            total = 0
-            kept: list[tuple[zipfile.ZipInfo, bytes]] | None = (
-                [] if keep and fmt in ("xlsx", "xlsm") and _only_xml_and_media(infos) else None
+            parts = Parts(data, zf, limits.max_part_bytes)
+            _read_every_part(parts, infos, name, limits)
+            dropdowns = _dropdowns(parts, zf, names) if fmt != "ods" else None
+            properties = (
+                props.perfxl_properties(parts.whole(zf.getinfo(props.CUSTOM_PROPERTIES)))
+                if fmt != "ods" and props.CUSTOM_PROPERTIES in names
+                else {}
             )
-            for info in infos:
-                if info.is_dir() or not info.filename.lower().endswith(XML_SUFFIXES):
-                    continue  # images, printer settings, macros: no parser here reads them
-                whole = info.filename in _WORKBOOK_PARTS or info.filename == _CUSTOM_PROPERTIES
-                count, size, head = _scan_xml_part(zf, data, info, name, limits, whole)
-                total += size
-                if total > limits.max_uncompressed_bytes:
-                    raise _total_too_large(name, total, limits)
-                counts[info.filename] = count
-                if whole and fmt != "ods":
-                    contents[info.filename] = head
-                if kept is not None:
-                    if size == len(head) and total <= STORED_ARCHIVE_MAX:
-                        kept.append((info, head))
-                    else:
-                        kept = None  # inflated in steps, or too much to hold: not kept
+    except IntakeError:
+        raise
     except _DAMAGED as exc:
         raise corrupt from exc
-    archive = _stored_archive(kept) if kept else None
-    properties = _perfxl_properties(contents.pop(_CUSTOM_PROPERTIES, b""))
-    sheets = _sheet_parts(contents) if len(contents) == len(_WORKBOOK_PARTS) else None
+    if not keep:
+        return fmt, macros, dropdowns, None, properties
+    return fmt, macros, dropdowns, _for_the_reader(parts, infos, fmt), properties
+
+
+def _read_every_part(parts: Parts, infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> None:
+    """Inflate and verify every part a parser may read, within the limits; refuse a DTD at
+    the head of an XML part.
+
+    A bomb is reported as a bomb: a part that does not match its directory entry (R004) is
+    only reported once every part has been measured against the limits (R006)."""
+    total = 0
+    damaged: PartDamaged | None = None
+    for info in infos:
+        if info.is_dir() or info.filename.lower().endswith(_BINARY_SUFFIXES):
+            continue  # images, printer settings, macros: no parser here reads them
+        xml = info.filename.lower().endswith(XML_SUFFIXES)
+        try:
+            if info.file_size <= PART_CHUNK or info.filename in _WHOLE_PARTS:
+                body = parts.whole(info)
+                size = len(body)
+                if xml:
+                    _check_xml_head(body, info, name)
+            else:  # a large part (or one whose entry says so) is inflated in steps
+                size = 0
+                for piece in parts.chunks(info):
+                    if xml and size == 0:
+                        _check_xml_head(piece, info, name)
+                    size += len(piece)
+                    if total + size > limits.max_uncompressed_bytes:
+                        raise _total_too_large(name, total + size, limits)
+        except PartTooLarge as exc:
+            raise _part_too_large(name, exc.info, limits) from None
+        except PartDamaged as exc:
+            damaged = damaged or exc
+            size = exc.size
+        total += size
+        if total > limits.max_uncompressed_bytes:
+            raise _total_too_large(name, total, limits)
+    if damaged is not None:
+        raise IntakeError(
+            CORRUPT,
+            f"「{name}」已损坏（部件「{damaged.info.filename}」与压缩包目录记录的"
+            "大小或校验值不符），可能在下载、复制或保存时出错。"
+            f"{_FIX_RESEND}。",
+        ) from damaged
+
+
+def _dropdowns(parts: Parts, zf: zipfile.ZipFile, names: set[str]) -> dict[str, bool] | None:
+    """Sheet name -> whether the sheet still carries list validations; None when the
+    workbook part cannot be mapped to its sheets (the dropdown check is then skipped)."""
+    if not all(part in names for part in _WORKBOOK_PARTS):
+        return None
+    workbook, rels = (parts.whole(zf.getinfo(part)) for part in _WORKBOOK_PARTS)
+    sheets = facts.sheet_parts(workbook, rels)
     if sheets is None:
-        return fmt, macros, None, archive, properties
-    counts_by_sheet = {sheet: counts.get(part, 0) for sheet, part in sheets.items()}
-    return fmt, macros, counts_by_sheet, archive, properties
-
-
-_CUSTOM_PROPERTIES = "docProps/custom.xml"
-_PROPERTY_NAME = b'name="perfxl_'
-_PROPERTY_VALUE = re.compile(rb"\s*<(?:[\w.-]+:)?(?:lpwstr|lpstr|bstr)>([^<]*)<")
-_PROPERTY_KEY = re.compile(rb"[\w.-]+")
-
-
-def _perfxl_properties(part: bytes) -> dict[str, str]:
-    """The text properties named perfxl_* of docProps/custom.xml (name without the prefix).
-
-    Read with plain searches that each move forward, so any part is read in linear time
-    (a single pattern over the whole part backtracked quadratically on crafted input)."""
-    out: dict[str, str] = {}
-    pos = 0
-    while (found := part.find(_PROPERTY_NAME, pos)) >= 0:
-        start = found + len(_PROPERTY_NAME)
-        end = part.find(b'"', start)
-        close = part.find(b">", end) if end >= 0 else -1
-        if close < 0:
-            break
-        pos = close + 1
-        key = part[start:end]
-        value = _PROPERTY_VALUE.match(part, pos)
-        if value is not None and _PROPERTY_KEY.fullmatch(key):
-            out[key.decode("ascii")] = _text(value.group(1))
+        return None
+    out: dict[str, bool] = {}
+    for sheet, part in sheets.items():
+        if part not in names:
+            out[sheet] = False
+            continue
+        info = zf.getinfo(part)
+        found = (
+            facts.has_list_validation(parts.whole(info))
+            if info.file_size <= PART_CHUNK
+            else facts.has_list_validation_in(parts.chunks(info))
+        )
+        if found is None:
+            return None
+        out[sheet] = found
     return out
 
 
-# parts the value reader never reads: pictures, printer settings, macros
+def _for_the_reader(parts: Parts, infos: list[zipfile.ZipInfo], fmt: str) -> bytes:
+    """What the value reader opens: the verified parts as an uncompressed archive when they
+    were all held (no part is inflated twice), else the verified file itself."""
+    kept = parts.kept()
+    if (
+        fmt in ("xlsx", "xlsm")
+        and len(kept) == sum(1 for i in infos if _parser_reads(i))
+        and sum(len(body) for _, body in kept) <= STORED_ARCHIVE_MAX
+        and all(i.is_dir() or i.filename.lower().endswith(XML_SUFFIXES + _BINARY_SUFFIXES) for i in infos)
+    ):
+        return stored_archive(kept)
+    return parts.data
+
+
+def _parser_reads(info: zipfile.ZipInfo) -> bool:
+    return not info.is_dir() and not info.filename.lower().endswith(_BINARY_SUFFIXES)
+
+
+# parts no parser here reads: pictures, printer settings, macros
 _MEDIA_SUFFIXES = (".png", ".jpeg", ".jpg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf")
 _BINARY_SUFFIXES = (*_MEDIA_SUFFIXES, ".svg", ".bin")
-
-
-def _only_xml_and_media(infos: list[zipfile.ZipInfo]) -> bool:
-    """Whether the archive holds nothing but XML parts and parts the value reader never
-    reads — else a part it needs might be missing from the archive intake builds."""
-    return all(
-        info.is_dir() or info.filename.lower().endswith(XML_SUFFIXES + _BINARY_SUFFIXES)
-        for info in infos
-    )
-
-
-_LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
-_CENTRAL_HEADER = struct.Struct("<IHHHHHHIIIHHHHHII")
-_END_RECORD = struct.Struct("<IHHHHIIH")
-_UTF8_NAMES = 0x800  # general purpose flag: file names are UTF-8
-_DOS_DATE = 0x21  # 1980-01-01
-
-
-def _stored_archive(parts: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
-    """An uncompressed zip of ``parts`` (each with its original CRC-32)."""
-    chunks: list[bytes] = []
-    central: list[bytes] = []
-    offset = 0
-    for info, body in parts:
-        name = info.filename.encode("utf-8")
-        size = len(body)
-        chunks += (
-            _LOCAL_HEADER.pack(
-                0x04034B50, 20, _UTF8_NAMES, 0, 0, _DOS_DATE, info.CRC, size, size, len(name), 0
-            ),
-            name,
-            body,
-        )
-        central += (
-            _CENTRAL_HEADER.pack(
-                0x02014B50,
-                20,
-                20,
-                _UTF8_NAMES,
-                0,
-                0,
-                _DOS_DATE,
-                info.CRC,
-                size,
-                size,
-                len(name),
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset,
-            ),
-            name,
-        )
-        offset += _LOCAL_HEADER.size + len(name) + size
-    directory = b"".join(central)
-    end = _END_RECORD.pack(0x06054B50, 0, 0, len(parts), len(parts), len(directory), offset, 0)
-    return b"".join((*chunks, directory, end))
-
-
-def _scan_xml_part(
-    zf: zipfile.ZipFile,
-    data: bytes,
-    info: zipfile.ZipInfo,
-    name: str,
-    limits: Limits,
-    whole: bool = False,
-) -> tuple[int, int, bytes]:
-    """Inflate one XML part whole — every part a parser will read must be inflated to know
-    it stays within the limits, whatever its directory entry says — refuse a DTD at its head,
-    and count its list validations. Returns (list validations, inflated size, the part
-    itself — with ``whole``, or when it is small — or else its first PART_CHUNK bytes)."""
-    if (whole or info.file_size <= PART_CHUNK) and info.compress_type in _INFLATABLE:
-        # the common case, in one step: a part that says it is small is inflated at once,
-        # but never to more than the part limit (a directory entry can lie)
-        body = _inflate_bounded(data, info, limits.max_part_bytes + 1)
-        if len(body) > limits.max_part_bytes:
-            raise _part_too_large(name, info, limits)
-        _check_xml_head(body, info, name)
-        # a sheet's validations stand after its cells (the schema orders them so); "</" cannot
-        # stand unescaped in text, so the closing tag found is the real one
-        return body.count(_LIST_VALIDATION, max(body.rfind(b"</sheetData>"), 0)), len(body), body
-    part = _Member(zf, data, info)
-    head = part.read(PART_CHUNK + 1)
-    _check_xml_head(head, info, name)
-    count, size = _count_lists(part, head, info, name, limits)
-    return count, size, head
-
-
-def _member_span(data: bytes, info: zipfile.ZipInfo) -> tuple[int, int]:
-    """Where the (compressed) bytes of a member lie in the archive ``data``."""
-    offset = info.header_offset
-    if data[offset : offset + 4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"bad local header of {info.filename}")
-    name_len, extra_len = struct.unpack_from("<HH", data, offset + 26)
-    start = offset + 30 + name_len + extra_len
-    end = start + info.compress_size
-    if end > len(data):
-        raise zipfile.BadZipFile(f"{info.filename} is truncated")
-    return start, end
-
-
-def _inflate_bounded(data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes:
-    """A stored or deflated member of the archive ``data``, at most ``limit`` bytes of it."""
-    start, end = _member_span(data, info)
-    if info.compress_type == zipfile.ZIP_STORED:
-        return data[start : min(end, start + limit)]
-    return _fast_decompressobj(-15).decompress(memoryview(data)[start:end], limit)
-
-
-def _total_too_large(name: str, total: int, limits: Limits) -> IntakeError:
-    return IntakeError(
-        TOO_LARGE,
-        f"「{name}」解压后合计超过 {_size(limits.max_uncompressed_bytes)}（已解压 {_size(total)}），"
-        "疑似压缩炸弹，已拒绝读取。请让填报单位用 Excel 重新保存后发送。",
-    )
-
-
 _WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
-_INFLATABLE = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # others are left to zipfile
+# parts read whole whatever their size: the facts and properties are read from them
+_WHOLE_PARTS = (*_WORKBOOK_PARTS, props.CUSTOM_PROPERTIES)
 # what reading a damaged archive raises
 _DAMAGED: tuple[type[Exception], ...] = (
     zipfile.BadZipFile,
@@ -502,160 +420,17 @@ _DAMAGED: tuple[type[Exception], ...] = (
     struct.error,
     RuntimeError,
     OSError,
-    *_INFLATE_ERRORS,
+    PartDamaged,
+    *INFLATE_ERRORS,
 )
 
 
-class _Member:
-    """The decompressed bytes of one member of an archive held in memory, read in bounded
-    steps (``zipfile.ZipFile.open`` costs more than inflating a small part; methods other
-    than stored and deflated are left to zipfile)."""
-
-    def __init__(self, zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo):
-        self._fallback: IO[bytes] | None = None
-        self._inflate: zlib._Decompress | None = None
-        if info.compress_type not in _INFLATABLE:
-            self._fallback = zf.open(info)
-            return
-        start, end = _member_span(data, info)
-        self._src = memoryview(data)[start:end]
-        self._pos = 0
-        self._tail: bytes | memoryview = b""
-        if info.compress_type == zipfile.ZIP_DEFLATED:
-            self._inflate = zlib.decompressobj(-15)
-
-    def read(self, n: int) -> bytes:
-        """Up to ``n`` bytes; fewer only at the end of the member."""
-        if self._fallback is not None:
-            return self._fallback.read(n)
-        if self._inflate is None:
-            out = self._src[self._pos : self._pos + n].tobytes()
-            self._pos += len(out)
-            return out
-        inflate, chunks, got = self._inflate, [], 0
-        while got < n and not inflate.eof:
-            if not self._tail and self._pos < len(self._src):
-                self._tail = self._src[self._pos : self._pos + _INFLATE_INPUT]
-                self._pos += len(self._tail)
-            chunk = inflate.decompress(self._tail, n - got)
-            self._tail = inflate.unconsumed_tail
-            if not chunk and not self._tail and self._pos >= len(self._src):
-                break  # the input ended before the stream did: calamine will say so
-            chunks.append(chunk)
-            got += len(chunk)
-        return b"".join(chunks)
-
-
-def _element(name: bytes) -> re.Pattern[bytes]:
-    """An element (any namespace prefix); group 1 holds its attributes."""
-    return re.compile(rb"<(?:[\w.-]+:)?" + name + rb"\s([^>]*)>")
-
-
-def _attr(name: bytes) -> re.Pattern[bytes]:
-    """An attribute's value in either quotes: group 1 or group 2. The pattern starts with the
-    name itself, which lets the regex engine jump to it (a leading whitespace-or-start group
-    made every search seven times slower); :func:`_attribute` checks what stands before."""
-    return re.compile(name + rb"\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-
-
-_SHEET_ELEMENT = _element(b"sheet")
-_RELATIONSHIP_ELEMENT = _element(b"Relationship")
-_NAME = _attr(b"name")
-_R_ID = _attr(b":id")  # r:id, whatever the prefix
-_ID = _attr(b"Id")
-_TARGET = _attr(b"Target")
-_PREFIX = re.compile(rb"[\w.-]+")
-
-
-def _attribute(pattern: re.Pattern[bytes], element: bytes) -> str | None:
-    """The value of the attribute ``pattern`` names, in the attributes ``element`` of one
-    element; the name must start the attributes or follow whitespace (a pattern that starts
-    with ":" takes a namespace prefix in between)."""
-    m = pattern.search(element)
-    while m is not None:
-        start = m.start()
-        if element[start : start + 1] == b":":
-            before = element[:start].rsplit(None, 1)
-            if not before or not _PREFIX.fullmatch(before[-1]):
-                m = pattern.search(element, m.start() + 1)
-                continue
-            start -= len(before[-1])
-        if start == 0 or element[start - 1 : start].isspace():
-            return _text(m.group(1) or m.group(2) or b"")
-        m = pattern.search(element, m.start() + 1)
-    return None
-
-
-def _sheet_parts(contents: dict[str, bytes]) -> dict[str, str] | None:
-    """Sheet name -> part name, from the workbook part and its relationships.
-
-    Only the ``sheet`` and ``Relationship`` elements are needed, so they are picked out with
-    patterns instead of parsing both documents (which cost more than the rest of the scan).
-    The result only decides where dropdowns are counted; a part that cannot be mapped gives
-    None, and the dropdown check is then skipped."""
-    workbook, rels = contents["xl/workbook.xml"], contents["xl/_rels/workbook.xml.rels"]
-    if workbook.startswith((b"\xff\xfe", b"\xfe\xff")) or rels.startswith(
-        (b"\xff\xfe", b"\xfe\xff")
-    ):
-        return None  # UTF-16 parts: nothing writes them, and the check is only advisory
-    # Excel, WPS, LibreOffice and XlsxWriter all write these elements with their attributes
-    # in one order; those are read with one pattern per document, anything else one by one
-    # ("Relationship " and "sheet " also count prefixed elements, which take the slow path)
-    pairs = _PLAIN_RELATIONSHIP.findall(rels)
-    if pairs and len(pairs) == rels.count(b"Relationship "):
-        targets = {_text(rel_id): _text(target) for rel_id, target in pairs}
-    else:
-        targets = {}
-        for m in _RELATIONSHIP_ELEMENT.finditer(rels):
-            rel_id, target = _attribute(_ID, m.group(1)), _attribute(_TARGET, m.group(1))
-            if rel_id and target:
-                targets[rel_id] = target
-    sheets = _PLAIN_SHEET.findall(workbook)
-    named: list[tuple[str | None, str | None]]
-    if sheets and len(sheets) == workbook.count(b"sheet "):
-        named = [(_text(name), _text(rel_id)) for name, rel_id in sheets]
-    else:
-        named = [
-            (_attribute(_NAME, m.group(1)), _attribute(_R_ID, m.group(1)))
-            for m in _SHEET_ELEMENT.finditer(workbook)
-        ]
-    out: dict[str, str] = {}
-    for name, rel_id in named:
-        target = targets.get(rel_id) if rel_id else None
-        if target and name is not None:
-            out[name] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return out or None
-
-
-_PLAIN_RELATIONSHIP = re.compile(
-    rb'<Relationship Id="([^"]*)" Type="[^"]*" Target="([^"]*)"(?: TargetMode="[^"]*")?/>'
-)
-_PLAIN_SHEET = re.compile(rb'<sheet name="([^"]*)" sheetId="\d+"(?: state="\w+")? r:id="([^"]*)"/>')
-
-
-def _text(value: bytes) -> str:
-    text = value.decode("utf-8", "replace")
-    return html.unescape(text) if "&" in text else text
-
-
-def _count_lists(
-    part: _Member, head: bytes, info: zipfile.ZipInfo, name: str, limits: Limits
-) -> tuple[int, int]:
-    """How many list validations a part declares, and its size: the rest of the part (after
-    ``head``) is inflated in steps and refused when it grows beyond what it may."""
-    count, total, buffer = 0, len(head), head
-    if total > limits.max_part_bytes:
-        raise _part_too_large(name, info, limits)
-    keep = len(_LIST_VALIDATION) - 1
-    while True:
-        count += buffer.count(_LIST_VALIDATION)
-        chunk = part.read(PART_CHUNK)
-        if not chunk:
-            return count, total
-        total += len(chunk)
-        if total > limits.max_part_bytes:
-            raise _part_too_large(name, info, limits)
-        buffer = buffer[-keep:] + chunk
+def _total_too_large(name: str, total: int, limits: Limits) -> IntakeError:
+    return IntakeError(
+        TOO_LARGE,
+        f"「{name}」解压后合计超过 {_size(limits.max_uncompressed_bytes)}（已解压 {_size(total)}），"
+        "疑似压缩炸弹，已拒绝读取。请让填报单位用 Excel 重新保存后发送。",
+    )
 
 
 def _part_too_large(name: str, info: zipfile.ZipInfo, limits: Limits) -> IntakeError:
