@@ -851,3 +851,34 @@ def test_long_whitespace_before_the_root_gets_the_full_prolog_check(tmp_path):
         lambda name, data: body if name == "xl/theme/theme1.xml" else data,
     )
     refused(path, "R007")
+
+
+# --- the read stage stands on its own ------------------------------------------------------
+
+
+def test_the_read_stage_never_imports_the_writer():
+    """The reader learns where fields sit from the layout stage; nothing under perfxl/read
+    imports perfxl.write (nor leans on it through a relative import)."""
+    import ast
+
+    import perfxl.read
+
+    folder = Path(perfxl.read.__file__).parent
+    modules = sorted(folder.glob("*.py"))
+    assert {p.stem for p in modules} >= {"guard", "parts", "facts", "props", "locate"}
+    assert not (folder / "intake.py").exists()
+    for module in modules:
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                names = [base] if node.level == 0 else [f"perfxl.read.{'.' * (node.level - 1)}{base}"]
+                names += [f"{base}.{alias.name}" for alias in node.names if node.level == 0]
+            else:
+                continue
+            for name in names:
+                assert not (name == "perfxl.write" or name.startswith("perfxl.write.")), (
+                    f"{module.name} imports {name}"
+                )
+                assert ".write" not in name or node.level == 0, f"{module.name}: {name}"
