@@ -623,7 +623,9 @@ def test_dropdowns_are_parsed_not_counted_as_bytes(tmp_path):
     def edit(name: str, data: bytes) -> bytes:
         if name == "xl/worksheets/sheet1.xml":  # no validation: a footer that names one
             footer = b'<headerFooter><oddFooter>type="list" &lt;dataValidation type="list"/&gt;'
-            return data.replace(b"</worksheet>", footer + b"</oddFooter></headerFooter></worksheet>")
+            return data.replace(
+                b"</worksheet>", footer + b"</oddFooter></headerFooter></worksheet>"
+            )
         if name == "xl/worksheets/sheet2.xml":
             data = data.replace(b"<worksheet ", b"<x:worksheet xmlns:x=" + MAIN + b" ", 1)
             data = data.replace(b"</worksheet>", b"</x:worksheet>")
@@ -873,7 +875,9 @@ def test_the_read_stage_never_imports_the_writer():
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom):
                 base = node.module or ""
-                names = [base] if node.level == 0 else [f"perfxl.read.{'.' * (node.level - 1)}{base}"]
+                names = (
+                    [base] if node.level == 0 else [f"perfxl.read.{'.' * (node.level - 1)}{base}"]
+                )
                 names += [f"{base}.{alias.name}" for alias in node.names if node.level == 0]
             else:
                 continue

@@ -395,7 +395,10 @@ def _for_the_reader(parts: Parts, infos: list[zipfile.ZipInfo], fmt: str) -> byt
         fmt in ("xlsx", "xlsm")
         and len(kept) == sum(1 for i in infos if _parser_reads(i))
         and sum(len(body) for _, body in kept) <= STORED_ARCHIVE_MAX
-        and all(i.is_dir() or i.filename.lower().endswith(XML_SUFFIXES + _BINARY_SUFFIXES) for i in infos)
+        and all(
+            i.is_dir() or i.filename.lower().endswith(XML_SUFFIXES + _BINARY_SUFFIXES)
+            for i in infos
+        )
     ):
         return stored_archive(kept)
     return parts.data

@@ -8,8 +8,7 @@ by an older perfxl, or saved by an application that drops them) is read from the
 
 from __future__ import annotations
 
-import defusedxml
-import defusedxml.ElementTree as SafeET
+from perfxl.read.facts import parse, safe_parser
 
 CUSTOM_PROPERTIES = "docProps/custom.xml"
 PREFIX = "perfxl_"
@@ -20,23 +19,38 @@ META_PROPERTIES = ("layout", "layout_version", "framework", "year", "money_unit"
 
 def perfxl_properties(part: bytes) -> dict[str, str]:
     """The text properties named perfxl_* of docProps/custom.xml (name without the prefix);
-    empty when there are none or the part cannot be parsed."""
+    empty when there are none or the part cannot be parsed (parsed as facts.py parses)."""
+    out: dict[str, str] = {}
+    current: list[str] = []  # the perfxl_ property being read, if any
+    text: list[str] | None = None
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal text
+        local = tag.rsplit("}", 1)[-1]
+        if local == "property":
+            name = attrs.get("name", "")
+            current[:] = (
+                [name[len(PREFIX) :]] if name.startswith(PREFIX) and name[len(PREFIX) :] else []
+            )
+        elif current and local in _TEXT_TYPES and current[0] not in out:
+            text = []
+
+    def data(chunk: str) -> None:
+        if text is not None:
+            text.append(chunk)
+
+    def end(tag: str) -> None:
+        nonlocal text
+        if text is not None and current:
+            out[current[0]] = "".join(text)
+        text = None
+
     if not part:
         return {}
-    try:
-        root = SafeET.fromstring(part)
-    except (SafeET.ParseError, defusedxml.DefusedXmlException, ValueError):
-        return {}
-    out: dict[str, str] = {}
-    for prop in root:
-        name = prop.get("name") or ""
-        if not name.startswith(PREFIX) or not name[len(PREFIX) :]:
-            continue
-        for value in prop:
-            if value.tag.rsplit("}", 1)[-1] in _TEXT_TYPES:
-                out[name[len(PREFIX) :]] = value.text or ""
-                break
-    return out
+    parser = safe_parser(start)
+    parser.CharacterDataHandler = data
+    parser.EndElementHandler = end
+    return out if parse(parser, (part,)) else {}
 
 
 def meta_from_properties(properties: dict[str, str]) -> dict[str, str] | None:
