@@ -581,7 +581,9 @@ def test_xlsm_is_read_and_its_macros_are_not_kept(generated, tmp_path):
     assert report.annotated.endswith(".xlsx")
 
 
-def test_check_pauses_the_garbage_collector_only_while_it_reads(generated, tmp_path):
+def test_check_leaves_the_collector_alone_and_forms_no_cycles(generated, tmp_path):
+    """A check neither switches the garbage collector on nor off, and what it builds is freed
+    by reference counting alone (no cycles for the collector to find)."""
     import gc
 
     good = generated["putuo-2020-target"][1]
@@ -597,7 +599,6 @@ def test_check_pauses_the_garbage_collector_only_while_it_reads(generated, tmp_p
         assert not gc.isenabled()  # a caller that switched it off keeps it off
     finally:
         gc.enable()
-    # a read and check forms no reference cycles, so pausing the collector keeps nothing alive
     gc.collect()
     gc.disable()
     try:

@@ -6,9 +6,7 @@ the reason as a finding — so a batch report always accounts for every file giv
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,26 +89,8 @@ def expand_workbooks(items: Iterable[Path]) -> list[Path]:
     return out
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while one file is read and checked.
-
-    Reading and checking a form allocates tens of thousands of small objects (rows, cells,
-    parsed values) and forms no reference cycles — reference counting frees all of it — yet
-    the collector ran every 700 allocations and traversed them, a tenth of the time of a
-    check. It is switched back on (if it was on) before the file's report is returned."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def check_file(path: Path, options: RunOptions) -> FileReport:
-    with _collector_paused():
-        report = _check_file(path, options)
+    report = _check_file(path, options)
     if options.annotate_dir is not None and report.readable:
         _annotate(path, report, options.annotate_dir)
     return report
@@ -159,7 +139,7 @@ def _check_file(path: Path, options: RunOptions) -> FileReport:
 
 
 def _annotate(path: Path, report: FileReport, annotate_dir: Path) -> None:
-    """The annotated copy (openpyxl builds object graphs with cycles: the collector runs)."""
+    """The annotated copy, in the same folder as the others."""
     from perfxl.report.annotate import annotate
 
     try:
