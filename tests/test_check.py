@@ -154,19 +154,22 @@ def test_reads_after_rows_inserted_merges_broken_and_labels_changed(generated, t
     assert len(back.projects) == 11
 
 
-def test_label_index_of_known_labels_misses_no_label(generated, tmp_path):
-    """The reader indexes only texts that can be labels; on a sheet whose labels people
-    changed, that index is the full one restricted to the known labels."""
+def test_labels_people_changed_are_still_found(generated, tmp_path):
+    """The reader indexes only texts that can be labels: a label with spaces, line breaks,
+    asterisks or colons typed around and inside it is found all the same, and the sheet
+    reads exactly as before."""
     import re
 
-    import python_calamine
+    from perfxl.read.locate import KnownLabels, norm_label
 
-    from perfxl.read.locate import _LABEL_NOISE, _NOISE_CHARS, KnownLabels, _Sheet, _sheet_values
-
-    bmp_and_more = map(chr, range(0x110000))
-    assert {ch for ch in bmp_and_more if _LABEL_NOISE.fullmatch(ch)} == set(_NOISE_CHARS)
     known = KnownLabels.of(template_set())
+    # every character the comparison ignores, typed before a label, leaves it a label
+    ignored = [ch for ch in map(chr, range(0x110000)) if norm_label(ch) == ""]
+    assert {" ", "\u3000", "*", "＊", ":", "：", "\n"} <= set(ignored)
+    for ch in ignored:
+        assert known.key_of(f"{ch}项目名称{ch}") == norm_label("项目名称"), repr(ch)
     _, path = copy_of(generated, "minhang-2024-declaration", tmp_path)
+    before = read_workbook(path)
     wb = openpyxl.load_workbook(path)
     ws = wb.worksheets[1]
     changed = 0
@@ -177,13 +180,15 @@ def test_label_index_of_known_labels_misses_no_label(generated, tmp_path):
                 changed += 1
     wb.save(path)
     assert changed > 10
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
-    for name in book.sheet_names:
-        rows, merges = _sheet_values(book, name)
-        full = _Sheet(rows, merges).label_positions
-        assert _Sheet(rows, merges, known).label_positions == {
-            k: v for k, v in full.items() if k in known.labels
-        }
+    after = read_workbook(path)
+    assert after.projects[0].sheet == before.projects[0].sheet == ws.title
+    for read_before, read_after in zip(before.projects, after.projects):
+        assert read_after.missing_labels == read_before.missing_labels == []
+        assert read_after.fields == read_before.fields
+        assert [i.cells for i in read_after.indicators] == [
+            i.cells for i in read_before.indicators
+        ]
+    assert len(after.projects) == len(before.projects)
 
 
 def test_hidden_sheet_facts_come_from_the_document_properties(generated, tmp_path):
