@@ -194,7 +194,7 @@ def _inspect(path: Path, limits: Limits, keep: bool) -> tuple[FileInfo, bytes | 
 
 
 def describe_limits(limits: Limits = DEFAULT_LIMITS) -> str:
-    """A short Chinese paragraph of the intake checks and limits (for the documentation)."""
+    """A short Chinese paragraph of the guard's checks and limits (for the documentation)."""
     return (
         "读取回收的工作簿之前，perfxl 先检查文件本身，以免一个异常文件拖垮整批处理："
         "只接受 .xlsx、.xlsm、.xls 和 .ods 工作簿（按文件内容识别，不看扩展名）；"
