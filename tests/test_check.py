@@ -185,9 +185,7 @@ def test_labels_people_changed_are_still_found(generated, tmp_path):
     for read_before, read_after in zip(before.projects, after.projects):
         assert read_after.missing_labels == read_before.missing_labels == []
         assert read_after.fields == read_before.fields
-        assert [i.cells for i in read_after.indicators] == [
-            i.cells for i in read_before.indicators
-        ]
+        assert [i.cells for i in read_after.indicators] == [i.cells for i in read_before.indicators]
     assert len(after.projects) == len(before.projects)
 
 
