@@ -46,11 +46,41 @@ def _outcome(path: Path) -> tuple:
     return report.readable, report.layout, report.projects, findings
 
 
-@pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/worksheets/sheet2.xml"])
-def test_every_flipped_bit_is_damage_or_nothing(form, tmp_path, part):
+def _stored(path: Path, part: str, target: Path) -> Path:
+    """A copy of the workbook with ``part`` stored uncompressed (as some writers do)."""
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            method = zipfile.ZIP_STORED if item.filename == part else zipfile.ZIP_DEFLATED
+            dst.writestr(item.filename, src.read(item), compress_type=method)
+    return target
+
+
+# how the part reaches the value reader: inflated whole and handed on in an uncompressed
+# archive; inflated whole and the file itself handed on; inflated in steps (a large part)
+READS = ["held", "file", "streamed"]
+
+
+@pytest.mark.parametrize("read", READS)
+@pytest.mark.parametrize(
+    ("part", "method"),
+    [
+        ("xl/sharedStrings.xml", zipfile.ZIP_DEFLATED),
+        ("xl/worksheets/sheet2.xml", zipfile.ZIP_DEFLATED),
+        ("xl/sharedStrings.xml", zipfile.ZIP_STORED),
+    ],
+)
+def test_every_flipped_bit_is_damage_or_nothing(form, tmp_path, monkeypatch, part, method, read):
+    import perfxl.read.guard
+
+    if read == "file":
+        monkeypatch.setattr(perfxl.read.guard, "STORED_ARCHIVE_MAX", 0)
+    elif read == "streamed":
+        monkeypatch.setattr(perfxl.read.guard, "PART_CHUNK", 64)
+    if method == zipfile.ZIP_STORED:
+        form = _stored(form, part, tmp_path / "stored.xlsx")
     data = form.read_bytes()
     with zipfile.ZipFile(form) as z:
-        assert z.getinfo(part).compress_type == zipfile.ZIP_DEFLATED
+        assert z.getinfo(part).compress_type == method
     start, end = _compressed_span(data, part)
     bits = (end - start) * 8
     rng = random.Random(f"{part}:{bits}")  # the same positions on every run
@@ -74,4 +104,7 @@ def test_every_flipped_bit_is_damage_or_nothing(form, tmp_path, part):
         assert [f[0] for f in findings] == ["R004"], (bit, findings)
         damaged += 1
     assert damaged + same == len(positions)
-    assert damaged > same  # most flips damage the stream; the rest hit bits it never reads
+    if method == zipfile.ZIP_DEFLATED:
+        assert damaged > same  # most flips damage the stream; the rest hit bits it never reads
+    else:
+        assert same == 0  # every stored byte is read
