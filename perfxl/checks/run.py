@@ -67,7 +67,7 @@ class RunOptions:
 
 
 def expand_workbooks(items: Iterable[Path]) -> list[Path]:
-    """Files as given (whatever their suffix: the guard will say what they are); folders
+    """Files as given (whatever their suffix: intake will say what they are); folders
     contribute their workbooks, recursively, in a stable order."""
     out: list[Path] = []
     for item in items:
@@ -139,7 +139,7 @@ def _check_file(path: Path, options: RunOptions) -> FileReport:
 
 
 def _annotate(path: Path, report: FileReport, annotate_dir: Path) -> None:
-    """The annotated copy, in the same folder as the others."""
+    """The annotated copy (openpyxl builds object graphs with cycles: the collector runs)."""
     from perfxl.report.annotate import annotate
 
     try:
