@@ -327,8 +327,8 @@ def _read_every_part(parts: Parts, infos: list[zipfile.ZipInfo], name: str, limi
     total = 0
     damaged: PartDamaged | None = None
     for info in infos:
-        if info.is_dir() or info.filename.lower().endswith(_BINARY_SUFFIXES):
-            continue  # images, printer settings, macros: no parser here reads them
+        if not _parser_reads(info):
+            continue
         xml = info.filename.lower().endswith(XML_SUFFIXES)
         try:
             if info.file_size <= PART_CHUNK or info.filename in _WHOLE_PARTS:
@@ -388,27 +388,24 @@ def _dropdowns(parts: Parts, zf: zipfile.ZipFile, names: set[str]) -> dict[str, 
 
 
 def _for_the_reader(parts: Parts, infos: list[zipfile.ZipInfo], fmt: str) -> bytes:
-    """What the value reader opens: the verified parts as an uncompressed archive when they
-    were all held (no part is inflated twice), else the verified file itself."""
+    """What the value reader opens: the verified parts as an uncompressed archive when every
+    part a parser reads was held (no part is inflated twice), else the verified file itself."""
     kept = parts.kept()
     if (
         fmt in ("xlsx", "xlsm")
-        and len(kept) == sum(1 for i in infos if _parser_reads(i))
+        and len(kept) == sum(1 for info in infos if _parser_reads(info))
         and sum(len(body) for _, body in kept) <= STORED_ARCHIVE_MAX
-        and all(
-            i.is_dir() or i.filename.lower().endswith(XML_SUFFIXES + _BINARY_SUFFIXES)
-            for i in infos
-        )
     ):
         return stored_archive(kept)
     return parts.data
 
 
 def _parser_reads(info: zipfile.ZipInfo) -> bool:
+    """Whether a part may be read by a parser: all but folders, pictures, printer settings and
+    macros (the value reader never opens those)."""
     return not info.is_dir() and not info.filename.lower().endswith(_BINARY_SUFFIXES)
 
 
-# parts no parser here reads: pictures, printer settings, macros
 _MEDIA_SUFFIXES = (".png", ".jpeg", ".jpg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf")
 _BINARY_SUFFIXES = (*_MEDIA_SUFFIXES, ".svg", ".bin")
 _WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
