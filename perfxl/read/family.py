@@ -1,0 +1,948 @@
+"""Read any form of the family by its vocabulary, when no layout of ours matches.
+
+Every province prints the same form with other words: 项目支出名称 for 项目名称, 预算单位 for
+实施单位, 指标值及单位 for 指标值, a target split into 指标性质 | 指标值 | 度量单位, money typed as
+``250万``. The words live in ``templates/family/vocabulary.yaml``; this module only knows the
+shapes a form of the family takes:
+
+- a header block of label → value pairs (the value right of its label, or below it when the
+  label's row holds only labels), with a money block that is either pairs
+  (``年度资金总额：1125``) or a small table (money lines down, 年初预算 / 执行数 / … across);
+- an indicator table: a header row (sometimes two) naming 一级 / 二级 / 三级 … columns, read down
+  to a closing row (合计, 评价结论, 填表人 …), with level cells merged down or left blank;
+- a list sheet (清单式): project columns and indicator columns in one header row, one row per
+  indicator, project cells merged down; a department total line first is not a project.
+
+Whatever the vocabulary does not cover is kept as label → value pairs on the project
+(``unmapped``), so nothing is dropped without a word. The result is plain data with the cell of
+every value; turning it into typed projects and findings is the caller's job.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from perfxl.core.errors import TemplateError
+from perfxl.read.locate import Cell
+
+# ----------------------------------------------------------------------------------------
+# the vocabulary
+
+_NOISE = re.compile(r"[\s\u3000*＊:：]+")
+_TRAILING_NOTE = re.compile(r"\(([^()]*)\)$")
+_PARENS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")"})
+_POINTS = re.compile(r"^(\d+(?:\.\d+)?)分$")
+MONEY_UNITS = {
+    "元": Decimal(1),
+    "万元": Decimal(10000),
+    "千元": Decimal(1000),
+    "亿元": Decimal(10**8),
+}
+_UNIT_NOTE = re.compile(r"^(?:单位|金额单位)?[:：]?(万元|元|千元|亿元)$")
+# A label is short: anything longer in the header block is a value someone typed.
+MAX_LABEL_CHARS = 24
+
+
+def norm(text: Any) -> str:
+    """A label as compared: no whitespace, colons or asterisks; ASCII parentheses."""
+    if text is None:
+        return ""
+    return _NOISE.sub("", str(text)).translate(_PARENS)
+
+
+@dataclass(frozen=True)
+class Label:
+    """What a cell's text means as a label: its kind, canonical key and the notes that were
+    stripped from its end (a money unit, points)."""
+
+    kind: str  # field | money_line | money_field | money_column | indicator | closing | section
+    key: str
+    unit: str | None = None
+    points: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    tables: dict[str, dict[str, str]]  # kind -> normalised label -> key
+    closing: frozenset[str]
+    sections: frozenset[str]
+
+    def lookup(self, text: Any, kinds: Sequence[str]) -> Label | None:
+        """The first of ``kinds`` whose table knows the text, with or without its trailing
+        notes ((万元), (50分), (盖章), (A)) and a leading 其中."""
+        if not isinstance(text, str) or len(text) > 60:
+            return None
+        key = norm(text)
+        if not key:
+            return None
+        unit, points = None, None
+        candidates = [key]
+        stripped = key
+        while (m := _TRAILING_NOTE.search(stripped)) is not None:
+            note = m.group(1)
+            stripped = stripped[: m.start()]
+            if (u := _UNIT_NOTE.match(note)) is not None:
+                unit = u.group(1)
+            elif (p := _POINTS.match(note)) is not None:
+                points = Decimal(p.group(1))
+            candidates.append(stripped)
+        for cand in list(candidates):
+            if cand.startswith("其中"):
+                candidates.append(cand[2:])
+        for kind in kinds:
+            if kind == "closing":
+                if any(c in self.closing for c in candidates):
+                    return Label("closing", candidates[-1])
+                continue
+            if kind == "section":
+                if any(c in self.sections for c in candidates):
+                    return Label("section", candidates[-1], unit, points)
+                continue
+            table = self.tables[kind]
+            for cand in candidates:
+                if cand in table:
+                    return Label(kind, table[cand], unit, points)
+        return None
+
+
+_KINDS = {
+    "fields": "field",
+    "money_lines": "money_line",
+    "money_fields": "money_field",
+    "money_columns": "money_column",
+    "indicator_columns": "indicator",
+}
+
+
+def vocabulary_from_data(data: Any, origin: str) -> Vocabulary:
+    if not isinstance(data, dict):
+        raise TemplateError(f"{origin}：错误：词表的内容必须是一个映射")
+    tables: dict[str, dict[str, str]] = {}
+    for section, kind in _KINDS.items():
+        entries = data.get(section) or {}
+        if not isinstance(entries, dict):
+            raise TemplateError(f"{origin}：错误：「{section}」必须是「规范键: [写法, …]」的映射")
+        table: dict[str, str] = {}
+        for key, words in entries.items():
+            if not isinstance(words, list):
+                raise TemplateError(f"{origin}：错误：「{section}.{key}」必须是写法的列表")
+            for word in words:
+                table.setdefault(norm(word), str(key))
+        tables[kind] = table
+    closing = frozenset(norm(w) for w in data.get("closing_rows") or ())
+    sections = frozenset(norm(w) for w in data.get("section_labels") or ())
+    return Vocabulary(tables, closing, sections)
+
+
+@functools.lru_cache(maxsize=8)
+def load_vocabulary(folders: tuple[Path, ...]) -> Vocabulary:
+    """The vocabulary: the first ``family/vocabulary.yaml`` found in ``folders`` (a user's
+    templates folder before the built-in one)."""
+    for folder in folders:
+        path = folder / "family" / "vocabulary.yaml"
+        if path.is_file():
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except yaml.YAMLError as exc:
+                raise TemplateError(f"{path}：错误：词表不是有效的 YAML（{exc}）") from None
+            return vocabulary_from_data(data, str(path))
+    raise TemplateError("错误：找不到通用读取的词表 family/vocabulary.yaml")
+
+
+# ----------------------------------------------------------------------------------------
+# what is read
+
+
+@dataclass
+class FamilyIndicator:
+    cells: dict[str, Cell]  # level1…level4, name, target, nature, value, measure_unit, …
+    row: int
+    filled_down: set[str] = field(default_factory=set)
+    level_weights: dict[str, Decimal] = field(default_factory=dict)  # "产出指标（50分）"
+
+    def value(self, key: str) -> Any:
+        cell = self.cells.get(key)
+        return cell.value if cell else None
+
+
+@dataclass
+class FamilyProject:
+    sheet: str
+    fields: dict[str, Cell]
+    money: dict[str, dict[str, Cell]]  # line -> column -> cell
+    money_unit: str | None  # the unit stated for this project's money (label or subtitle)
+    indicators: list[FamilyIndicator]
+    unmapped: list[tuple[str, Cell]]
+    first_row: int
+    last_row: int
+    table_found: bool = True
+    closing_rows: list[str] = field(default_factory=list)  # closing labels met under the table
+    level_keys: tuple[str, ...] = ()  # the level columns the table has, highest first
+
+    def value(self, key: str) -> Any:
+        cell = self.fields.get(key)
+        return cell.value if cell else None
+
+
+@dataclass
+class DepartmentTotal:
+    """A list sheet's department line (``820-某某部门 | 8,827,620.53``): not a project."""
+
+    label: Cell
+    amount: Cell | None
+
+
+@dataclass
+class FamilySheet:
+    name: str
+    projects: list[FamilyProject]
+    money_unit: str | None  # stated for the whole sheet (单位：万元)
+    year: int | None  # from the title ((2021年度), 2023年度…)
+    list_sheet: bool = False
+    department_totals: list[DepartmentTotal] = field(default_factory=list)
+    # header rows of indicator tables that no project was read from (a project whose name
+    # label is missing, say): the caller reports them as structure findings
+    orphan_tables: list[int] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------------
+# the grid
+
+
+class _Grid:
+    """A sheet's values with its merges resolved: each cell knows the merge it belongs to."""
+
+    def __init__(self, rows: list[list[Any]], merges: Iterable[Any] | None):
+        self.rows = [[_clean(v) for v in row] for row in rows]
+        self.height = len(self.rows)
+        self.width = max((len(r) for r in self.rows), default=0)
+        self.owner: dict[tuple[int, int], tuple[int, int]] = {}
+        self.span: dict[tuple[int, int], tuple[int, int]] = {}  # top-left -> bottom-right
+        for merge in merges or ():
+            (r1, c1), (r2, c2) = merge
+            self.span[(r1, c1)] = (r2, c2)
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    if (r, c) != (r1, c1):
+                        self.owner[(r, c)] = (r1, c1)
+
+    def get(self, r: int, c: int) -> Any:
+        if 0 <= r < self.height:
+            row = self.rows[r]
+            if 0 <= c < len(row):
+                return row[c]
+        return None
+
+    def covered(self, r: int, c: int) -> bool:
+        return (r, c) in self.owner
+
+    def value_through_merge(self, r: int, c: int) -> tuple[Any, int, int]:
+        """The value shown at (r, c): a merged cell shows its top-left cell's value."""
+        owner = self.owner.get((r, c))
+        if owner is not None:
+            return self.get(*owner), owner[0], owner[1]
+        return self.get(r, c), r, c
+
+    def last_col(self, r: int, c: int) -> int:
+        end = self.span.get((r, c))
+        return end[1] if end else c
+
+    def last_row(self, r: int, c: int) -> int:
+        end = self.span.get((r, c))
+        return end[0] if end else r
+
+    def filled(self, r: int) -> list[tuple[int, Any]]:
+        """The non-empty cells of a row that are not covered by a merge, left to right."""
+        return [
+            (c, v)
+            for c, v in enumerate(self.rows[r] if r < self.height else ())
+            if v is not None and (r, c) not in self.owner
+        ]
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if value == "":
+        return None
+    return value
+
+
+# ----------------------------------------------------------------------------------------
+# reading a sheet
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_SUBTITLE_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
+_INLINE = re.compile(r"^([^:：]{2,20})[:：]\s*(.+)$", re.S)
+_DASHES = {"-", "—", "/", "／", "－", "——", "--", "无"}
+_TOTAL_LINE = re.compile(r"^\d{3,}\s*[-－—]\s*\S*部门")
+
+
+def read_family_sheet(
+    rows: list[list[Any]], merges: Iterable[Any] | None, name: str, vocab: Vocabulary
+) -> FamilySheet:
+    """Every project of one sheet, read by the vocabulary (possibly none)."""
+    grid = _Grid(rows, merges)
+    year, unit = _title_facts(grid)
+    headers = _indicator_headers(grid, vocab)
+    sheet = FamilySheet(name, [], unit, year)
+    if headers and _is_list_sheet(grid, vocab, headers[0]):
+        sheet.list_sheet = True
+        _read_list_sheet(grid, vocab, headers[0], sheet)
+        return sheet
+    anchors = _project_anchors(grid, vocab, headers)
+    if not anchors:
+        if headers:
+            anchors = [0]
+        else:
+            return sheet
+    bounds = [*anchors[1:], grid.height]
+    shared: dict[str, Cell] = {}
+    first_start = 0
+    for i, start in enumerate(anchors):
+        region_start = first_start if i == 0 else start
+        region_end = bounds[i]
+        own_headers = [h for h in headers if region_start <= h[0] < region_end]
+        project = _read_form_region(
+            grid, vocab, name, region_start, region_end, own_headers[0] if own_headers else None
+        )
+        if i == 0:
+            # fields above the first project (申报单位：… under the title) hold for all
+            shared = {k: v for k, v in project.fields.items() if v.row < start}
+        else:
+            for key, cell in shared.items():
+                project.fields.setdefault(key, cell)
+        project.money_unit = project.money_unit or unit
+        sheet.projects.append(project)
+        sheet.orphan_tables.extend(h[0] for h in own_headers[1:])
+    return sheet
+
+
+def _title_facts(grid: _Grid) -> tuple[int | None, str | None]:
+    """The year and the money unit stated in the rows above the form (title, subtitle)."""
+    year, unit = None, None
+    for r in range(min(grid.height, 40)):
+        for _c, value in grid.filled(r):
+            if not isinstance(value, str):
+                continue
+            if unit is None and (m := _SUBTITLE_UNIT.search(value)) is not None:
+                unit = m.group(1)
+            if year is None and len(value) <= 80 and (m := _YEAR.search(value)) is not None:
+                if "年度" in value or "表" in value:
+                    year = int(m.group(1))
+    return year, unit
+
+
+# -- the indicator table header --------------------------------------------------------
+
+_LEVELS = ("level1", "level2", "level3", "level4")
+
+
+def _indicator_headers(grid: _Grid, vocab: Vocabulary) -> list[tuple[int, int, dict[str, int]]]:
+    """Every indicator table header: (first header row, first data row, key -> column)."""
+    found: list[tuple[int, int, dict[str, int]]] = []
+    r = 0
+    while r < grid.height:
+        columns = _header_columns(grid, vocab, r)
+        levels = [k for k in _LEVELS if k in columns]
+        if len(levels) >= 2 or (levels and ("name" in columns or "target" in columns)):
+            first, data_row = r, r + 1
+            # a header of two rows: parents above (年度指标值 over 指标性质|指标值|度量单位)…
+            if r > 0 and (r - 1, 0) not in [(h[0], 0) for h in found]:
+                above = _header_columns(grid, vocab, r - 1)
+                for key, c in above.items():
+                    if key not in columns and c not in columns.values() and key not in _LEVELS:
+                        if grid.last_row(r - 1, c) >= r or grid.get(r, c) is None:
+                            columns[key] = c
+                            first = r - 1
+            # …or sub-headers below a merged header cell
+            below = _header_columns(grid, vocab, r + 1)
+            if (
+                below
+                and not any(k in below for k in _LEVELS)
+                and _row_is_header(grid, vocab, r + 1)
+            ):
+                for key, c in below.items():
+                    columns = {k: v for k, v in columns.items() if v != c or k == key}
+                    columns[key] = c
+                data_row = r + 2
+            # a header cell merged down over two rows pushes the data down too
+            tallest = max(grid.last_row(r, c) for c in columns.values())
+            data_row = max(data_row, tallest + 1)
+            found.append((first, data_row, _split_target(columns)))
+            r = data_row
+            continue
+        r += 1
+    return found
+
+
+def _header_columns(grid: _Grid, vocab: Vocabulary, r: int) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for c, value in grid.filled(r):
+        label = vocab.lookup(value, ("indicator",))
+        if label is not None and label.key not in columns:
+            columns[label.key] = c
+    return columns
+
+
+def _row_is_header(grid: _Grid, vocab: Vocabulary, r: int) -> bool:
+    cells = grid.filled(r)
+    known = sum(1 for _, v in cells if vocab.lookup(v, ("indicator", "section")) is not None)
+    return bool(cells) and known >= max(1, len(cells) - 1)
+
+
+def _split_target(columns: dict[str, int]) -> dict[str, int]:
+    """With a 指标性质 column, the column named 指标值 holds only the number: it is ``value``,
+    and ``target`` is the three joined."""
+    if "nature" in columns and "target" in columns:
+        columns = dict(columns)
+        columns["value"] = columns.pop("target")
+    return columns
+
+
+# -- list sheets -------------------------------------------------------------------------
+
+
+def _project_columns(grid: _Grid, vocab: Vocabulary, r: int) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for c, value in grid.filled(r):
+        label = vocab.lookup(value, ("field", "money_field"))
+        if label is not None:
+            key = label.key if label.kind == "field" else f"money.{label.key}"
+            columns.setdefault(key, c)
+    return columns
+
+
+def _is_list_sheet(grid: _Grid, vocab: Vocabulary, header: tuple[int, int, dict[str, int]]) -> bool:
+    first, data_row, _ = header
+    for r in range(first, data_row):
+        if "name" in _project_columns(grid, vocab, r):
+            return True
+    return False
+
+
+def _read_list_sheet(
+    grid: _Grid, vocab: Vocabulary, header: tuple[int, int, dict[str, int]], sheet: FamilySheet
+) -> None:
+    first, data_row, ind_columns = header
+    project_columns: dict[str, int] = {}
+    for r in range(first, data_row):
+        for key, c in _project_columns(grid, vocab, r).items():
+            project_columns.setdefault(key, c)
+    name_col = project_columns["name"]
+    current: FamilyProject | None = None
+    end = grid.height
+    for r in range(data_row, grid.height):
+        if _closing_label(grid, vocab, r) is not None:
+            end = r
+            break
+        name_value, nr, nc = grid.value_through_merge(r, name_col)
+        starts_here = (nr, nc) == (r, name_col) and name_value is not None
+        unit_col = project_columns.get("unit")
+        unit_text = grid.get(r, unit_col) if unit_col is not None else None
+        previous = current.indicators[-1] if current is not None and current.indicators else None
+        indicator = _indicator_of(grid, r, ind_columns, previous)
+        if name_value is None and indicator is None:
+            if isinstance(unit_text, str) and unit_col is not None:
+                money_col = project_columns.get("money.total")
+                amount = None
+                if money_col is not None and grid.get(r, money_col) is not None:
+                    amount = Cell(grid.get(r, money_col), r, money_col)
+                sheet.department_totals.append(
+                    DepartmentTotal(Cell(unit_text, r, unit_col), amount)
+                )
+            continue
+        if starts_here and (current is None or current.first_row != r):
+            if current is not None:
+                current.last_row = r - 1
+            fields: dict[str, Cell] = {}
+            money: dict[str, dict[str, Cell]] = {}
+            for key, c in project_columns.items():
+                value, vr, vc = grid.value_through_merge(r, c)
+                if value is None:
+                    continue
+                if key.startswith("money."):
+                    money.setdefault(key[6:], {})["amount"] = Cell(value, vr, vc)
+                else:
+                    fields[key] = Cell(value, vr, vc)
+            current = FamilyProject(
+                sheet.name,
+                fields,
+                money,
+                sheet.money_unit,
+                [],
+                [],
+                r,
+                r,
+                level_keys=tuple(k for k in _LEVELS if k in ind_columns),
+            )
+            sheet.projects.append(current)
+            indicator = _indicator_of(grid, r, ind_columns, None)
+        if current is not None and indicator is not None:
+            current.indicators.append(indicator)
+            current.last_row = r
+    for project in sheet.projects:
+        _name_levels(project)
+    if end < grid.height and sheet.projects:
+        sheet.projects[-1].closing_rows.append(_closing_label(grid, vocab, end) or "")
+
+
+# -- one project per block ---------------------------------------------------------------
+
+
+def _project_anchors(
+    grid: _Grid, vocab: Vocabulary, headers: list[tuple[int, int, dict[str, int]]]
+) -> list[int]:
+    """Rows where a project begins: a 项目名称 label with a value beside or below it."""
+    table_rows = {r for first, data, _ in headers for r in range(first, data)}
+    anchors: list[int] = []
+    for r in range(grid.height):
+        if r in table_rows:
+            continue
+        for c, value in grid.filled(r):
+            label = vocab.lookup(value, ("field",))
+            if label is not None and label.key == "name":
+                if _value_right(grid, vocab, r, c) is not None:
+                    anchors.append(r)
+                break
+            inline = _inline_pair(value, vocab)
+            if inline is not None and inline[0] == "name":
+                anchors.append(r)
+                break
+    return anchors
+
+
+def _inline_pair(value: Any, vocab: Vocabulary) -> tuple[str, str] | None:
+    """``项目类别：特定目标类`` typed into one cell: the field and its value."""
+    if not isinstance(value, str):
+        return None
+    m = _INLINE.match(value)
+    if m is None:
+        return None
+    label = vocab.lookup(m.group(1), ("field",))
+    if label is None:
+        return None
+    return label.key, m.group(2).strip()
+
+
+def _is_label(value: Any, vocab: Vocabulary) -> bool:
+    return (
+        vocab.lookup(
+            value,
+            (
+                "field",
+                "money_line",
+                "money_field",
+                "money_column",
+                "indicator",
+                "section",
+                "closing",
+            ),
+        )
+        is not None
+    )
+
+
+def _value_right(grid: _Grid, vocab: Vocabulary, r: int, c: int) -> Cell | None:
+    """The value right of a label: the first filled cell past the label's merge, unless a
+    label comes first."""
+    for cc in range(grid.last_col(r, c) + 1, grid.width):
+        if grid.covered(r, cc):
+            continue
+        value = grid.get(r, cc)
+        if value is None:
+            continue
+        if _is_label(value, vocab):
+            return None
+        return Cell(value, r, cc)
+    return None
+
+
+def _value_below(grid: _Grid, vocab: Vocabulary, r: int, c: int) -> Cell | None:
+    """The value under a label whose row holds only labels (a row of headers, or a goal
+    label alone on its row with the text on the next)."""
+    rr = grid.last_row(r, c) + 1
+    value = grid.get(rr, c)
+    if value is None or _is_label(value, vocab):
+        return None
+    return Cell(value, rr, c)
+
+
+def _closing_label(grid: _Grid, vocab: Vocabulary, r: int) -> str | None:
+    for _c, value in grid.filled(r)[:2]:
+        if not isinstance(value, str):
+            continue
+        label = vocab.lookup(value, ("closing",))
+        if label is not None:
+            return label.key
+        head = norm(value)
+        for word in vocab.closing:
+            if (
+                head.startswith(word)
+                and len(head) <= len(word) + 30
+                and word in {"填表人", "注", "说明"}
+            ):
+                return word
+    return None
+
+
+def _read_form_region(
+    grid: _Grid,
+    vocab: Vocabulary,
+    sheet_name: str,
+    start: int,
+    end: int,
+    header: tuple[int, int, dict[str, int]] | None,
+) -> FamilyProject:
+    project = FamilyProject(sheet_name, {}, {}, None, [], [], start, end - 1)
+    used: set[tuple[int, int]] = set()
+    table_end = end
+    if header is not None:
+        first, data_row, columns = header
+        project.level_keys = tuple(k for k in _LEVELS if k in columns)
+        table_end = _read_table(grid, vocab, data_row, end, columns, project)
+        for r in range(first, table_end):
+            for c in range(grid.width):
+                used.add((r, c))
+        _level_weights_from_section(grid, vocab, first, project)
+    else:
+        project.table_found = False
+    _read_money_tables(grid, vocab, start, end, used, project)
+    for r in range(start, end):
+        if header is not None and header[0] <= r < table_end:
+            continue
+        _read_pairs(grid, vocab, r, used, project)
+    _name_levels(project)
+    return project
+
+
+def _level_weights_from_section(
+    grid: _Grid, vocab: Vocabulary, header_row: int, project: FamilyProject
+) -> None:
+    """The points of a whole block (``绩效指标(90分)`` left of the header) are kept as
+    the indicators' total weight."""
+    for _c, value in grid.filled(header_row)[:1]:
+        label = vocab.lookup(value, ("section",))
+        if label is not None and label.points is not None:
+            project.fields.setdefault("indicator_points", Cell(str(label.points), header_row, _c))
+
+
+def _read_table(
+    grid: _Grid,
+    vocab: Vocabulary,
+    data_row: int,
+    end: int,
+    columns: dict[str, int],
+    project: FamilyProject,
+) -> int:
+    """Read indicator rows from ``data_row`` down to a closing row; return the end row."""
+    previous: FamilyIndicator | None = None
+    for r in range(data_row, end):
+        closing = _closing_label(grid, vocab, r)
+        if closing is not None:
+            project.closing_rows.append(closing)
+            return r
+        if _row_is_pairs(grid, vocab, r, columns):
+            return r
+        indicator = _indicator_of(grid, r, columns, previous)
+        if indicator is None:
+            continue
+        project.indicators.append(indicator)
+        previous = indicator
+    return end
+
+
+def _row_is_pairs(grid: _Grid, vocab: Vocabulary, r: int, columns: dict[str, int]) -> bool:
+    """A row of the header block after the table (其他说明 | …): its first cell is a field
+    label left of every level column."""
+    cells = grid.filled(r)
+    if not cells:
+        return False
+    c, value = cells[0]
+    first_level = min((columns[k] for k in _LEVELS if k in columns), default=0)
+    if c > first_level:
+        return False
+    label = vocab.lookup(value, ("field", "money_line", "money_field"))
+    return label is not None and label.kind != "money_line"
+
+
+def _split_points(text: Any) -> tuple[Any, Decimal | None]:
+    if not isinstance(text, str):
+        return text, None
+    m = re.match(r"^(.*?)\s*[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$", text)
+    if m is None:
+        return text, None
+    return m.group(1), Decimal(m.group(2))
+
+
+def _indicator_of(
+    grid: _Grid, r: int, columns: dict[str, int], previous: FamilyIndicator | None
+) -> FamilyIndicator | None:
+    """One table row as an indicator, or None for a row with nothing of its own (an unused
+    二级 row under a filled-down 一级, a blank row)."""
+    cells: dict[str, Cell] = {}
+    filled: set[str] = set()
+    weights: dict[str, Decimal] = {}
+    content = False
+    for key, c in columns.items():
+        value, _vr, _vc = grid.value_through_merge(r, c)
+        if key in _LEVELS:
+            covered = grid.covered(r, c)
+            if value is None or covered:
+                if (
+                    previous is not None
+                    and previous.value(key) is not None
+                    and (covered or value is None)
+                ):
+                    cells[key] = Cell(previous.value(key), r, c)
+                    filled.add(key)
+                    if key in previous.level_weights:
+                        weights[key] = previous.level_weights[key]
+                    continue
+                if value is None:
+                    continue
+            text, points = _split_points(value)
+            cells[key] = Cell(text, r, c)
+            if points is not None:
+                weights[key] = points
+            continue
+        if grid.covered(r, c):
+            continue  # a project column merged down, or a header spanning
+        value = grid.get(r, c)
+        if value is None:
+            continue
+        cells[key] = Cell(value, r, c)
+        content = True
+    if not content and not any(k in cells and k not in filled for k in ("level3", "level4")):
+        return None
+    if not content:
+        # only level cells: an unused 二级/三级 row, or its name in the deepest level
+        deepest = [k for k in _LEVELS if k in cells and k not in filled]
+        if not deepest:
+            return None
+    _join_target(cells)
+    return FamilyIndicator(cells, r, filled, weights)
+
+
+def _join_target(cells: dict[str, Cell]) -> None:
+    """指标性质 | 指标值 | 度量单位 → one target text, in the cell of the value."""
+    if "value" not in cells and "nature" not in cells:
+        return
+    nature = cells.get("nature")
+    value = cells.get("value")
+    unit = cells.get("measure_unit")
+    nature_text = "" if nature is None else str(nature.value)
+    if nature_text in {"定性", "定性指标"}:
+        nature_text = ""
+    parts = [nature_text, _display(value.value) if value else "", str(unit.value) if unit else ""]
+    text = "".join(parts)
+    if not text:
+        return
+    where = value or nature or unit
+    assert where is not None
+    cells["target"] = Cell(text, where.row, where.col)
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _name_levels(project: FamilyProject) -> None:
+    """Without a 指标名称 column, the deepest level column holds the indicator's name."""
+    keys = project.level_keys
+    if not keys:
+        return
+    for ind in project.indicators:
+        if "name" in ind.cells:
+            continue
+        deepest = keys[-1]
+        cell = ind.cells.pop(deepest, None)
+        if cell is not None and deepest not in ind.filled_down:
+            ind.cells["name"] = cell
+    project.indicators = [
+        ind
+        for ind in project.indicators
+        if ind.value("name") is not None and str(ind.value("name")).strip() not in _DASHES
+    ]
+    if "name" not in {k for i in project.indicators for k in i.cells} and keys:
+        return
+    if keys and all("name" in i.cells for i in project.indicators):
+        project.level_keys = keys[:-1] if keys[-1] not in _columns_seen(project) else keys
+
+
+def _columns_seen(project: FamilyProject) -> set[str]:
+    return {k for ind in project.indicators for k in ind.cells}
+
+
+# -- the header block --------------------------------------------------------------------
+
+
+def _read_money_tables(
+    grid: _Grid,
+    vocab: Vocabulary,
+    start: int,
+    end: int,
+    used: set[tuple[int, int]],
+    project: FamilyProject,
+) -> None:
+    """A money table: a row of money column headers, money line labels down its left."""
+    r = start
+    while r < end:
+        if (r, 0) in used:
+            r += 1
+            continue
+        heads: dict[str, int] = {}
+        for c, value in grid.filled(r):
+            label = vocab.lookup(value, ("money_column",))
+            if label is not None and label.key not in heads:
+                heads[label.key] = c
+        if len(heads) < 2:
+            r += 1
+            continue
+        first_col = min(heads.values())
+        for c, value in grid.filled(r):
+            if c < first_col:
+                label = vocab.lookup(value, ("section", "money_field", "money_line"))
+                if label is not None and label.unit:
+                    project.money_unit = project.money_unit or label.unit
+        for c in range(grid.width):
+            used.add((r, c))
+        rr = grid.last_row(r, first_col) + 1
+        while rr < end:
+            line = None
+            for c, value in grid.filled(rr):
+                if c >= first_col:
+                    break
+                label = vocab.lookup(value, ("money_line",))
+                if label is not None:
+                    line = label.key
+                    if label.unit:
+                        project.money_unit = project.money_unit or label.unit
+            if line is None:
+                break
+            entry = project.money.setdefault(line, {})
+            for key, c in heads.items():
+                value = grid.get(rr, c)
+                if value is not None and not grid.covered(rr, c):
+                    entry.setdefault(key, Cell(value, rr, c))
+            for c in range(grid.width):
+                used.add((rr, c))
+            rr += 1
+        r = rr
+
+
+def _read_pairs(
+    grid: _Grid, vocab: Vocabulary, r: int, used: set[tuple[int, int]], project: FamilyProject
+) -> None:
+    """Label → value pairs of one row of the header block."""
+    cells = [(c, v) for c, v in grid.filled(r) if (r, c) not in used]
+    taken: set[int] = set()
+    for i, (c, value) in enumerate(cells):
+        if c in taken:
+            continue
+        label = vocab.lookup(
+            value, ("field", "money_field", "money_line", "section", "closing", "indicator")
+        )
+        if label is None:
+            inline = _inline_pair(value, vocab)
+            if inline is not None:
+                project.fields.setdefault(inline[0], Cell(inline[1], r, c))
+                continue
+            if isinstance(value, str) and (m := _SUBTITLE_UNIT.search(value)) is not None:
+                project.money_unit = project.money_unit or m.group(1)
+                continue
+            nxt = cells[i + 1] if i + 1 < len(cells) else None
+            if (
+                (i == 0 or isinstance(value, str) and value.endswith((":", "：")))
+                and _looks_like_label(value)
+                and nxt is not None
+                and not _is_label(nxt[1], vocab)
+            ):
+                project.unmapped.append((norm(value), Cell(nxt[1], r, nxt[0])))
+                taken.add(nxt[0])
+            continue
+        if label.unit and label.kind in ("money_field", "money_line", "section"):
+            project.money_unit = project.money_unit or label.unit
+        if label.kind in ("section", "indicator"):
+            continue
+        target = _value_right(grid, vocab, r, c)
+        if target is None and label.kind in ("field", "closing"):
+            target = _value_below(grid, vocab, r, c)
+            if target is not None:
+                used.add((target.row, target.col))
+        if target is None:
+            continue
+        taken.add(target.col)
+        if label.kind == "closing":
+            key = vocab.lookup(value, ("field",))
+            if key is not None:
+                project.fields.setdefault(key.key, target)
+            continue
+        if label.kind == "field":
+            project.fields.setdefault(label.key, target)
+        else:
+            project.money.setdefault(label.key, {}).setdefault("amount", target)
+
+
+def _looks_like_label(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    text = norm(value)
+    return 1 < len(text) <= MAX_LABEL_CHARS and not any(ch.isdigit() for ch in text[:1])
+
+
+# ----------------------------------------------------------------------------------------
+# money as people type it
+
+_MONEY = re.compile(
+    r"^\s*(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|万|元|千元|亿元|亿)?\s*$"
+)
+_UNIT_ALIASES = {"万": "万元", "亿": "亿元"}
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    unit: str | None  # the unit typed in the cell, if any
+
+
+def parse_money(value: Any) -> Money | None:
+    """``250万`` → 250 万元; ``1,094,910,000.00元`` → 1094910000.00 元; a number → itself.
+    None when the value is not an amount (text, a date, empty)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not (value == value and abs(value) != float("inf")):
+            return None
+        return Money(Decimal(str(value)), None)
+    if isinstance(value, Decimal):
+        return Money(value, None) if value.is_finite() else None
+    if not isinstance(value, str):
+        return None
+    m = _MONEY.match(value.replace("，", ","))
+    if m is None:
+        return None
+    try:
+        amount = Decimal(m.group("num").replace(",", ""))
+    except InvalidOperation:
+        return None
+    unit = m.group("unit")
+    return Money(amount, _UNIT_ALIASES.get(unit, unit) if unit else None)
+
+
+def in_unit(money: Money, unit: str) -> Decimal:
+    """The amount in ``unit`` (the form's), converting from the unit typed in the cell."""
+    if money.unit is None or money.unit == unit:
+        return money.amount
+    return money.amount * MONEY_UNITS[money.unit] / MONEY_UNITS[unit]
