@@ -67,6 +67,7 @@ class Label:
     key: str
     unit: str | None = None
     points: Decimal | None = None
+    note: str | None = None  # another note: (长期), (年度), (A) …
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class Vocabulary:
         key = norm(text)
         if not key:
             return None
-        unit, points = None, None
+        unit, points, other = None, None, None
         candidates = [key]
         stripped = key
         while (m := _TRAILING_NOTE.search(stripped)) is not None:
@@ -93,6 +94,8 @@ class Vocabulary:
                 unit = u.group(1)
             elif (p := _POINTS.match(note)) is not None:
                 points = Decimal(p.group(1))
+            else:
+                other = other or note
             candidates.append(stripped)
         for cand in list(candidates):
             if cand.startswith("其中"):
@@ -109,7 +112,7 @@ class Vocabulary:
             table = self.tables[kind]
             for cand in candidates:
                 if cand in table:
-                    return Label(kind, table[cand], unit, points)
+                    return Label(kind, table[cand], unit, points, other)
         return None
 
 
@@ -313,7 +316,13 @@ def read_family_sheet(
         region_end = bounds[i]
         own_headers = [h for h in headers if region_start <= h[0] < region_end]
         project = _read_form_region(
-            grid, vocab, name, region_start, region_end, own_headers[0] if own_headers else None
+            grid,
+            vocab,
+            name,
+            region_start,
+            region_end,
+            own_headers[0] if own_headers else None,
+            start,
         )
         if i == 0:
             # fields above the first project (申报单位：… under the title) hold for all
@@ -321,10 +330,21 @@ def read_family_sheet(
         else:
             for key, cell in shared.items():
                 project.fields.setdefault(key, cell)
-        project.money_unit = project.money_unit or unit
+        project.money_unit = project.money_unit or unit or _typed_unit(project)
         sheet.projects.append(project)
         sheet.orphan_tables.extend(h[0] for h in own_headers[1:])
     return sheet
+
+
+def _typed_unit(project: FamilyProject) -> str | None:
+    """With no unit stated anywhere, the unit typed into the money cells (``20万元``)."""
+    units = {
+        money.unit
+        for line in project.money.values()
+        for cell in line.values()
+        if (money := parse_money(cell.value)) is not None and money.unit
+    }
+    return units.pop() if len(units) == 1 else None
 
 
 def _title_facts(grid: _Grid) -> tuple[int | None, str | None]:
@@ -385,13 +405,68 @@ def _indicator_headers(grid: _Grid, vocab: Vocabulary) -> list[tuple[int, int, d
     return found
 
 
+_ANNUAL = ("年度", "当年", "本年", "全年")
+_LONG_TERM = ("长期", "中期", "实施期", "滚动")
+
+
 def _header_columns(grid: _Grid, vocab: Vocabulary, r: int) -> dict[str, int]:
-    columns: dict[str, int] = {}
+    """Indicator columns of a header row, key → column. A form with two sets of columns
+    side by side (中期 | 年度, 长期 | 年度) is read by its annual set; the other set's target is
+    ``mid_target``, and its other columns (prefixed ``~``) stand in where the annual set's
+    cell is empty."""
+    found: list[tuple[str, int, str]] = []
     for c, value in grid.filled(r):
         label = vocab.lookup(value, ("indicator",))
-        if label is not None and label.key not in columns:
-            columns[label.key] = c
+        if label is not None:
+            found.append((label.key, c, label.note or ""))
+    keys = [k for k, _, _ in found]
+    repeated = [k for k in keys if keys.count(k) > 1]
+    if not repeated:
+        columns: dict[str, int] = {}
+        for key, c, _ in found:
+            columns.setdefault(key, c)
+        return columns
+    split = [c for k, c, _ in found if k == repeated[0]][1]
+    left = [f for f in found if f[1] < split]
+    right = [f for f in found if f[1] >= split]
+    main, other = (right, left) if _right_is_annual(grid, r, split, left, right) else (left, right)
+    columns = {}
+    for key, c, _ in main:
+        columns.setdefault(key, c)
+    for key, c, _ in other:
+        if key not in columns:
+            columns[key] = c
+        elif key == "target":
+            columns.setdefault("mid_target", c)
+        else:
+            columns.setdefault(f"~{key}", c)
     return columns
+
+
+def _right_is_annual(
+    grid: _Grid,
+    r: int,
+    split: int,
+    left: list[tuple[str, int, str]],
+    right: list[tuple[str, int, str]],
+) -> bool:
+    def says(group: list[tuple[str, int, str]], words: tuple[str, ...]) -> bool:
+        return any(word in note for _, _, note in group for word in words)
+
+    if says(right, _ANNUAL) or says(left, _LONG_TERM):
+        return True
+    if says(left, _ANNUAL) or says(right, _LONG_TERM):
+        return False
+    # a goals row above says which side is which (中期滚动目标 | 年度目标)
+    for rr in range(r - 1, max(-1, r - 5), -1):
+        for c, value in grid.filled(rr):
+            if not isinstance(value, str) or not c <= split <= grid.last_col(rr, c):
+                continue
+            if any(word in value for word in _LONG_TERM):
+                return False
+            if "年度" in value:
+                return True
+    return True
 
 
 def _row_is_header(grid: _Grid, vocab: Vocabulary, r: int) -> bool:
@@ -440,26 +515,28 @@ def _read_list_sheet(
             project_columns.setdefault(key, c)
     name_col = project_columns["name"]
     current: FamilyProject | None = None
+    levels: dict[str, tuple[Any, Decimal | None]] = {}
+    department: Cell | None = None  # from the department line (820-某某部门) above
     end = grid.height
     for r in range(data_row, grid.height):
         if _closing_label(grid, vocab, r) is not None:
             end = r
             break
         name_value, nr, nc = grid.value_through_merge(r, name_col)
+        if nc != name_col:
+            name_value = None  # a cell from the left spans over it: the department line
         starts_here = (nr, nc) == (r, name_col) and name_value is not None
         unit_col = project_columns.get("unit")
         unit_text = grid.get(r, unit_col) if unit_col is not None else None
-        previous = current.indicators[-1] if current is not None and current.indicators else None
-        indicator = _indicator_of(grid, r, ind_columns, previous)
+        indicator = _indicator_of(grid, r, ind_columns, levels)
         if name_value is None and indicator is None:
             if isinstance(unit_text, str) and unit_col is not None:
                 money_col = project_columns.get("money.total")
                 amount = None
                 if money_col is not None and grid.get(r, money_col) is not None:
                     amount = Cell(grid.get(r, money_col), r, money_col)
-                sheet.department_totals.append(
-                    DepartmentTotal(Cell(unit_text, r, unit_col), amount)
-                )
+                department = Cell(unit_text, r, unit_col)
+                sheet.department_totals.append(DepartmentTotal(department, amount))
             continue
         if starts_here and (current is None or current.first_row != r):
             if current is not None:
@@ -474,6 +551,8 @@ def _read_list_sheet(
                     money.setdefault(key[6:], {})["amount"] = Cell(value, vr, vc)
                 else:
                     fields[key] = Cell(value, vr, vc)
+            if department is not None and "department" not in fields:
+                fields["department"] = department
             current = FamilyProject(
                 sheet.name,
                 fields,
@@ -486,7 +565,8 @@ def _read_list_sheet(
                 level_keys=tuple(k for k in _LEVELS if k in ind_columns),
             )
             sheet.projects.append(current)
-            indicator = _indicator_of(grid, r, ind_columns, None)
+            levels.clear()
+            indicator = _indicator_of(grid, r, ind_columns, levels)
         if current is not None and indicator is not None:
             current.indicators.append(indicator)
             current.last_row = r
@@ -572,7 +652,9 @@ def _value_below(grid: _Grid, vocab: Vocabulary, r: int, c: int) -> Cell | None:
     label alone on its row with the text on the next)."""
     rr = grid.last_row(r, c) + 1
     value = grid.get(rr, c)
-    if value is None or _is_label(value, vocab):
+    if value is None or _is_label(value, vocab) or _inline_pairs(value):
+        return None
+    if _closing_label(grid, vocab, rr) is not None:
         return None
     return Cell(value, rr, c)
 
@@ -602,6 +684,7 @@ def _read_form_region(
     start: int,
     end: int,
     header: tuple[int, int, dict[str, int]] | None,
+    anchor: int,
 ) -> FamilyProject:
     project = FamilyProject(sheet_name, {}, {}, None, [], [], start, end - 1)
     used: set[tuple[int, int]] = set()
@@ -617,10 +700,13 @@ def _read_form_region(
     else:
         project.table_found = False
     _read_money_tables(grid, vocab, start, end, used, project)
-    for r in range(start, end):
-        if header is not None and header[0] <= r < table_end:
-            continue
-        _read_pairs(grid, vocab, r, used, project)
+    rows = [r for r in range(start, end) if not (header is not None and header[0] <= r < table_end)]
+    for r in rows:
+        if r >= anchor:
+            _read_pairs(grid, vocab, r, used, project)
+    for r in rows:
+        if r < anchor:
+            _read_pairs(grid, vocab, r, used, project, weak=True)
     _name_levels(project)
     return project
 
@@ -645,7 +731,7 @@ def _read_table(
     project: FamilyProject,
 ) -> int:
     """Read indicator rows from ``data_row`` down to a closing row; return the end row."""
-    previous: FamilyIndicator | None = None
+    levels: dict[str, tuple[Any, Decimal | None]] = {}
     for r in range(data_row, end):
         closing = _closing_label(grid, vocab, r)
         if closing is not None:
@@ -653,11 +739,9 @@ def _read_table(
             return r
         if _row_is_pairs(grid, vocab, r, columns):
             return r
-        indicator = _indicator_of(grid, r, columns, previous)
-        if indicator is None:
-            continue
-        project.indicators.append(indicator)
-        previous = indicator
+        indicator = _indicator_of(grid, r, columns, levels)
+        if indicator is not None:
+            project.indicators.append(indicator)
     return end
 
 
@@ -684,50 +768,72 @@ def _split_points(text: Any) -> tuple[Any, Decimal | None]:
     return m.group(1), Decimal(m.group(2))
 
 
+_PLACEHOLDER = re.compile(r"^(?:指标\d*|[…]+|\.{3,}|[-—－/／]+)$")
+
+
 def _indicator_of(
-    grid: _Grid, r: int, columns: dict[str, int], previous: FamilyIndicator | None
+    grid: _Grid, r: int, columns: dict[str, int], levels: dict[str, tuple[Any, Decimal | None]]
 ) -> FamilyIndicator | None:
     """One table row as an indicator, or None for a row with nothing of its own (an unused
-    二级 row under a filled-down 一级, a blank row)."""
+    二级 row under a filled-down 一级, a template's 指标2 placeholder, a blank row).
+
+    ``levels`` carries the level names in force from row to row: a level cell merged down or
+    left blank takes the name above it, and a new name resets the levels below it."""
     cells: dict[str, Cell] = {}
     filled: set[str] = set()
     weights: dict[str, Decimal] = {}
     content = False
-    for key, c in columns.items():
-        value, _vr, _vc = grid.value_through_merge(r, c)
-        if key in _LEVELS:
-            covered = grid.covered(r, c)
-            if value is None or covered:
-                if (
-                    previous is not None
-                    and previous.value(key) is not None
-                    and (covered or value is None)
-                ):
-                    cells[key] = Cell(previous.value(key), r, c)
-                    filled.add(key)
-                    if key in previous.level_weights:
-                        weights[key] = previous.level_weights[key]
-                    continue
-                if value is None:
-                    continue
-            text, points = _split_points(value)
-            cells[key] = Cell(text, r, c)
-            if points is not None:
-                weights[key] = points
+    changed = False
+    for key in _LEVELS:
+        if key not in columns:
             continue
-        if grid.covered(r, c):
-            continue  # a project column merged down, or a header spanning
+        c = columns[key]
+        value, vr, vc = grid.value_through_merge(r, c)
+        covered = (vr, vc) != (r, c)
+        if value is None and f"~{key}" in columns:
+            c = columns[f"~{key}"]
+            value, vr, vc = grid.value_through_merge(r, c)
+            covered = (vr, vc) != (r, c)
+        if value is not None and not covered:
+            text, points = _split_points(value)
+            levels[key] = (text, points)
+            changed = True
+            # a new name at this level: the levels below start again
+            for lower in _LEVELS[_LEVELS.index(key) + 1 :]:
+                if (
+                    lower in levels
+                    and lower in columns
+                    and grid.value_through_merge(r, columns[lower])[0] is None
+                ):
+                    levels.pop(lower)
+        elif value is not None:
+            text, points = _split_points(value)
+            levels[key] = (text, points)
+            filled.add(key)
+        elif key in levels and not changed:
+            filled.add(key)
+        else:
+            continue
+        text, points = levels[key]
+        cells[key] = Cell(text, r, c)
+        if points is not None:
+            weights[key] = points
+    for key, c in columns.items():
+        if key in _LEVELS or key.startswith("~") or grid.covered(r, c):
+            continue  # a level, a stand-in column, or a cell merged from above
         value = grid.get(r, c)
+        if value is None and f"~{key}" in columns:
+            c = columns[f"~{key}"]
+            value = None if grid.covered(r, c) else grid.get(r, c)
         if value is None:
             continue
         cells[key] = Cell(value, r, c)
         content = True
-    if not content and not any(k in cells and k not in filled for k in ("level3", "level4")):
-        return None
+    own_levels = [k for k in _LEVELS if k in cells and k not in filled]
     if not content:
-        # only level cells: an unused 二级/三级 row, or its name in the deepest level
-        deepest = [k for k in _LEVELS if k in cells and k not in filled]
-        if not deepest:
+        # only level cells: an unused 二级 row, or the indicator's name in the deepest level
+        deepest = [k for k in _LEVELS if k in columns]
+        if not deepest or deepest[-1] not in own_levels or "name" in columns:
             return None
     _join_target(cells)
     return FamilyIndicator(cells, r, filled, weights)
@@ -758,31 +864,35 @@ def _display(value: Any) -> str:
     return str(value)
 
 
+_LEVEL2_NAME = re.compile(
+    r"^(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度)(?:指标)?$"
+)
+
+
 def _name_levels(project: FamilyProject) -> None:
-    """Without a 指标名称 column, the deepest level column holds the indicator's name."""
+    """Without a 指标名称 column, the deepest level column holds the indicator's name. Rows
+    that hold no indicator are dropped here: a template's placeholder (指标2, ……) or a
+    二级 name alone (质量, 时效) with nothing typed beside it."""
     keys = project.level_keys
-    if not keys:
-        return
-    for ind in project.indicators:
-        if "name" in ind.cells:
-            continue
+    if keys and not any("name" in ind.cells for ind in project.indicators):
         deepest = keys[-1]
-        cell = ind.cells.pop(deepest, None)
-        if cell is not None and deepest not in ind.filled_down:
-            ind.cells["name"] = cell
-    project.indicators = [
-        ind
-        for ind in project.indicators
-        if ind.value("name") is not None and str(ind.value("name")).strip() not in _DASHES
-    ]
-    if "name" not in {k for i in project.indicators for k in i.cells} and keys:
-        return
-    if keys and all("name" in i.cells for i in project.indicators):
-        project.level_keys = keys[:-1] if keys[-1] not in _columns_seen(project) else keys
-
-
-def _columns_seen(project: FamilyProject) -> set[str]:
-    return {k for ind in project.indicators for k in ind.cells}
+        for ind in project.indicators:
+            cell = ind.cells.pop(deepest, None)
+            if cell is not None and deepest not in ind.filled_down:
+                ind.cells["name"] = cell
+        project.level_keys = keys[:-1]
+    kept = []
+    for ind in project.indicators:
+        name = ind.value("name")
+        text = norm(name) if name is not None else ""
+        bare = not any(k not in _LEVELS and k != "name" for k in ind.cells)
+        if not text or text in _DASHES:
+            if bare:
+                continue
+        elif bare and (_PLACEHOLDER.match(text) or _LEVEL2_NAME.match(text)):
+            continue
+        kept.append(ind)
+    project.indicators = kept
 
 
 # -- the header block --------------------------------------------------------------------
@@ -842,12 +952,52 @@ def _read_money_tables(
         r = rr
 
 
+_GRADE = re.compile(r"^(优|良|中|差|优秀|良好|合格|不合格|较好|一般|较差)$")
+
+
+def _inline_pairs(value: Any) -> list[tuple[str, str]]:
+    """``填表人: 某某 联系电话:1660… 填报日期:`` typed into one cell: its label → value pairs.
+    The text must begin with a label, and each label is short and free of digits and
+    sentence punctuation: a goal that happens to contain 其中： is no pair."""
+    if not isinstance(value, str) or ("：" not in value and ":" not in value) or len(value) > 200:
+        return []
+    text = value.strip()
+    labels = [m for m in _PAIR_LABEL.finditer(text) if not _BAD_LABEL.search(m.group(1))]
+    if not labels or labels[0].start() != 0:
+        return []
+    pairs = []
+    for i, m in enumerate(labels):
+        stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+        pairs.append((m.group(1), text[m.end() : stop].strip()))
+    return pairs
+
+
+_PAIR_LABEL = re.compile(r"(?:^|(?<=\s))([^\s:：]{1,16}?)\s*[:：]")
+_BAD_LABEL = re.compile(r"[\d。，,；;、“”]")
+
+
 def _read_pairs(
-    grid: _Grid, vocab: Vocabulary, r: int, used: set[tuple[int, int]], project: FamilyProject
+    grid: _Grid,
+    vocab: Vocabulary,
+    r: int,
+    used: set[tuple[int, int]],
+    project: FamilyProject,
+    weak: bool = False,
 ) -> None:
-    """Label → value pairs of one row of the header block."""
+    """Label → value pairs of one row of the header block. ``weak`` rows (above the project's
+    name, such as a 部门：… line under the title) give way to the project's own fields: a
+    field already read is kept, and the weak pair is listed as unmapped."""
     cells = [(c, v) for c, v in grid.filled(r) if (r, c) not in used]
     taken: set[int] = set()
+    expect_label = True
+
+    def put_field(key: str, label_text: str, cell: Cell) -> None:
+        if key in project.fields:
+            if weak:
+                project.unmapped.append((norm(label_text), cell))
+            return
+        project.fields[key] = cell
+
     for i, (c, value) in enumerate(cells):
         if c in taken:
             continue
@@ -855,27 +1005,43 @@ def _read_pairs(
             value, ("field", "money_field", "money_line", "section", "closing", "indicator")
         )
         if label is None:
-            inline = _inline_pair(value, vocab)
-            if inline is not None:
-                project.fields.setdefault(inline[0], Cell(inline[1], r, c))
-                continue
             if isinstance(value, str) and (m := _SUBTITLE_UNIT.search(value)) is not None:
                 project.money_unit = project.money_unit or m.group(1)
+            pairs = _inline_pairs(value)
+            if pairs:
+                for text, typed in pairs:
+                    typed = _without_trailing_label(typed, vocab)
+                    known = vocab.lookup(text, ("field",))
+                    if _UNIT_NOTE.match(norm(text) + typed) or norm(text) in ("单位", "金额单位"):
+                        continue
+                    if not typed:
+                        continue
+                    if known is not None:
+                        put_field(known.key, text, Cell(typed, r, c))
+                    else:
+                        project.unmapped.append((norm(text), Cell(typed, r, c)))
+                expect_label = True
                 continue
             nxt = cells[i + 1] if i + 1 < len(cells) else None
             if (
-                (i == 0 or isinstance(value, str) and value.endswith((":", "：")))
+                expect_label
                 and _looks_like_label(value)
                 and nxt is not None
                 and not _is_label(nxt[1], vocab)
             ):
                 project.unmapped.append((norm(value), Cell(nxt[1], r, nxt[0])))
                 taken.add(nxt[0])
+                expect_label = True
+                continue
+            expect_label = False
             continue
         if label.unit and label.kind in ("money_field", "money_line", "section"):
             project.money_unit = project.money_unit or label.unit
         if label.kind in ("section", "indicator"):
             continue
+        if label.key == "total_score" and label.kind == "field":
+            _read_total_score(grid, r, c, project)
+            return
         target = _value_right(grid, vocab, r, c)
         if target is None and label.kind in ("field", "closing"):
             target = _value_below(grid, vocab, r, c)
@@ -884,15 +1050,46 @@ def _read_pairs(
         if target is None:
             continue
         taken.add(target.col)
+        expect_label = True
         if label.kind == "closing":
             key = vocab.lookup(value, ("field",))
             if key is not None:
-                project.fields.setdefault(key.key, target)
+                put_field(key.key, str(value), target)
             continue
         if label.kind == "field":
-            project.fields.setdefault(label.key, target)
+            put_field(label.key, str(value), target)
+        elif "amount" in project.money.get(label.key, {}):
+            project.unmapped.append((norm(value), target))  # a second amount for one line
         else:
-            project.money.setdefault(label.key, {}).setdefault("amount", target)
+            project.money.setdefault(label.key, {})["amount"] = target
+
+
+def _without_trailing_label(typed: str, vocab: Vocabulary) -> str:
+    """``16607326331 填报日期`` (the next label typed without its colon) → ``16607326331``."""
+    head, _, tail = typed.rpartition(" ")
+    if head and _is_label(tail, vocab):
+        return head.strip()
+    return typed
+
+
+def _read_total_score(grid: _Grid, r: int, c: int, project: FamilyProject) -> None:
+    """``总分 | 100 | 96 | 优``: the full marks come first, then the score, then the grade."""
+    numbers: list[Cell] = []
+    for cc in range(grid.last_col(r, c) + 1, grid.width):
+        if grid.covered(r, cc):
+            continue
+        value = grid.get(r, cc)
+        if value is None:
+            continue
+        if isinstance(value, int | float) or (
+            isinstance(value, str) and re.fullmatch(r"\d+(?:\.\d+)?", value)
+        ):
+            numbers.append(Cell(value, r, cc))
+        elif isinstance(value, str) and _GRADE.match(norm(value)) and numbers:
+            project.fields.setdefault("grade", Cell(value, r, cc))
+            break
+    if numbers:
+        project.fields.setdefault("total_score", numbers[1] if len(numbers) > 1 else numbers[0])
 
 
 def _looks_like_label(value: Any) -> bool:
@@ -906,7 +1103,7 @@ def _looks_like_label(value: Any) -> bool:
 # money as people type it
 
 _MONEY = re.compile(
-    r"^\s*(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|万|元|千元|亿元|亿)?\s*$"
+    r"^\s*(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|万|元|千元|亿元|亿)?\s*(?:[(（][^()（）]*[)）])?\s*$"
 )
 _UNIT_ALIASES = {"万": "万元", "亿": "亿元"}
 

@@ -55,7 +55,8 @@ def _indicators() -> list[dict[str, str]]:
 
 EXPECTED = {
     "money_unit": "万元",
-    "framework": "national-2021",
+    # 成本指标 stands as a 二级 under 产出指标: the 2015 national structure
+    "framework": "national-2015",
     "projects": [
         {
             "fields": {"name": "物业管理", "department": "县财政局", "unit": "安徽金寨经济开发区管理委员会",

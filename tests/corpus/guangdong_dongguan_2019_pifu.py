@@ -43,7 +43,8 @@ FORM = Form(
 
 
 def _both(level1: str, level2: str, name: str, mid: str, target: str) -> dict[str, str]:
-    # level2 is the left (中期) side's; the right side's 时效 label adds 、形象进度指标.
+    # The 年度 (right) side is the form's main set: level2 is its text, so the 时效 row's
+    # 二级 carries the right side's 、形象进度指标.
     return {"level1": level1, "level2": level2, "name": name, "mid_target": mid, "target": target}
 
 
@@ -65,7 +66,7 @@ EXPECTED = {
             "indicators": [
                 _both("预期产出指标", "数量指标(或建筑规模指标)", "镇街补助款完成结算项目数", "3", "3"),
                 _both("预期产出指标", "质量指标", "补助款结算误差率", "±3%以内", "±3%以内"),
-                _both("预期产出指标", "时效指标(工期指标)", "结算款支付及时性", "及时", "及时"),
+                _both("预期产出指标", "时效指标(工期指标、形象进度指标)", "结算款支付及时性", "及时", "及时"),
                 _both("预期产出指标", "预算(或投资规模)控制指标", "年度预算执行率", "≥90%", "≥90%"),
                 _both("效果指标", "社会、经济、生态效益 指标", "补助款结算争议率", "0%", "0%"),
                 {"level1": "效果指标", "level2": "可持续影响指标", "name": "实现建设总目标控制程度"},

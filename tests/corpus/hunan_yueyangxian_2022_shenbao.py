@@ -63,7 +63,8 @@ _ROWS = [
 
 EXPECTED = {
     "money_unit": "万元",
-    "framework": "national-2021",
+    # 成本指标 stands as a 二级 under 产出指标: the 2015 national structure
+    "framework": "national-2015",
     "projects": [
         {
             "fields": {

@@ -73,7 +73,8 @@ def _indicators() -> list[dict[str, str]]:
 
 EXPECTED = {
     "money_unit": "万元",
-    "framework": "national-2021",
+    # 成本指标 stands as a 二级 under 产出指标: the 2015 national structure
+    "framework": "national-2015",
     "projects": [
         {
             "fields": {
