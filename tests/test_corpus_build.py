@@ -34,7 +34,7 @@ MONEY_COLUMNS = {
 }
 INDICATOR_KEYS = {
     "level1", "level2", "level3", "level4", "name", "target", "nature", "value", "measure_unit",
-    "standard", "direction", "weight", "actual", "score", "reason", "mid_target", "level1_weight",
+    "standard", "direction", "weight", "actual", "score", "deviation", "mid_target", "level1_weight",
 }
 # Indicator keys whose value is one cell of the indicator's own row.
 ROW_CELL_KEYS = INDICATOR_KEYS - {"level1", "level2", "level3", "level4", "name", "target",

@@ -17,14 +17,8 @@ import python_calamine
 from perfxl.layout.detect import detect_framework
 from perfxl.layout.templates import builtin_templates_dir, template_set
 from perfxl.read.convert import text_of
-from perfxl.read.family import (
-    FamilySheet,
-    in_unit,
-    load_vocabulary,
-    parse_money,
-    read_family_sheet,
-    vocabulary_from_data,
-)
+from perfxl.read.family import FamilySheet, load_vocabulary, read_family_sheet, vocabulary_from_data
+from perfxl.read.money import in_unit, parse_money
 
 from .corpus import FORMS
 

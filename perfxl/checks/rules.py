@@ -102,6 +102,8 @@ def check_workbook(rb: ReadWorkbook, reports: bool = True) -> CheckResult:
     layout, framework = rb.layout, rb.framework
     if rb.identified_by == "labels":
         result.findings.append(finding("S007", workbook=rb.path.name, layout=layout.name))
+    elif rb.family is not None:
+        result.findings.extend(_family_findings(rb))
     elif rb.meta.get("layout_version") and rb.meta["layout_version"] != layout.version:
         found = rb.meta["layout_version"]
         result.findings.append(
@@ -124,7 +126,7 @@ def check_workbook(rb: ReadWorkbook, reports: bool = True) -> CheckResult:
             )
     for rp in rb.projects:
         findings: list[Finding] = []
-        typed = typed_project(rp, layout, findings)
+        typed = typed_project(rp, layout, findings, rb.money_unit)
         out = _Out(findings, rp.sheet, typed.name)
         _structure(rp, layout, out)
         _fields(typed, layout, rb, out)
@@ -739,6 +741,72 @@ def _label_position(rows: list[list[Any]], label: str, nth: int) -> tuple[int, i
                     return r, c
                 seen += 1
     return None
+
+
+def _family_findings(rb: ReadWorkbook) -> list[Finding]:
+    """What the family reader did with a form of another province: what it mapped and by
+    which framework it is checked (S009), every label it kept unchecked (S010), tables it
+    could not place (S011), and a list sheet's department line against its projects (M007)."""
+    family = rb.family
+    detection = family.detection
+    out = [
+        finding(
+            "S009",
+            workbook=rb.path.name,
+            projects=len(rb.projects),
+            fields=sum(len(p.fields) for p in rb.projects),
+            indicators=sum(len(p.indicators) for p in rb.projects),
+            framework=rb.framework.name,
+            reason=detection.reason if detection else "表上没有一级指标名称，按通行体系",
+        )
+    ]
+    for project in family.family_projects:
+        name = str(project.value("name") or project.sheet)
+        for label, cell in project.unmapped:
+            out.append(
+                finding(
+                    "S010",
+                    sheet=project.sheet,
+                    cell=cell.ref,
+                    project=name,
+                    label=label,
+                    value=_short(cell.value),
+                )
+            )
+    for sheet in family.sheets:
+        for row in sheet.orphan_tables:
+            out.append(finding("S011", sheet=sheet.name, cell=f"A{row + 1}", row=row + 1))
+        for total in sheet.department_totals:
+            stated = _money_value(total.amount.value) if total.amount else None
+            amounts = [
+                _money_value(p.money.get("total", {}).get("amount", Cell(None, 0, 0)).value)
+                for p in sheet.projects
+            ]
+            known = [a for a in amounts if a is not None]
+            if stated is None or not known:
+                continue
+            s = sum(known, Decimal(0))
+            if abs(s - stated) > TOLERANCE:
+                assert total.amount is not None
+                out.append(
+                    finding(
+                        "M007",
+                        sheet=sheet.name,
+                        cell=total.amount.ref,
+                        amount_label="预算数",
+                        sum=f"{s:,.2f}",
+                        stated_label=f"部门合计行「{_short(total.label.value)}」",
+                        stated=f"{stated:,.2f}",
+                    )
+                )
+    return out
+
+
+def _money_value(value: Any) -> Decimal | None:
+    from perfxl.read.money import parse_money
+
+    money = parse_money(value)
+    return money.amount if money is not None else None
 
 
 def _cross_form(rb: ReadWorkbook, result: CheckResult) -> None:

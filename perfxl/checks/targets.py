@@ -66,6 +66,7 @@ _HALF_WIDTH = str.maketrans(
 # "＞=", "＞＝" and ">＝" all map to ">=" first, so they need no entries of their own.
 _OPERATORS: dict[str, str] = {
     "=": "=",
+    "═": "=",  # a box-drawing double line, seen for "=" in a Yunnan county's published form
     "≥": "≥",
     ">=": "≥",
     "≧": "≥",

@@ -337,6 +337,28 @@ _RULES = [
         "下发的 {expected} 张项目表只找到 {found} 张（可能删除了：{missing}）",
         "请确认是否有项目被删除",
     ),
+    Rule(
+        "S009",
+        INFO,
+        "按通用词表读取",
+        "「{workbook}」不符合任何表样，已按通用词表读取：{projects} 个项目、{fields} 个栏目、"
+        "{indicators} 条指标；指标体系按「{framework}」检查（{reason}）",
+        "该表来自其他地区或系统；读出的栏目见 JSON 报告，词表见 docs/family.md",
+    ),
+    Rule(
+        "S010",
+        INFO,
+        "栏目不在词表中",
+        "栏目「{label}」（值「{value}」）不在通用词表中，未作检查",
+        "该栏目已原样保留；若是常见写法，可加入 templates/family/vocabulary.yaml",
+    ),
+    Rule(
+        "S011",
+        WARNING,
+        "表中还有没读出的指标表",
+        "第 {row} 行还有一个指标表头，但它上面找不到项目名称，这部分没有读出",
+        "请确认每个项目都填写了「项目名称」；多个项目请分别填写",
+    ),
     # header fields
     Rule("F001", ERROR, "必填项为空", "必填项「{label}」为空", "请填写该栏目", "E9"),
     Rule(

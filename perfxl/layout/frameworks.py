@@ -19,6 +19,9 @@ _WHITESPACE = re.compile(r"\s+")
 _NAME_SAFE = re.compile(r"^[\w.]+$")
 
 
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]$")
+
+
 def squash(text: str) -> str:
     """Remove every whitespace character, including full-width spaces and line breaks."""
     return _WHITESPACE.sub("", text.replace("\u3000", ""))
@@ -116,6 +119,11 @@ class Framework:
         canonical = self.aliases[level].get(text) if level < len(self.aliases) else None
         if canonical:
             return LevelMatch(canonical, alias_used=True)
+        # a province's template explains its level in brackets: 数量指标（或建筑规模指标）
+        bare = _BRACKETED.sub("", text)
+        if bare and bare != text:
+            match = self._resolve(level, bare, path)
+            return LevelMatch(match.canonical, alias_used=True)
         return LevelMatch(None)
 
     def all_names(self, level: int) -> frozenset[str]:

@@ -9,6 +9,7 @@ to guess is reported (F006/F007) and every value that could not be converted is 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from perfxl.core.findings import Finding
 from perfxl.define.model import ValueProblem, parse_date, parse_decimal
 from perfxl.layout.templates import FieldSpec, Layout
 from perfxl.read.locate import Cell, ReadProject, ReadWorkbook, excel_serial_to_date
+from perfxl.read.money import in_unit, parse_money
 
 
 @dataclass
@@ -66,8 +68,17 @@ _CONVERTED = frozenset(("money", "money_row", "number", "date"))  # other types 
 
 
 def convert_cell(
-    spec: FieldSpec, cell: Cell, where: str, findings: list[Finding], sheet: str, project: str
+    spec: FieldSpec,
+    cell: Cell,
+    where: str,
+    findings: list[Finding],
+    sheet: str,
+    project: str,
+    money_unit: str | None = None,
 ) -> Any:
+    """The typed value of one cell, reporting every guess and every failure. ``money_unit``
+    is the form's: an amount typed with another unit (``250万`` in a form in 元) is converted
+    to it and reported (M004)."""
     value = cell.value
     if value is None:
         return None
@@ -82,13 +93,23 @@ def convert_cell(
     if spec.type in ("money", "money_row", "number"):
         if isinstance(value, bool):
             value = text_of(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            report("F005", value=text_of(value))
+            return None
         if isinstance(value, (int, float)):
             return Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
         try:
             number = parse_decimal(str(value))
         except ValueProblem:
-            report("F005", value=value)
-            return None
+            money = parse_money(value) if spec.type != "number" else None
+            if money is None:
+                report("F005", value=value)
+                return None
+            if money.unit and money_unit and money.unit != money_unit:
+                report("M004", unit=money.unit, expected=money_unit)
+                return in_unit(money, money_unit)
+            report("F006", value=value)
+            return money.amount
         report("F006", value=value)
         return number
     # spec.type == "date"
@@ -108,7 +129,9 @@ def convert_cell(
     return date
 
 
-def typed_project(rp: ReadProject, layout: Layout, findings: list[Finding]) -> TypedProject:
+def typed_project(
+    rp: ReadProject, layout: Layout, findings: list[Finding], money_unit: str | None = None
+) -> TypedProject:
     values: dict[str, Any] = {}
     cells: dict[str, Cell] = {}
     project_name = text_of(rp.value("name")) or rp.sheet
@@ -124,7 +147,9 @@ def typed_project(rp: ReadProject, layout: Layout, findings: list[Finding]) -> T
                     continue
                 cells[f"{spec.key}#{i}"] = cell
                 row.append(
-                    convert_cell(spec, cell, f"{spec.label}", findings, rp.sheet, project_name)
+                    convert_cell(
+                        spec, cell, f"{spec.label}", findings, rp.sheet, project_name, money_unit
+                    )
                 )
             values[spec.key] = tuple(row)
             continue
@@ -132,7 +157,9 @@ def typed_project(rp: ReadProject, layout: Layout, findings: list[Finding]) -> T
         if cell is None:
             continue
         cells[spec.key] = cell
-        values[spec.key] = convert_cell(spec, cell, spec.label, findings, rp.sheet, project_name)
+        values[spec.key] = convert_cell(
+            spec, cell, spec.label, findings, rp.sheet, project_name, money_unit
+        )
     # values read by the form's other cells (execution_weight default, etc.)
     for spec in layout.fields:
         if spec.key not in values and spec.default is not None and spec.key in rp.fields:

@@ -24,7 +24,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ import yaml
 
 from perfxl.core.errors import TemplateError
 from perfxl.read.locate import Cell
+from perfxl.read.money import parse_money
 
 # ----------------------------------------------------------------------------------------
 # the vocabulary
@@ -70,11 +71,15 @@ class Label:
     note: str | None = None  # another note: (长期), (年度), (A) …
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per templates folder: compared by identity
 class Vocabulary:
     tables: dict[str, dict[str, str]]  # kind -> normalised label -> key
     closing: frozenset[str]
     sections: frozenset[str]
+    # kind -> key -> the label shown in reports (the first way of writing it)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # "field" / "money_column" / "indicator" -> key -> field type (text when not listed)
+    types: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def lookup(self, text: Any, kinds: Sequence[str]) -> Label | None:
         """The first of ``kinds`` whose table knows the text, with or without its trailing
@@ -129,6 +134,7 @@ def vocabulary_from_data(data: Any, origin: str) -> Vocabulary:
     if not isinstance(data, dict):
         raise TemplateError(f"{origin}：错误：词表的内容必须是一个映射")
     tables: dict[str, dict[str, str]] = {}
+    labels: dict[str, dict[str, str]] = {}
     for section, kind in _KINDS.items():
         entries = data.get(section) or {}
         if not isinstance(entries, dict):
@@ -139,10 +145,22 @@ def vocabulary_from_data(data: Any, origin: str) -> Vocabulary:
                 raise TemplateError(f"{origin}：错误：「{section}.{key}」必须是写法的列表")
             for word in words:
                 table.setdefault(norm(word), str(key))
+            if words:
+                labels.setdefault(kind, {})[str(key)] = str(words[0])
         tables[kind] = table
     closing = frozenset(norm(w) for w in data.get("closing_rows") or ())
     sections = frozenset(norm(w) for w in data.get("section_labels") or ())
-    return Vocabulary(tables, closing, sections)
+    types: dict[str, dict[str, str]] = {}
+    for section, kind in (
+        ("field_types", "field"),
+        ("money_column_types", "money_column"),
+        ("indicator_types", "indicator"),
+    ):
+        entries = data.get(section) or {}
+        if not isinstance(entries, dict):
+            raise TemplateError(f"{origin}：错误：「{section}」必须是「规范键: 类型」的映射")
+        types[kind] = {str(k): str(v) for k, v in entries.items()}
+    return Vocabulary(tables, closing, sections, labels, types)
 
 
 @functools.lru_cache(maxsize=8)
@@ -944,7 +962,8 @@ def _read_money_tables(
             entry = project.money.setdefault(line, {})
             for key, c in heads.items():
                 value = grid.get(rr, c)
-                if value is not None and not grid.covered(rr, c):
+                # 「—」「/」 print where a column does not apply to a line (no points for 财政拨款)
+                if value is not None and not grid.covered(rr, c) and norm(value) not in _DASHES:
                     entry.setdefault(key, Cell(value, rr, c))
             for c in range(grid.width):
                 used.add((rr, c))
@@ -1097,49 +1116,3 @@ def _looks_like_label(value: Any) -> bool:
         return False
     text = norm(value)
     return 1 < len(text) <= MAX_LABEL_CHARS and not any(ch.isdigit() for ch in text[:1])
-
-
-# ----------------------------------------------------------------------------------------
-# money as people type it
-
-_MONEY = re.compile(
-    r"^\s*(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|万|元|千元|亿元|亿)?\s*(?:[(（][^()（）]*[)）])?\s*$"
-)
-_UNIT_ALIASES = {"万": "万元", "亿": "亿元"}
-
-
-@dataclass(frozen=True)
-class Money:
-    amount: Decimal
-    unit: str | None  # the unit typed in the cell, if any
-
-
-def parse_money(value: Any) -> Money | None:
-    """``250万`` → 250 万元; ``1,094,910,000.00元`` → 1094910000.00 元; a number → itself.
-    None when the value is not an amount (text, a date, empty)."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not (value == value and abs(value) != float("inf")):
-            return None
-        return Money(Decimal(str(value)), None)
-    if isinstance(value, Decimal):
-        return Money(value, None) if value.is_finite() else None
-    if not isinstance(value, str):
-        return None
-    m = _MONEY.match(value.replace("，", ","))
-    if m is None:
-        return None
-    try:
-        amount = Decimal(m.group("num").replace(",", ""))
-    except InvalidOperation:
-        return None
-    unit = m.group("unit")
-    return Money(amount, _UNIT_ALIASES.get(unit, unit) if unit else None)
-
-
-def in_unit(money: Money, unit: str) -> Decimal:
-    """The amount in ``unit`` (the form's), converting from the unit typed in the cell."""
-    if money.unit is None or money.unit == unit:
-        return money.amount
-    return money.amount * MONEY_UNITS[money.unit] / MONEY_UNITS[unit]

@@ -122,6 +122,7 @@ class ReadWorkbook:
     sheet_names: list[str]
     document_fields: dict[str, Cell] = field(default_factory=dict)
     formulas: dict[str, Anchor] = field(default_factory=dict)  # formula cell id -> anchor
+    family: Any = None  # a FamilyRead (read/familyform.py) when read by the vocabulary
 
 
 # ----------------------------------------------------------------------------------------
@@ -591,6 +592,65 @@ def _read_meta(book: Any, names: list[str]) -> dict[str, str]:
     return meta
 
 
+def _incomplete(project: ReadProject) -> bool:
+    return bool(project.missing_labels) or not project.table_found
+
+
+def _detected_framework(
+    projects: list[ReadProject], layout: Layout, assumed: Framework, templates: TemplateSet
+) -> Framework:
+    """A form identified by its labels follows whatever framework its level names show,
+    among those with as many levels as the layout (field notes §1: provinces print the
+    same form over the 2015 and the 2021 national frameworks)."""
+    from perfxl.layout.detect import detect_framework
+
+    keys = [c.key for c in layout.indicators.level_columns]
+    paths = [tuple(ind.value(k) for k in keys) for p in projects for ind in p.indicators]
+    frameworks = [templates.framework(i) for i in templates.framework_ids()]
+    found = detect_framework(paths, frameworks, None, depth=len(keys))
+    if found is None or found.framework == assumed.id:
+        return assumed
+    return templates.framework(found.framework)
+
+
+def _family_workbook(
+    path: Path, info: FileInfo, meta: dict[str, str], names: list[str], family: Any
+) -> ReadWorkbook:
+    return ReadWorkbook(
+        path=path,
+        info=info,
+        layout=family.layout,
+        framework=family.framework,
+        identified_by="family",
+        meta=meta,
+        year=family.year,
+        money_unit=family.money_unit,
+        projects=family.projects,
+        sheet_names=names,
+        family=family,
+    )
+
+
+def _read_by_vocabulary(book: Any, names: list[str], templates: TemplateSet) -> Any:
+    """The workbook read by the family vocabulary (read/family.py), or None when no sheet
+    holds a form of the family."""
+    from perfxl.read.family import load_vocabulary, read_family_sheet
+    from perfxl.read.familyform import read_family
+
+    vocab = load_vocabulary(templates.dirs)
+    sheets = []
+    for name in names:
+        if name in AUXILIARY_SHEETS:
+            continue
+        rows, merges = _sheet_values(book, name)
+        sheet = read_family_sheet(rows, merges, name, vocab)
+        if sheet.projects:
+            sheets.append(sheet)
+    if not sheets:
+        return None
+    return read_family(sheets, templates, vocab, None)
+
+
 def identify_layout(
     sheet_of: Callable[[str], _Sheet],
     names: list[str],
@@ -641,10 +701,13 @@ def read_workbook(
 
     layout_id, how = identify_layout(sheet_of, names, templates, meta)
     if layout_id is None:
-        raise PerfxlError(
-            f"「{path.name}」不是可识别的绩效目标表：找不到任何表样的栏目标签"
-            f"（可用的表样：{'、'.join(templates.layout_ids())}）。"
-        )
+        family = _read_by_vocabulary(book, names, templates)
+        if family is None:
+            raise PerfxlError(
+                f"「{path.name}」不是可识别的绩效目标表：找不到任何表样的栏目标签"
+                f"（可用的表样：{'、'.join(templates.layout_ids())}）。"
+            )
+        return _family_workbook(path, info, meta, names, family)
     layout = templates.layout(layout_id)
     fw_id = meta.get("framework") or layout.framework
     framework = templates.framework(
@@ -661,6 +724,15 @@ def read_workbook(
         ):
             continue  # not a form of this layout (notes, pivot tables, other sheets people add)
         projects.append(read_project_sheet(sheet.rows, sheet.merges, name, lmap, layout, sheet))
+    if how == "labels" and (not projects or any(_incomplete(p) for p in projects)):
+        # the labels matched a layout only in part: a form of another province that looks
+        # like ours is read more faithfully by the vocabulary than by a layout it only
+        # resembles (the layout would report its own labels as missing)
+        family = _read_by_vocabulary(book, names, templates)
+        if family is not None:
+            return _family_workbook(path, info, meta, names, family)
+    if how == "labels":
+        framework = _detected_framework(projects, layout, framework, templates)
     if "sheet_count" in meta and len(projects) < int(meta["sheet_count"]):
         # project sheets are missing: their names are only in the hidden sheet
         meta["sheets"] = _read_meta(book, names).get("sheets", "")

@@ -77,7 +77,7 @@ def _indicator(level1, level2, name, target, actual, score, reason) -> dict[str,
     item = {"level1": level1, "level2": level2, "name": name, "target": target, "actual": actual,
             "weight": "10", "score": score}
     if reason is not None:
-        item["reason"] = reason
+        item["deviation"] = reason
     return item
 
 
