@@ -169,7 +169,9 @@ def test_money_as_people_type_it(typed, amount, unit):
     assert money is not None and money.amount == Decimal(amount) and money.unit == unit
 
 
-@pytest.mark.parametrize("typed", ["≤1125万元", "约250万", "二百万", "", None, float("nan"), "250万美元"])
+@pytest.mark.parametrize(
+    "typed", ["≤1125万元", "约250万", "二百万", "", None, float("nan"), "250万美元"]
+)
 def test_what_is_not_an_amount(typed):
     assert parse_money(typed) is None
 
@@ -180,10 +182,18 @@ def test_amounts_convert_to_the_forms_unit():
 
 
 def test_a_new_synonym_is_a_line_of_yaml():
-    rows = [["项目名称", "档案数字化"], ["承办处室", "办公室"], ["一级指标", "二级指标", "三级指标"]]
+    rows = [
+        ["项目名称", "档案数字化"],
+        ["承办处室", "办公室"],
+        ["一级指标", "二级指标", "三级指标"],
+    ]
     data: dict[str, Any] = {
         "fields": {"name": ["项目名称"]},
-        "indicator_columns": {"level1": ["一级指标"], "level2": ["二级指标"], "level3": ["三级指标"]},
+        "indicator_columns": {
+            "level1": ["一级指标"],
+            "level2": ["二级指标"],
+            "level3": ["三级指标"],
+        },
     }
     before = read_family_sheet(rows, [], "S", vocabulary_from_data(data, "test")).projects[0]
     assert before.value("unit") is None and dict(before.unmapped)["承办处室"].value == "办公室"
@@ -197,3 +207,10 @@ def test_what_the_vocabulary_does_not_know_is_kept_as_pairs(tmp_path):
     unmapped = dict(sheet.projects[0].unmapped)
     assert text_of(unmapped["项目完成H期"].value) == "2023-12-31"
     assert text_of(unmapped["组织实施单位"].value) == "甘肃省文物局"
+
+
+def test_a_dash_where_a_column_does_not_apply_is_no_value(tmp_path):
+    sheet = read_form(FORMS["sichuan_qingshen_2023_ziping"], tmp_path)
+    money = sheet.projects[0].money
+    assert "weight" in money["total"] and "weight" not in money["fiscal"]
+    assert "other" not in money or not money["other"]
