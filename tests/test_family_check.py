@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
