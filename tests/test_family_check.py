@@ -156,3 +156,44 @@ def test_a_new_layout_does_not_change_how_other_forms_are_read(tmp_path, sample_
         assert [f["code"] for f in after["findings"]] == [
             f["code"] for f in before[path]["findings"]
         ], path.name
+
+
+def _relabel(path: Path, old: str, new: str) -> list[str]:
+    """Every label cell ``old`` of the project sheets renamed ``new``; the sheets renamed."""
+    wb = openpyxl.load_workbook(path)
+    sheets = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value == old and type(cell).__name__ != "MergedCell":
+                    cell.value = new
+                    sheets.append(ws.title)
+    wb.save(path)
+    return sheets
+
+
+def test_a_label_written_as_its_alias_is_read(sample_books, tmp_path):
+    """实施单位 lists 申报单位 among its aliases in layout.yaml: a form that prints the
+    alias reads the same, with no S002 or F001."""
+    _doc, source = sample_books["minhang-2024-declaration"]
+    path = tmp_path / "alias.xlsx"
+    shutil.copyfile(source, path)
+    before = check_file(source, RunOptions(want_projects=True)).as_dict()
+    assert _relabel(path, "实施单位", "申报单位")
+    after = check_file(path, RunOptions(want_projects=True)).as_dict()
+    assert not {"S002", "F001"} & {f["code"] for f in after["findings"]}
+    assert [p["fields"]["unit"] for p in after["projects"]] == [
+        p["fields"]["unit"] for p in before["projects"]
+    ]
+
+
+def test_s002_names_the_label_that_is_missing(sample_books, tmp_path):
+    """In the 自评表's money grid the row label is found and the column header is not: S002
+    names the header, not the row."""
+    _doc, source = sample_books["jiading-2024-self-eval"]
+    path = tmp_path / "header.xlsx"
+    shutil.copyfile(source, path)
+    assert _relabel(path, "全年执行数", "执行")
+    report = check_file(path, RunOptions())
+    missing = {f.message for f in report.findings if f.code == "S002"}
+    assert missing and all("「全年执行数」" in m for m in missing), missing

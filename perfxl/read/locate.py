@@ -138,6 +138,10 @@ class Locator:
     label_nth: int = 0
     header: str = ""  # normalised text of the column header (grid, below)
     header_nth: int = 0
+    # other ways of writing the label or header (the field's ``aliases`` in layout.yaml),
+    # tried when the printed one is not on the sheet
+    label_aliases: tuple[str, ...] = ()
+    header_aliases: tuple[str, ...] = ()
 
 
 @dataclass
@@ -160,6 +164,13 @@ def layout_map(templates: TemplateSet, layout_id: str) -> LayoutMap:
     """Where each field of a layout sits relative to its labels, from the layout's own sheet
     description (rendered for one empty indicator)."""
     return _map_from_spec(reference_spec(templates, layout_id), templates.layout(layout_id))
+
+
+def _aliases(placed: Placed | None, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The other names of a field whose label (or header) is ``placed``: when the printed
+    text is one of the field's names, the rest of them."""
+    text = norm_label(placed.data.get("text")) if placed is not None else ""
+    return tuple(n for n in names if n != text) if text in names else ()
 
 
 def _map_from_spec(spec: SheetSpec, layout: Layout) -> LayoutMap:
@@ -206,9 +217,18 @@ def _map_from_spec(spec: SheetSpec, layout: Layout) -> LayoutMap:
                 header = other
                 break
             r = (other.row - 1) if other is not None else r - 1
+        spec_of = layout.field(key)
+        names = tuple(norm_label(n) for n in spec_of.names) if spec_of is not None else ()
         if label is not None and between == 0:
             locators.append(
-                Locator(key, part, "right", norm_label(label.data["text"]), nth[id(label)])
+                Locator(
+                    key,
+                    part,
+                    "right",
+                    norm_label(label.data["text"]),
+                    nth[id(label)],
+                    label_aliases=_aliases(label, names),
+                )
             )
         elif label is not None and header is not None:
             locators.append(
@@ -220,6 +240,8 @@ def _map_from_spec(spec: SheetSpec, layout: Layout) -> LayoutMap:
                     nth[id(label)],
                     norm_label(header.data["text"]),
                     nth[id(header)],
+                    _aliases(label, names),
+                    _aliases(header, names),
                 )
             )
         elif header is not None:
@@ -230,6 +252,7 @@ def _map_from_spec(spec: SheetSpec, layout: Layout) -> LayoutMap:
                     "below",
                     header=norm_label(header.data["text"]),
                     header_nth=nth[id(header)],
+                    header_aliases=_aliases(header, names),
                 )
             )
     ind_cells = [c for c in spec.cells if c.kind == "ind"]
@@ -241,6 +264,7 @@ def _map_from_spec(spec: SheetSpec, layout: Layout) -> LayoutMap:
     last_ind_row = max((c.last_row for c in ind_cells), default=len(spec.rows))
     after = {norm_label(c.data.get("text")) for c in texts if c.row > last_ind_row}
     labels = {norm_label(c.data.get("text")) for c in texts}
+    labels |= {a for loc in locators for a in (*loc.label_aliases, *loc.header_aliases)}
     signature = {
         norm_label(c.data.get("text")) for c in texts if c.row < first_ind_row and c.row >= 2
     }
@@ -403,19 +427,32 @@ class _Sheet:
         return Cell(None, r, start)
 
 
+def _present(sheet: _Sheet, text: str, nth: int, aliases: tuple[str, ...]) -> tuple[str, int]:
+    """The label as this sheet writes it: the printed one, else the first alias found
+    (an alias stands once, so its first occurrence is taken)."""
+    if text in sheet.label_positions or not aliases:
+        return text, nth
+    for alias in aliases:
+        if alias in sheet.label_positions:
+            return alias, 0
+    return text, nth
+
+
 def _locate(sheet: _Sheet, loc: Locator, labels: set[str]) -> Cell | None:
+    label, label_nth = _present(sheet, loc.label, loc.label_nth, loc.label_aliases)
+    header, header_nth = _present(sheet, loc.header, loc.header_nth, loc.header_aliases)
     if loc.strategy == "right":
-        return sheet.right_of(loc.label, loc.label_nth, labels)
+        return sheet.right_of(label, label_nth, labels)
     if loc.strategy == "grid":
-        row_pos = sheet.find(loc.label, loc.label_nth)
-        col_pos = sheet.find(loc.header, loc.header_nth)
+        row_pos = sheet.find(label, label_nth)
+        col_pos = sheet.find(header, header_nth)
         if row_pos is None or col_pos is None:
             return None
         value = sheet.get(row_pos[0], col_pos[1])
         return Cell(
             None if sheet.is_label(value, labels) else _clean(value), row_pos[0], col_pos[1]
         )
-    pos = sheet.find(loc.header, loc.header_nth)
+    pos = sheet.find(header, header_nth)
     if pos is None:
         return None
     r, c = pos
@@ -427,6 +464,17 @@ def _locate(sheet: _Sheet, loc: Locator, labels: set[str]) -> Cell | None:
             break
         return Cell(_clean(value), rr, c)
     return Cell(None, r + 1, c)
+
+
+def _missing_label(sheet: _Sheet, loc: Locator) -> str:
+    """The label a field could not be found by: the row label, or the column header when
+    the row label is there (S002 names what is actually missing)."""
+    if loc.strategy == "below" or (
+        loc.strategy == "grid"
+        and _present(sheet, loc.label, loc.label_nth, loc.label_aliases)[0] in sheet.label_positions
+    ):
+        return loc.header
+    return loc.label
 
 
 def _clean(value: Any) -> Any:
@@ -527,7 +575,7 @@ def read_project_sheet(
     for loc in lmap.locators:
         cell = _locate(sheet, loc, lmap.labels)
         if cell is None:
-            missing.append(loc.label or loc.header)
+            missing.append(_missing_label(sheet, loc))
             continue
         if loc.part is not None:
             rows_parts.setdefault(loc.key, []).append((loc.part, cell))
