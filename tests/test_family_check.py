@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
