@@ -7,24 +7,24 @@ wrong call.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from perfxl import __version__, i18n
-from perfxl.core.errors import ERROR, INFO, WARNING, Diagnostic, PerfxlError
-from perfxl.define.model import LoadOptions
-from perfxl.layout.templates import template_set
-from perfxl.write.generate import check_all, default_workers, expand_inputs, plan_outputs, run_jobs
-from perfxl.write.workbook import WriteOptions
+from perfxl.core.errors import PerfxlError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from perfxl.results import Progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
-T = TypeVar("T")
 
 app = typer.Typer(
     name="perfxl",
@@ -35,8 +35,42 @@ app = typer.Typer(
     context_settings={"help_option_names": []},
 )
 
-_out = Console(highlight=False, soft_wrap=True)
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
+_consoles: dict[bool, Console] = {}
+
+
+def _console(stderr: bool) -> Console:
+    """rich is imported only when something is printed through it."""
+    if stderr not in _consoles:
+        from rich.console import Console
+
+        _consoles[stderr] = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return _consoles[stderr]
+
+
+def _say(text: str) -> None:
+    _console(False).print(text, markup=False, highlight=False)
+
+
+def _complain(text: str, style: str = "red") -> None:
+    _console(True).print(text, style=style, markup=False, highlight=False)
+
+
+def _emit_json(data: dict[str, Any], output: Path | None) -> None:
+    """``--format json``: exactly the result's ``to_dict()``, to a file or stdout."""
+    _emit(json.dumps(data, ensure_ascii=False, indent=2), output)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is not None:
+        _write_report(output, text + "\n")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+def _write_report(path: Path, text: str) -> None:
+    from perfxl.core.atomic import atomic_write
+
+    atomic_write(path, text)
 
 
 def _setup_streams() -> None:
@@ -51,16 +85,17 @@ def _setup_streams() -> None:
                 pass
 
 
-def _print_diagnostics(diags: list[Diagnostic], show_info: bool = True) -> None:
+def _print_diagnostics(diags: Any, show_info: bool = True) -> None:
     for diag in diags:
-        if diag.severity == INFO and not show_info:
+        if diag.severity == "info" and not show_info:
             continue
-        style = {ERROR: "red", WARNING: "yellow", INFO: "dim"}[diag.severity]
-        _err.print(diag.format(), style=style, markup=False)
+        style = {"error": "red", "warning": "yellow", "info": "dim"}[diag.severity]
+        _complain(diag.format(), style=style)
 
 
 def _show_help(ctx: typer.Context, value: bool) -> None:
     if value and not ctx.resilient_parsing:
+        i18n.localize_help_strings()
         text = ctx.get_help()
         if text:
             typer.echo(text)
@@ -94,7 +129,7 @@ JobsOption = Annotated[
 
 def _version(value: bool) -> None:
     if value:
-        _out.print(f"perfxl {__version__}")
+        _say(f"perfxl {__version__}")
         raise typer.Exit()
 
 
@@ -153,68 +188,70 @@ def generate(
     _help: HelpOption = None,
 ) -> None:
     """由项目定义（YAML）生成绩效目标表（.xlsx）。"""
+    from perfxl.api import generate as run_generate
+
+    with _progress_bar("生成中", not quiet) as progress:
+        result = run_generate(
+            files,
+            output,
+            templates=templates or (),
+            lenient=lenient,
+            blank_rows=blank_rows,
+            merge_levels=not no_merge_levels,
+            workers=jobs,
+            progress=progress,
+        )
+    for item in result.files:
+        if item.loaded:
+            _print_diagnostics(item.diagnostics, show_info=not quiet)
+    unloaded = [item for item in result.files if not item.loaded]
+    if unloaded:
+        for item in unloaded:
+            _complain(item.error or "")
+        _complain(f"有 {len(unloaded)} 个文件存在错误，未生成任何工作簿。", style="red bold")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    for item in result.files:
+        if item.written and not quiet:
+            _say(f"已生成 {item.output}（{item.projects} 个项目）")
+        elif not item.written:
+            _complain(item.error or "")
+    if not result.ok:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@contextlib.contextmanager
+def _progress_bar(label: str, show: bool) -> Iterator[Callable[[Progress], None] | None]:
+    """A ``progress`` callback that draws a bar on stderr (from the second item on: a batch
+    of one needs none), or None when ``show`` is false."""
+    if not show:
+        yield None
+        return
+    state: dict[str, Any] = {}
+
+    def update(step: Progress) -> None:
+        if step.total < 2:
+            return
+        if "bar" not in state:
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as Bar
+
+            bar = Bar(
+                TextColumn(label),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=_console(True),
+                transient=True,
+            )
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task(label, total=step.total)
+        state["bar"].update(state["task"], completed=step.done, total=step.total)
+
     try:
-        sources = expand_inputs(files)
-        if not sources:
-            raise PerfxlError("错误：没有找到任何 YAML 文件")
-        plan = plan_outputs(sources, output)
-        options = LoadOptions(
-            templates=tuple(templates or ()), lenient_levels=lenient, blank_rows=blank_rows
-        )
-        template_set(options.templates)  # fail early on a missing --templates folder
-    except PerfxlError as exc:
-        _err.print(exc.format(), style="red", markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-
-    checked = check_all(plan, options)
-    failed = [o for o in checked if not o.ok]
-    for outcome in checked:
-        if outcome.ok:
-            _print_diagnostics(outcome.diagnostics, show_info=not quiet)
-    if failed:
-        for outcome in failed:
-            _err.print(outcome.error or "", style="red", markup=False)
-        _err.print(
-            f"有 {len(failed)} 个文件存在错误，未生成任何工作簿。", style="red bold", markup=False
-        )
-        raise typer.Exit(EXIT_BAD_INPUT)
-
-    write_options = WriteOptions(merge_levels=not no_merge_levels)
-    workers = jobs or default_workers()
-    results = _with_progress(
-        "生成中",
-        len(plan),
-        not quiet,
-        lambda on_done: run_jobs(plan, options, write_options, workers, on_done),
-    )
-    bad = [r for r in results if not r.ok]
-    for r in results:
-        if r.ok and not quiet:
-            _out.print(f"已生成 {r.job.output}（{r.projects} 个项目）", markup=False)
-        elif not r.ok:
-            _err.print(r.error or "", style="red", markup=False)
-    if bad:
-        raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _with_progress(
-    label: str, total: int, show: bool, run: Callable[[Callable[..., None] | None], T]
-) -> T:
-    """Run ``run(on_done)``; with ``show``, a progress bar on stderr advances at each call."""
-    if not show or total < 2:
-        return run(None)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=_err,
-        transient=True,
-    ) as progress:
-        task = progress.add_task(label, total=total)
-        return run(lambda *_: progress.advance(task))
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].stop()
 
 
 @app.command(rich_help_panel="命令")
@@ -272,67 +309,36 @@ def blank(
     _help: HelpOption = None,
 ) -> None:
     """按单位名单生成发给各单位的空白表（表头已填好，附填报说明）。"""
-    from perfxl.write.blank import (
-        BlankOptions,
-        load_roster,
-        plan_blank,
-        write_blank,
-        write_manifest,
-    )
+    from perfxl.api import blank as run_blank
 
-    options = BlankOptions(
-        layout=layout,
-        year=year,
-        framework=framework,
-        money_unit=money_unit,
-        blank_rows=blank_rows,
-        per_project=per_project,
-        sheets=sheets,
-        overwrite=overwrite,
-        templates=tuple(templates or ()),
-    )
-    try:
-        files = plan_blank(load_roster(roster), options, output)
-        if output.exists() and not output.is_dir():
-            raise PerfxlError(f"{output}：错误：输出位置已存在且不是文件夹")
-        output.mkdir(parents=True, exist_ok=True)
-        workers = jobs or default_workers()
-        results = _with_progress(
-            "生成中",
-            len(files),
-            not quiet,
-            lambda on_done: write_blank(files, options, workers, on_done),
+    with _progress_bar("生成中", not quiet) as progress:
+        result = run_blank(
+            roster,
+            output,
+            layout=layout,
+            year=year,
+            framework=framework,
+            money_unit=money_unit,
+            blank_rows=blank_rows,
+            per_project=per_project,
+            sheets=sheets,
+            overwrite=overwrite,
+            templates=templates or (),
+            workers=jobs,
+            progress=progress,
         )
-        manifest = write_manifest(files, results, output)
-    except (PerfxlError, OSError) as exc:
-        message = exc.format() if isinstance(exc, PerfxlError) else f"错误：无法写入（{exc}）"
-        _err.print(message, style="red", markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    failed = [r for r in results if r]
-    for error in failed:
-        _err.print(error, style="red", markup=False)
-    _out.print(
-        f"已生成 {len(files) - len(failed)} 个空白表到 {output}，清单：{manifest}", markup=False
-    )
+    failed = [f for f in result.files if not f.written]
+    for item in failed:
+        _complain(item.error or "")
+    _say(f"已生成 {len(result.files) - len(failed)} 个空白表到 {output}，清单：{result.manifest}")
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def _require_format(fmt: str, allowed: tuple[str, ...]) -> None:
     if fmt not in allowed:
-        _err.print(
-            f"用法错误：--format 只能是 {' 或 '.join(allowed)}，不是「{fmt}」",
-            style="red",
-            markup=False,
-        )
+        _complain(f"用法错误：--format 只能是 {' 或 '.join(allowed)}，不是「{fmt}」")
         raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _workbooks_or_exit(paths: list[Path]) -> list[Path]:
-    if not paths:
-        _err.print("错误：没有找到任何工作簿", style="red", markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT)
-    return paths
 
 
 @app.command(rich_help_panel="命令")
@@ -364,29 +370,34 @@ def check(
     _help: HelpOption = None,
 ) -> None:
     """检查交回的工作簿：逐格列出问题和修改方法（退出码：0 无错误，1 有错误，2 有文件无法读取）。"""
-    from perfxl.checks.run import RunOptions, expand_workbooks, summary
-    from perfxl.report.render import render_json, render_text
+    from perfxl.api import check as run_check
 
     _require_format(fmt, ("text", "json"))
-    paths = _workbooks_or_exit(expand_workbooks(files))
-    options = RunOptions(
-        templates=tuple(templates or ()), annotate_dir=annotate, want_projects=fmt == "json"
-    )
-    reports = _run_checks(paths, options, jobs, show=not quiet and fmt == "text" and output is None)
+    show_bar = not quiet and fmt == "text" and output is None
+    with _progress_bar("检查中", show_bar) as progress:
+        report = run_check(
+            files,
+            annotate=annotate,
+            projects=fmt == "json",
+            templates=templates or (),
+            workers=jobs,
+            progress=progress,
+        )
     if fmt == "json":
-        text = render_json(reports)
+        from perfxl.report.render import render_json
+
+        _emit(render_json(report), output)
     else:
-        text = render_text(reports, show_info=not quiet)
-    if output is not None:
-        _write_text_atomic(output, text)
-    elif fmt == "json":
-        sys.stdout.write(text + "\n")
-    else:
-        _out.print(text, markup=False, highlight=False)
-    totals = summary(reports)
-    if any(not r.readable for r in reports):
+        from perfxl.report.render import render_text
+
+        text = render_text(list(report.files), show_info=not quiet)
+        if output is not None:
+            _write_report(output, text)
+        else:
+            _say(text)
+    if not report.readable:
         raise typer.Exit(EXIT_BAD_INPUT)
-    if totals["errors"]:
+    if report.summary["errors"]:
         raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -410,67 +421,27 @@ def extract(
     _help: HelpOption = None,
 ) -> None:
     """从交回的工作簿中读出项目定义（YAML 可再由 generate 生成同样的表）。"""
-    import json
-
-    from perfxl.checks.run import RunOptions, expand_workbooks
-    from perfxl.report.render import render_json
+    from perfxl.api import extract as run_extract
 
     _require_format(fmt, ("yaml", "json"))
-    paths = _workbooks_or_exit(expand_workbooks(files))
-    reports = _run_checks(
-        paths,
-        RunOptions(templates=tuple(templates or ()), want_definition=fmt == "yaml"),
-        jobs,
-        show=False,
+    result = run_extract(
+        files,
+        output if fmt == "yaml" else None,
+        templates=templates or (),
+        workers=jobs,
     )
-    bad = [r for r in reports if not r.readable]
-    for r in bad:
-        for f in r.findings:
-            _err.print(f"{r.path}：错误：{f.message}（{f.hint}）", style="red", markup=False)
-    good = [r for r in reports if r.readable]
+    for item in result.not_used:
+        _complain(f"{item.path}：错误：{item.reason}")
     if fmt == "json":
-        data = json.loads(render_json(good))
-        text = json.dumps(data, ensure_ascii=False, indent=2)
-        if output is not None:
-            _write_text_atomic(output, text + "\n")
-        else:
-            sys.stdout.write(text + "\n")
-    elif output is not None and (len(good) > 1 or output.suffix.lower() not in (".yaml", ".yml")):
-        output.mkdir(parents=True, exist_ok=True)
-        for r in good:
-            _write_text_atomic(output / f"{Path(r.path).stem}.yaml", r.definition_yaml or "")
-            _out.print(f"已写出 {output / (Path(r.path).stem + '.yaml')}", markup=False)
-    elif output is not None:
-        _write_text_atomic(output, good[0].definition_yaml or "" if good else "")
-    else:
-        for r in good:
-            sys.stdout.write(r.definition_yaml or "")
-    if bad:
+        _emit_json(result.to_dict(), output)
+    elif output is None:
+        for report in result.files:
+            sys.stdout.write(report.definition_yaml or "")
+    elif len(result.written) > 1 or output.suffix.lower() not in (".yaml", ".yml"):
+        for written in result.written:
+            _say(f"已写出 {written}")
+    if not result.ok:
         raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _run_checks(paths, options, jobs, show: bool):  # type: ignore[no-untyped-def]
-    from perfxl.checks.run import run_checks
-
-    workers = jobs or default_workers()
-    return _with_progress(
-        "检查中", len(paths), show, lambda on_done: run_checks(paths, options, workers, on_done)
-    )
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    import os
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        _err.print(f"{path}：错误：无法写入（{exc.strerror or exc}）", style="red", markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 @app.command(rich_help_panel="命令")
@@ -534,39 +505,30 @@ def merge(
     _help: HelpOption = None,
 ) -> None:
     """把多个单位交回的工作簿合并成一张汇总表（有未合并的文件时退出码为 1）。"""
-    from perfxl.merging.summary import MergeOptions, expand_inputs
-    from perfxl.merging.summary import merge as run_merge
+    from perfxl.api import merge as run_merge
 
-    paths = _workbooks_or_exit(expand_inputs(inputs))
-    options = MergeOptions(
-        title=title,
-        group=group,
-        money_unit=money_unit,
-        duplicates=duplicates,
-        strict=strict,
-        forms=forms,
-        templates=tuple(templates or ()),
-        csv_dir=csv_dir,
-        sqlite_path=sqlite_path,
-    )
-    workers = jobs or default_workers()
-    try:
-        result = _with_progress(
-            "读取中",
-            len(paths),
-            not quiet,
-            lambda on_done: run_merge(paths, output, options, workers, on_done),
+    with _progress_bar("读取中", not quiet) as progress:
+        result = run_merge(
+            inputs,
+            output,
+            title=title,
+            group=group,
+            money_unit=money_unit,
+            duplicates=duplicates,
+            strict=strict,
+            forms=forms,
+            csv=csv_dir,
+            sqlite=sqlite_path,
+            templates=templates or (),
+            workers=jobs,
+            progress=progress,
         )
-    except PerfxlError as exc:
-        _err.print(exc.format(), style="red", markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    _out.print(
+    _say(
         f"已生成 {result.output}：{result.files} 个文件中合并了 {result.merged_files} 个，"
-        f"共 {result.projects} 个项目、{result.indicators} 个指标。",
-        markup=False,
+        f"共 {result.projects} 个项目、{result.indicators} 个指标。"
     )
     for where, reason in result.not_merged:
-        _err.print(f"未合并：{where}：{reason}", style="yellow", markup=False)
+        _complain(f"未合并：{where}：{reason}", style="yellow")
     if result.not_merged:
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -576,7 +538,7 @@ def rules(_help: HelpOption = None) -> None:
     """列出全部检查规则（代码、严重程度、含义和修改方法）。"""
     from perfxl.checks.catalogue import catalogue_markdown
 
-    _out.print(catalogue_markdown(), markup=False, highlight=False)
+    _say(catalogue_markdown())
 
 
 @app.command(rich_help_panel="命令")
@@ -585,6 +547,11 @@ def layouts(
     _help: HelpOption = None,
 ) -> None:
     """列出可用的表样（layout）和指标体系（framework）。"""
+    from rich.table import Table
+
+    from perfxl.layout.templates import template_set
+
+    out = _console(False)
     try:
         ts = template_set(tuple(templates or ()))
         table = Table(title="表样", show_lines=False, safe_box=True)
@@ -593,41 +560,41 @@ def layouts(
         for layout_id in ts.layout_ids():
             lay = ts.layout(layout_id)
             table.add_row(lay.id, lay.name, lay.version, lay.framework, lay.money_unit)
-        _out.print(table)
+        out.print(table)
         table = Table(title="指标体系", safe_box=True)
         for col in ("指标体系 id", "名称", "层级", "一级指标"):
             table.add_column(col)
         for fw_id in ts.framework_ids():
             fw = ts.framework(fw_id)
             table.add_row(fw.id, fw.name, "→".join(fw.levels), "、".join(fw.children(())))
-        _out.print(table)
+        out.print(table)
     except PerfxlError as exc:
-        _err.print(exc.format(), style="red", markup=False)
+        _complain(exc.format())
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``perfxl`` command; exits with the command's code."""
     _setup_streams()
+    args = sys.argv[1:] if argv is None else argv
+    if not args or any(a in ("-h", "--help") for a in args):
+        i18n.localize_help_strings()  # typer's help screen (and its rich) only when asked
     command = typer.main.get_command(app)
-    i18n.localize_help_strings()
     try:
-        code = command.main(args=argv, prog_name="perfxl", standalone_mode=False)
+        code = command.main(args=args, prog_name="perfxl", standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        _err.print("已中止。", markup=False)
+        _complain("已中止。", style="")
         sys.exit(130)
     except PerfxlError as exc:
-        _err.print(exc.format(), style="red", markup=False)
+        _complain(exc.format())
         sys.exit(EXIT_BAD_INPUT)
     except Exception as exc:
         # usage errors of the command-line library (missing argument, bad option value …)
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
-            _err.print(
-                f"用法错误：{i18n.translate_usage(exc.format_message())}", style="red", markup=False
-            )
-            _err.print("运行 perfxl --help 或 perfxl 命令 --help 查看用法。", markup=False)
+            _complain(f"用法错误：{i18n.translate_usage(exc.format_message())}")
+            _complain("运行 perfxl --help 或 perfxl 命令 --help 查看用法。", style="")
             sys.exit(EXIT_BAD_INPUT)
         raise
     sys.exit(code if isinstance(code, int) else 0)

@@ -7,55 +7,22 @@ the reason as a finding — so a batch report always accounts for every file giv
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 from perfxl.core.catalogue import finding
-from perfxl.core.errors import ERROR, WARNING, PerfxlError
-from perfxl.core.findings import Finding
+from perfxl.core.errors import ERROR, PerfxlError
+from perfxl.core.parallel import parallel_map
 from perfxl.layout.templates import template_set
 from perfxl.read.convert import definition, to_yaml
 from perfxl.read.guard import IntakeError
+from perfxl.results import CheckedFile
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
-# Files handed to a worker at a time: small and fixed, so the results waiting to be
-# collected never grow with the size of the batch (they did with len // workers).
-CHUNK = 8
-
-
-@dataclass
-class FileReport:
-    path: str
-    layout: str | None
-    ok: bool  # no error finding
-    readable: bool
-    projects: list[dict[str, Any]] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    definition_yaml: str | None = None
-    annotated: str | None = None
-    year: int | None = None
-    money_unit: str | None = None
-    format: str | None = None  # "xlsx" | "xlsm" | "xls" | "ods", once read
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == WARNING)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "layout": self.layout,
-            "ok": self.ok,
-            "projects": self.projects,
-            "findings": [f.to_dict() for f in self.findings],
-        }
+# The report of one file; the name the check stage has always used for it.
+FileReport = CheckedFile
 
 
 @dataclass(frozen=True)
@@ -92,7 +59,7 @@ def expand_workbooks(items: Iterable[Path]) -> list[Path]:
 def check_file(path: Path, options: RunOptions) -> FileReport:
     report = _check_file(path, options)
     if options.annotate_dir is not None and report.readable:
-        _annotate(path, report, options.annotate_dir)
+        report = _annotate(path, report, options.annotate_dir)
     return report
 
 
@@ -104,12 +71,11 @@ def _check_file(path: Path, options: RunOptions) -> FileReport:
     try:
         rb = read_workbook(path, templates)
     except IntakeError as exc:
-        return FileReport(str(path), None, False, False, findings=[finding(exc.code, detail=exc)])
+        return _unreadable(path, exc.code, exc)
     except PerfxlError as exc:
-        return FileReport(str(path), None, False, False, findings=[finding("R008", detail=exc)])
+        return _unreadable(path, "R008", exc)
     except Exception as exc:  # a parser's own failure on a damaged file must not stop the batch
-        detail = f"「{path.name}」无法读取：{type(exc).__name__}: {exc}"
-        return FileReport(str(path), None, False, False, findings=[finding("R004", detail=detail)])
+        return _unreadable(path, "R004", f"「{path.name}」无法读取：{type(exc).__name__}: {exc}")
     result = check_workbook(rb, reports=options.want_projects)
     try:
         from perfxl.checks.structure import structure_findings
@@ -117,63 +83,66 @@ def _check_file(path: Path, options: RunOptions) -> FileReport:
         result.findings.extend(structure_findings(rb))
     except ImportError:  # pragma: no cover
         pass
-    report = FileReport(
+    return CheckedFile(
         str(path),
         rb.layout.id,
         ok=not any(f.severity == ERROR for f in result.findings),
         readable=True,
-        projects=[
+        projects=tuple(
             {"name": p.name, "sheet": p.sheet, "fields": p.fields, "indicators": p.indicators}
             for p in result.projects
-        ]
+        )
         if options.want_projects
-        else [],
-        findings=result.findings,
+        else (),
+        findings=tuple(result.findings),
+        definition_yaml=to_yaml(definition(rb, result.typed), path.name)
+        if options.want_definition
+        else None,
         year=rb.year,
         money_unit=rb.money_unit,
+        format=rb.info.format,
     )
-    if options.want_definition:
-        report.definition_yaml = to_yaml(definition(rb, result.typed), path.name)
-    report.format = rb.info.format
-    return report
 
 
-def _annotate(path: Path, report: FileReport, annotate_dir: Path) -> None:
+def _unreadable(path: Path, code: str, detail: object) -> CheckedFile:
+    return CheckedFile(str(path), None, False, False, findings=(finding(code, detail=detail),))
+
+
+def crashed(path: Path, exc: BaseException) -> CheckedFile:
+    """The report of a file whose reading killed its worker process (a native parser's
+    abort on a damaged file): unreadable, the rest of the batch goes on."""
+    return _unreadable(
+        path, "R004", f"「{path.name}」无法读取：读取时进程意外终止（{type(exc).__name__}）"
+    )
+
+
+def _annotate(path: Path, report: CheckedFile, annotate_dir: Path) -> CheckedFile:
     """The annotated copy (openpyxl builds object graphs with cycles: the collector runs)."""
     from perfxl.report.annotate import annotate
 
     try:
-        report.annotated = str(annotate(path, report.findings, annotate_dir, report.format or ""))
+        written = annotate(path, list(report.findings), annotate_dir, report.format or "")
     except PerfxlError as exc:
-        report.findings.append(finding("O001", detail=exc))
-        report.ok = False
+        failure = finding("O001", detail=exc)
+        return replace(report, findings=(*report.findings, failure), ok=False)
+    return replace(report, annotated=str(written))
 
 
 def run_checks(
     paths: list[Path],
     options: RunOptions,
     workers: int = 1,
-    on_done: Callable[[FileReport], None] | None = None,
-) -> list[FileReport]:
-    """Check every path; the reports keep the input order."""
-    if workers <= 1 or len(paths) <= 1:
-        reports = []
-        for path in paths:
-            report = check_file(path, options)
-            reports.append(report)
-            if on_done:
-                on_done(report)
-        return reports
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        reports = []
-        for report in pool.map(check_file, paths, [options] * len(paths), chunksize=CHUNK):
-            reports.append(report)
-            if on_done:
-                on_done(report)
-        return reports
+    on_done: Callable[[CheckedFile], None] | None = None,
+) -> list[CheckedFile]:
+    """Check every path; the reports keep the input order. A file whose reading kills its
+    worker process is reported unreadable (R004); the others are checked as usual."""
+    return parallel_map(
+        partial(check_file, options=options), paths, workers, on_done, on_crash=crashed
+    )
 
 
-def summary(reports: list[FileReport]) -> dict[str, int]:
+def summary(reports: Iterable[CheckedFile]) -> dict[str, int]:
+    reports = list(reports)
     return {
         "files": len(reports),
         "errors": sum(r.errors for r in reports),

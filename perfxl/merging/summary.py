@@ -17,7 +17,6 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,10 +24,13 @@ from typing import Any
 
 import xlsxwriter
 
-from perfxl.checks.run import RunOptions, check_file, expand_workbooks
+from perfxl.checks.run import RunOptions, check_file, crashed, expand_workbooks
+from perfxl.core.atomic import atomic_output
 from perfxl.core.errors import ERROR, WARNING, OutputError, PerfxlError
+from perfxl.core.parallel import parallel_iter
 from perfxl.core.textwidth import text_width
 from perfxl.layout.templates import TemplateSet, template_set
+from perfxl.results import MergeResult
 
 POLICIES = ("keep", "newer", "stop")
 GROUPS = {"department": "主管部门", "unit": "实施单位"}
@@ -48,10 +50,6 @@ CREATE INDEX projects_file ON projects (file_id, seq);
 CREATE INDEX projects_key ON projects (unit, name, year);
 """
 
-# Files handed to a worker at a time: small and fixed, so the results waiting to be
-# collected never grow with the size of the batch (they did with len // workers).
-CHUNK = 8
-
 
 @dataclass
 class MergeOptions:
@@ -64,16 +62,6 @@ class MergeOptions:
     templates: tuple[Path, ...] = ()
     csv_dir: Path | None = None
     sqlite_path: Path | None = None
-
-
-@dataclass
-class MergeResult:
-    output: Path
-    files: int
-    merged_files: int
-    projects: int
-    indicators: int
-    not_merged: list[tuple[str, str]]  # (path or path#sheet, reason)
 
 
 def expand_inputs(items: Iterable[str]) -> list[Path]:
@@ -127,25 +115,18 @@ def collect(
     db: sqlite3.Connection,
     options: MergeOptions,
     workers: int,
-    on_done: Callable[[], None] | None,
+    on_done: Callable[[Any], None] | None,
 ) -> None:
     db.executescript(SCHEMA)
     items = [(p, options.templates) for p in paths]
-    if workers > 1 and len(items) > 1:
-        pool = ProcessPoolExecutor(max_workers=workers)
-        results: Iterable[Any] = pool.map(_read_one, items, chunksize=CHUNK)
-    else:
-        pool = None
-        results = map(_read_one, items)
-    try:
-        for path, mtime, report in results:
-            _store(db, path, mtime, report)
-            if on_done:
-                on_done()
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    # stored as they come, in input order: row ids then give the summary's stable order
+    for path, mtime, report in parallel_iter(_read_one, items, workers, on_done, _crashed):
+        _store(db, path, mtime, report)
     db.commit()
+
+
+def _crashed(args: tuple[Path, tuple[Path, ...]], exc: BaseException) -> tuple[str, float, Any]:
+    return str(args[0]), 0.0, crashed(args[0], exc)
 
 
 def _store(db: sqlite3.Connection, path: str, mtime: float, report: Any) -> None:
@@ -759,7 +740,7 @@ def merge(
     output: Path,
     options: MergeOptions,
     workers: int = 1,
-    on_done: Callable[[], None] | None = None,
+    on_done: Callable[[Any], None] | None = None,
 ) -> MergeResult:
     if options.duplicates not in POLICIES:
         raise PerfxlError(f"错误：重复处理方式只能是 {'、'.join(POLICIES)}")
@@ -790,20 +771,13 @@ def merge(
                 raise PerfxlError(
                     f"错误：发现 {len(stopped)} 组重复的项目，按 --duplicates stop 未生成汇总表：{listing}"
                 )
-            fd, tmp_name = tempfile.mkstemp(
-                prefix=f".{output.stem}.", suffix=".tmp.xlsx", dir=folder
-            )
-            os.close(fd)
-            try:
-                write_summary(db, Path(tmp_name), options, templates)
-                os.replace(tmp_name, output)
-            except BaseException:
-                Path(tmp_name).unlink(missing_ok=True)
-                raise
+            with atomic_output(output) as temporary:
+                write_summary(db, temporary, options, templates)
+            written = [str(output)]
             if options.csv_dir is not None:
-                write_csv(db, options.csv_dir)
+                written.extend(str(p) for p in write_csv(db, options.csv_dir))
             if options.sqlite_path is not None:
-                _copy_db(db, options.sqlite_path)
+                written.append(str(_copy_db(db, options.sqlite_path)))
             files, merged_files = db.execute(
                 "SELECT COUNT(*), SUM(status='merged') FROM files"
             ).fetchone()
@@ -823,11 +797,19 @@ def merge(
             ]
         finally:
             db.close()
-    return MergeResult(output, files or 0, merged_files or 0, projects, indicators, not_merged)
+    return MergeResult(
+        output,
+        files or 0,
+        merged_files or 0,
+        projects,
+        indicators,
+        not_merged,
+        written=tuple(written),
+    )
 
 
-def write_csv(db: sqlite3.Connection, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+def write_csv(db: sqlite3.Connection, folder: Path) -> list[Path]:
+    """项目.csv and 指标.csv (UTF-8 with BOM so Excel opens them); returns the files written."""
     queries = {
         "项目.csv": (
             [
@@ -854,25 +836,28 @@ def write_csv(db: sqlite3.Connection, folder: Path) -> None:
             " WHERE p.status='merged' ORDER BY f.path, p.seq, i.seq",
         ),
     }
+    written = []
     for name, (head, sql) in queries.items():
         target = folder / name
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+        with (
+            atomic_output(target) as temporary,
+            temporary.open("w", encoding="utf-8-sig", newline="") as fh,
+        ):
             writer = csv.writer(fh)
             writer.writerow(head)
             for row in db.execute(sql):
                 writer.writerow([text_safe(v) for v in row])
-        os.replace(tmp, target)
+        written.append(target)
+    return written
 
 
-def _copy_db(db: sqlite3.Connection, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    Path(tmp).unlink()
-    out = sqlite3.connect(tmp)
-    try:
-        db.backup(out)
-    finally:
-        out.close()
-    os.replace(tmp, target)
+def _copy_db(db: sqlite3.Connection, target: Path) -> Path:
+    """The working database as a file of its own (SQLite takes the empty temporary file as a
+    new database)."""
+    with atomic_output(target) as temporary:
+        out = sqlite3.connect(temporary)
+        try:
+            db.backup(out)
+        finally:
+            out.close()
+    return target

@@ -10,8 +10,6 @@ is a new .xlsx with the values of every sheet and the same highlights.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from perfxl.core.atomic import atomic_output
 from perfxl.core.errors import ERROR, INFO, SEVERITY_LABEL, WARNING, OutputError
 from perfxl.core.findings import Finding
 
@@ -38,7 +37,6 @@ def annotated_name(path: Path) -> str:
 
 
 def annotate(source: Path, findings: list[Finding], out_dir: Path, read_format: str) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / annotated_name(source)
     if target.resolve() == source.resolve():
         raise OutputError(f"{target}：错误：批注副本不能覆盖原文件，请换一个输出文件夹")
@@ -48,14 +46,8 @@ def annotate(source: Path, findings: list[Finding], out_dir: Path, read_format: 
         wb = _values_copy(source)
     _mark_cells(wb, findings)
     _result_sheet(wb, source, findings)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp.xlsx", dir=out_dir)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{target}：错误：无法写入批注副本（{exc.strerror or exc}）") from None
+    with atomic_output(target) as temporary:
+        wb.save(temporary)
     return target
 
 

@@ -21,14 +21,12 @@ from rich.table import Table
 
 from perfxl.checks.run import FileReport, summary
 from perfxl.core.errors import ERROR, INFO, SEVERITY_LABEL, WARNING
+from perfxl.results import CheckReport
 
 
-def render_json(reports: list[FileReport]) -> str:
-    return json.dumps(
-        {"files": [r.as_dict() for r in reports], "summary": summary(reports)},
-        ensure_ascii=False,
-        indent=2,
-    )
+def render_json(report: CheckReport) -> str:
+    """The JSON report: exactly ``report.to_dict()`` (so the command and the library agree)."""
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
 
 
 def render_text(reports: list[FileReport], show_info: bool = True, width: int = 160) -> str:

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from perfxl.core.atomic import atomic_write
 from perfxl.core.errors import PerfxlError
+from perfxl.core.parallel import parallel_map
 from perfxl.define.model import MONEY_UNITS, Document, Project, ValueProblem, parse_decimal
 from perfxl.define.yamlsrc import YMap, YScalar, YSeq, parse_yaml_text, read_text_file
 from perfxl.layout.frameworks import squash
@@ -61,10 +60,6 @@ _RESERVED = {
     *(f"COM{i}" for i in range(1, 10)),
     *(f"LPT{i}" for i in range(1, 10)),
 }
-
-# Workbooks handed to a worker at a time: small and fixed, so pending work never grows
-# with the size of the roster.
-CHUNK = 8
 
 
 @dataclass
@@ -421,7 +416,7 @@ def write_blank(
     files: list[BlankFile],
     options: BlankOptions,
     workers: int = 1,
-    on_done: Callable[[], None] | None = None,
+    on_done: Callable[[str | None], None] | None = None,
 ) -> list[str | None]:
     """Write every planned file; returns an error message (or None) per file, in order."""
     existing = [f.output for f in files if f.output.exists()]
@@ -434,19 +429,13 @@ def write_blank(
     for f in files:
         write_options = WriteOptions(cover=len(f.document.projects) > 1, guide=True)
         items.append((f.document, f.output, options.templates, write_options))
-    results: list[str | None] = []
-    if workers <= 1 or len(items) <= 1:
-        for item in items:
-            results.append(_write_one(item))
-            if on_done:
-                on_done()
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_write_one, items, chunksize=CHUNK):
-                results.append(result)
-                if on_done:
-                    on_done()
-    return results
+    return parallel_map(_write_one, items, workers, on_done, on_crash=_crashed)
+
+
+def _crashed(
+    item: tuple[Document, Path, tuple[Path, ...], WriteOptions], exc: BaseException
+) -> str:
+    return f"{item[1]}：错误：写入时进程意外终止（{type(exc).__name__}），未生成"
 
 
 def write_manifest(files: list[BlankFile], results: list[str | None], out_dir: Path) -> Path:
@@ -460,8 +449,4 @@ def write_manifest(files: list[BlankFile], results: list[str | None], out_dir: P
         writer.writerow(
             [i, f.unit.department, f.unit.unit, projects, f.output.name, error or "已生成"]
         )
-    fd, tmp = tempfile.mkstemp(prefix=".清单.", suffix=".tmp", dir=out_dir)
-    with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-        fh.write(buffer.getvalue())
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, buffer.getvalue(), encoding="utf-8-sig")

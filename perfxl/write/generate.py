@@ -1,37 +1,32 @@
 """``generate``: project definitions (YAML) → formatted workbooks, one per input file.
 
-A batch is all-or-nothing: every input is loaded and checked first, and only when none has an
-error are workbooks written (in parallel, each atomically). So a typo in one of twenty files
-never leaves a half-updated output folder.
+A batch is all-or-nothing: every input is loaded (once, over all cores) and checked first,
+and only when none has an error are the loaded documents written (in parallel, each
+atomically). So a typo in one of twenty files never leaves a half-updated output folder.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from perfxl.core.errors import Diagnostic, PerfxlError
+from perfxl.core.errors import PerfxlError, TemplateError
+from perfxl.core.parallel import parallel_map
 from perfxl.define.model import Document, LoadOptions, load_document
 from perfxl.layout.templates import template_set
+from perfxl.results import GeneratedFile, GenerateResult, LoadResult
 from perfxl.write.workbook import DocumentWriter, WriteOptions
 
+BATCH_FAILED = "同一批中有文件存在错误，未生成任何工作簿（改正后重新生成整批）"
 
-@dataclass
+
+@dataclass(frozen=True)
 class Job:
     source: Path
     output: Path
-
-
-@dataclass
-class Outcome:
-    job: Job
-    ok: bool
-    projects: int = 0
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    error: str | None = None
 
 
 def plan_outputs(sources: list[Path], output: Path | None) -> list[Job]:
@@ -61,34 +56,41 @@ def plan_outputs(sources: list[Path], output: Path | None) -> list[Job]:
     return jobs
 
 
+def load_source(source: Path, options: LoadOptions) -> LoadResult:
+    """Load one definition; bad data gives a result that says what is wrong, not an error.
+    A broken layout under templates/ cannot be worked around: it is raised."""
+    try:
+        doc = load_document(source, options)
+    except TemplateError:
+        raise
+    except PerfxlError as exc:
+        return LoadResult(str(source), None, tuple(exc.diagnostics), exc.format())
+    return LoadResult(str(source), doc, tuple(doc.diagnostics))
+
+
 def write_document(
     doc: Document, output: Path, options: LoadOptions, write_options: WriteOptions
 ) -> None:
     DocumentWriter(template_set(options.templates), write_options).write(doc, output)
 
 
-def _run_job(job: Job, options: LoadOptions, write_options: WriteOptions) -> Outcome:
+def _write_job(
+    item: tuple[Document, Path], options: LoadOptions, write_options: WriteOptions
+) -> str | None:
+    doc, output = item
     try:
-        doc = load_document(job.source, options)
-        write_document(doc, job.output, options, write_options)
+        write_document(doc, output, options, write_options)
     except PerfxlError as exc:
-        return Outcome(job, False, error=exc.format(), diagnostics=exc.diagnostics)
-    return Outcome(job, True, projects=len(doc.projects), diagnostics=doc.diagnostics)
+        return exc.format()
+    return None
 
 
-def check_all(jobs: list[Job], options: LoadOptions) -> list[Outcome]:
-    """Load every input without writing anything."""
-    outcomes = []
-    for job in jobs:
-        try:
-            doc = load_document(job.source, options)
-        except PerfxlError as exc:
-            outcomes.append(Outcome(job, False, error=exc.format(), diagnostics=exc.diagnostics))
-        else:
-            outcomes.append(
-                Outcome(job, True, projects=len(doc.projects), diagnostics=doc.diagnostics)
-            )
-    return outcomes
+def _write_crashed(item: tuple[Document, Path], exc: BaseException) -> str:
+    return f"{item[1]}：错误：写入时进程意外终止（{type(exc).__name__}），未生成"
+
+
+def _indicators(doc: Document) -> int:
+    return sum(len(p.indicators) for p in doc.projects)
 
 
 def run_jobs(
@@ -96,26 +98,54 @@ def run_jobs(
     options: LoadOptions,
     write_options: WriteOptions,
     workers: int = 1,
-    on_done: Callable[[Outcome], None] | None = None,
-) -> list[Outcome]:
-    """Write every job's workbook, spread over ``workers`` processes; results keep job order."""
-    results: dict[int, Outcome] = {}
-    if workers <= 1 or len(jobs) <= 1:
-        for i, job in enumerate(jobs):
-            results[i] = _run_job(job, options, write_options)
-            if on_done:
-                on_done(results[i])
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            futures = {
-                pool.submit(_run_job, job, options, write_options): i for i, job in enumerate(jobs)
-            }
-            for future in as_completed(futures):
-                i = futures[future]
-                results[i] = future.result()
-                if on_done:
-                    on_done(results[i])
-    return [results[i] for i in range(len(jobs))]
+    on_done: Callable[[object], None] | None = None,
+    loaded: list[LoadResult] | None = None,
+) -> GenerateResult:
+    """Load every job's definition (unless ``loaded`` already holds them, in job order),
+    then — only when none has an error — write every workbook; ``on_done`` is called once
+    per job for each of the two passes."""
+    if loaded is None:
+        loaded = parallel_map(
+            partial(load_source, options=options), [j.source for j in jobs], workers, on_done
+        )
+    if not all(result.ok for result in loaded):
+        return GenerateResult(
+            tuple(
+                GeneratedFile(
+                    str(job.source),
+                    str(job.output),
+                    result.projects,
+                    result.indicators,
+                    result.diagnostics,
+                    error=result.error if not result.ok else BATCH_FAILED,
+                    loaded=result.ok,
+                )
+                for job, result in zip(jobs, loaded)
+            )
+        )
+    documents = [result.document for result in loaded]
+    items = [(doc, job.output) for doc, job in zip(documents, jobs) if doc is not None]
+    errors = parallel_map(
+        partial(_write_job, options=options, write_options=write_options),
+        items,
+        workers,
+        on_done,
+        on_crash=_write_crashed,
+    )
+    return GenerateResult(
+        tuple(
+            GeneratedFile(
+                str(job.source),
+                str(job.output),
+                len(doc.projects),
+                _indicators(doc),
+                tuple(doc.diagnostics),
+                error=error,
+                written=error is None,
+            )
+            for job, (doc, _), error in zip(jobs, items, errors)
+        )
+    )
 
 
 def default_workers() -> int:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +21,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from perfxl import __version__
 from perfxl.core import scoring
+from perfxl.core.atomic import atomic_output
 from perfxl.core.errors import OutputError, TemplateError
 from perfxl.core.textwidth import line_count, line_height, text_width
 from perfxl.define.model import Document, Project
@@ -421,12 +420,6 @@ def _page_setup(ws: Any, spec: SheetSpec, orientation: str) -> None:
 # the workbook
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 class DocumentWriter:
     def __init__(self, templates: TemplateSet, options: WriteOptions | None = None):
         self.templates = templates
@@ -434,22 +427,9 @@ class DocumentWriter:
 
     def write(self, doc: Document, output: Path) -> None:
         """Write ``doc`` to ``output`` atomically (temporary file in the same folder, then rename)."""
-        output = Path(output)
-        folder = output.parent
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(
-                prefix=f".{output.stem}.", suffix=".tmp.xlsx", dir=folder
-            )
-            os.close(fd)
-        except OSError as exc:
-            raise OutputError(
-                f"{output}：错误：无法在此位置写入（{exc.strerror or exc}）"
-            ) from None
-        tmp = Path(tmp_name)
-        try:
+        with atomic_output(output) as temporary:
             workbook = xlsxwriter.Workbook(
-                str(tmp),
+                str(temporary),
                 {
                     "strings_to_formulas": False,
                     "strings_to_numbers": False,
@@ -459,15 +439,10 @@ class DocumentWriter:
                 },
             )
             self.build(workbook, doc)
-            workbook.close()
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual rights
-            os.replace(tmp, output)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise OutputError(f"{output}：错误：写入失败（{exc.strerror or exc}）") from None
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+            try:
+                workbook.close()
+            except xlsxwriter.exceptions.FileCreateError as exc:
+                raise OutputError(f"{output}：错误：写入失败（{exc}）") from None
 
     # -- building ----------------------------------------------------------------------------
     def build(self, workbook: xlsxwriter.Workbook, doc: Document) -> None:

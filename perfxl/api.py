@@ -1,0 +1,342 @@
+"""perfxl as a library: one function per command, each returning a result object.
+
+    load(yaml)             → LoadResult     (the Document and its diagnostics)
+    generate(yaml…, out)   → GenerateResult (all or nothing)
+    blank(roster, out)     → BlankResult    (blank forms and 清单.csv)
+    check(workbooks…)      → CheckReport    (findings with codes, cells and hints)
+    extract(workbooks…)    → ExtractResult  (project definitions read back)
+    merge(workbooks…, out) → MergeResult    (the 汇总 workbook)
+
+Bad user data never raises: the result says what is wrong. :class:`~perfxl.core.errors.PerfxlError`
+(with a complete Chinese message) is raised only when a call cannot start at all — no input
+found, a broken ``templates`` folder, an output that cannot be written. Nothing here prints;
+batches report progress through ``progress(Progress(done, total, current))``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, Union
+
+from perfxl.core.errors import PerfxlError
+from perfxl.results import (
+    BlankFileResult,
+    BlankResult,
+    CheckReport,
+    ExtractResult,
+    GenerateResult,
+    LoadResult,
+    MergeResult,
+    NotUsed,
+    Progress,
+)
+
+if TYPE_CHECKING:
+    from perfxl.define.model import Document, LoadOptions
+
+PathLike = Union[str, "os.PathLike[str]"]
+ProgressCallback = Callable[[Progress], None]
+T = TypeVar("T")
+
+__all__ = ["load", "generate", "blank", "check", "extract", "merge"]
+
+
+def _workers(workers: int | None) -> int:
+    from perfxl.core.parallel import default_workers
+
+    return workers or default_workers()
+
+
+def _paths(items: PathLike | Iterable[PathLike]) -> list[Path]:
+    if isinstance(items, (str, os.PathLike)):
+        return [Path(items)]
+    return [Path(item) for item in items]
+
+
+def _ticker(
+    progress: ProgressCallback | None, total: int, name: Callable[[Any], str]
+) -> Callable[[Any], None] | None:
+    """An ``on_done`` for a batch of ``total`` steps that reports each to ``progress``."""
+    if progress is None:
+        return None
+    done = 0
+
+    def tick(result: Any) -> None:
+        nonlocal done
+        done += 1
+        progress(Progress(done, total, name(result)))
+
+    return tick
+
+
+def _load_options(
+    templates: Sequence[PathLike], lenient: bool, blank_rows: int | None
+) -> LoadOptions:
+    from perfxl.define.model import LoadOptions
+    from perfxl.layout.templates import template_set
+
+    options = LoadOptions(
+        templates=tuple(Path(t) for t in templates), lenient_levels=lenient, blank_rows=blank_rows
+    )
+    template_set(options.templates)  # a missing --templates folder stops the call, early
+    return options
+
+
+# ----------------------------------------------------------------------------------------
+
+
+def load(
+    source: PathLike,
+    *,
+    templates: Sequence[PathLike] = (),
+    lenient: bool = False,
+    blank_rows: int | None = None,
+) -> LoadResult:
+    """Read a project definition. ``source`` is a path, or YAML text when it is a ``str``
+    holding a line break. ``result.document`` is None when the definition has errors;
+    ``result.diagnostics`` lists every problem found either way."""
+    from perfxl.define.model import load_document_text
+    from perfxl.write.generate import load_source
+
+    options = _load_options(templates, lenient, blank_rows)
+    if isinstance(source, str) and "\n" in source:
+        try:
+            doc = load_document_text(source, "<文本>", options)
+        except PerfxlError as exc:
+            return LoadResult("<文本>", None, tuple(exc.diagnostics), exc.format())
+        return LoadResult("<文本>", doc, tuple(doc.diagnostics))
+    return load_source(Path(source), options)
+
+
+def generate(
+    source: Document | LoadResult | PathLike | Iterable[PathLike],
+    out: PathLike | None = None,
+    *,
+    templates: Sequence[PathLike] = (),
+    lenient: bool = False,
+    blank_rows: int | None = None,
+    merge_levels: bool = True,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> GenerateResult:
+    """Write the workbook of each definition: one YAML file, several, folders of them, or a
+    document already loaded. ``out`` is a folder (default: the current one), or a ``.xlsx``
+    file for a single input. All or nothing: when any input has an error, no workbook is
+    written and ``result.not_used`` says why for each input."""
+    from perfxl.define.model import Document
+    from perfxl.write.generate import expand_inputs, plan_outputs, run_jobs
+    from perfxl.write.workbook import WriteOptions
+
+    options = _load_options(templates, lenient, blank_rows)
+    output = Path(out) if out is not None else None
+    loaded: list[LoadResult] | None = None
+    if isinstance(source, (Document, LoadResult)):
+        result = source if isinstance(source, LoadResult) else LoadResult(source.path, source)
+        sources = [Path(result.source)]
+        loaded = [result]
+    else:
+        sources = expand_inputs(_paths(source))
+        if not sources:
+            raise PerfxlError("错误：没有找到任何 YAML 文件（请给出 .yaml 文件或含有它们的文件夹）")
+    jobs = plan_outputs(sources, output)
+    steps = len(jobs) if loaded is not None else 2 * len(jobs)
+    return run_jobs(
+        jobs,
+        options,
+        WriteOptions(merge_levels=merge_levels),
+        _workers(workers),
+        _ticker(progress, steps, lambda r: Path(getattr(r, "source", "") or "").name),
+        loaded=loaded,
+    )
+
+
+def blank(
+    roster: PathLike,
+    out: PathLike = "空白表",
+    *,
+    layout: str | None = None,
+    year: int | None = None,
+    framework: str | None = None,
+    money_unit: str | None = None,
+    blank_rows: int | None = None,
+    per_project: bool = False,
+    sheets: int = 1,
+    overwrite: bool = False,
+    templates: Sequence[PathLike] = (),
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> BlankResult:
+    """Blank forms for every department (or project, ``per_project``) of a roster (YAML, CSV
+    or XLSX), with the header fields filled in, and a 清单.csv listing each file."""
+    from perfxl.write.blank import (
+        BlankOptions,
+        load_roster,
+        plan_blank,
+        write_blank,
+        write_manifest,
+    )
+
+    folder = Path(out)
+    options = BlankOptions(
+        layout=layout,
+        year=year,
+        framework=framework,
+        money_unit=money_unit,
+        blank_rows=blank_rows,
+        per_project=per_project,
+        sheets=sheets,
+        overwrite=overwrite,
+        templates=tuple(Path(t) for t in templates),
+    )
+    files = plan_blank(load_roster(Path(roster)), options, folder)
+    if folder.exists() and not folder.is_dir():
+        raise PerfxlError(f"{folder}：错误：输出位置已存在且不是文件夹（请换一个文件夹名）")
+    names = iter([f.output.name for f in files])
+    errors = write_blank(
+        files, options, _workers(workers), _ticker(progress, len(files), lambda _: next(names, ""))
+    )
+    manifest = write_manifest(files, errors, folder)
+    return BlankResult(
+        str(roster),
+        str(folder),
+        tuple(
+            BlankFileResult(
+                str(f.output),
+                f.unit.department,
+                f.unit.unit,
+                tuple(name for name, _ in f.projects),
+                error,
+            )
+            for f, error in zip(files, errors)
+        ),
+        str(manifest),
+    )
+
+
+def _workbooks(paths: PathLike | Iterable[PathLike]) -> list[Path]:
+    from perfxl.checks.run import expand_workbooks
+
+    found = expand_workbooks(_paths(paths))
+    if not found:
+        raise PerfxlError(
+            "错误：没有找到任何工作簿（请给出 .xlsx、.xlsm、.xls、.ods 文件或文件夹）"
+        )
+    return found
+
+
+def check(
+    paths: PathLike | Iterable[PathLike],
+    *,
+    annotate: PathLike | None = None,
+    projects: bool = True,
+    templates: Sequence[PathLike] = (),
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> CheckReport:
+    """Check returned workbooks (files or folders, searched recursively). Every file ends in
+    the report, readable or not (an R finding says why). ``annotate``: a folder for copies
+    with every finding marked. ``projects=False`` leaves out the data read (faster)."""
+    from perfxl.checks.run import RunOptions, run_checks
+
+    found = _workbooks(paths)
+    options = RunOptions(
+        templates=tuple(Path(t) for t in templates),
+        annotate_dir=Path(annotate) if annotate is not None else None,
+        want_projects=projects,
+    )
+    reports = run_checks(
+        found,
+        options,
+        _workers(workers),
+        _ticker(progress, len(found), lambda r: Path(r.path).name),
+    )
+    return CheckReport(tuple(reports))
+
+
+def extract(
+    paths: PathLike | Iterable[PathLike],
+    out: PathLike | None = None,
+    *,
+    templates: Sequence[PathLike] = (),
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> ExtractResult:
+    """Read the project definitions back out of returned workbooks; each readable file's
+    ``definition_yaml`` can be given to :func:`generate` again. With ``out`` the YAML is
+    also written: to that file for one workbook and a ``.yaml`` name, else into that folder
+    as ``<workbook name>.yaml``."""
+    from perfxl.checks.run import RunOptions, run_checks
+    from perfxl.core.atomic import atomic_write
+
+    found = _workbooks(paths)
+    options = RunOptions(
+        templates=tuple(Path(t) for t in templates), want_definition=True, want_projects=True
+    )
+    reports = run_checks(
+        found,
+        options,
+        _workers(workers),
+        _ticker(progress, len(found), lambda r: Path(r.path).name),
+    )
+    good = tuple(r for r in reports if r.readable)
+    not_used = tuple(NotUsed(r.path, r.reason()) for r in reports if not r.readable)
+    written: list[str] = []
+    if out is not None:
+        target = Path(out)
+        if len(good) == 1 and len(found) == 1 and target.suffix.lower() in (".yaml", ".yml"):
+            written.append(str(atomic_write(target, good[0].definition_yaml or "")))
+        else:
+            for report in good:
+                name = target / f"{Path(report.path).stem}.yaml"
+                written.append(str(atomic_write(name, report.definition_yaml or "")))
+    return ExtractResult(good, not_used, tuple(written))
+
+
+def merge(
+    paths: PathLike | Iterable[PathLike],
+    out: PathLike = "汇总.xlsx",
+    *,
+    title: str | None = None,
+    group: str = "department",
+    money_unit: str = "元",
+    duplicates: str = "keep",
+    strict: bool = False,
+    forms: bool = False,
+    csv: PathLike | None = None,
+    sqlite: PathLike | None = None,
+    templates: Sequence[PathLike] = (),
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> MergeResult:
+    """Merge returned workbooks (files, folders searched recursively, or glob patterns such
+    as ``回收/**/*.xlsx``) into one 汇总 workbook; every input ends merged or in
+    ``result.not_merged`` with the reason. ``csv``/``sqlite``: also write the data there."""
+    from perfxl.merging.summary import MergeOptions, expand_inputs
+    from perfxl.merging.summary import merge as run_merge
+
+    items = [str(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
+    found = expand_inputs(items)
+    if not found:
+        raise PerfxlError(
+            "错误：没有找到任何工作簿（请给出 .xlsx、.xlsm、.xls、.ods 文件或文件夹）"
+        )
+    options = MergeOptions(
+        title=title,
+        group=group,
+        money_unit=money_unit,
+        duplicates=duplicates,
+        strict=strict,
+        forms=forms,
+        templates=tuple(Path(t) for t in templates),
+        csv_dir=Path(csv) if csv is not None else None,
+        sqlite_path=Path(sqlite) if sqlite is not None else None,
+    )
+    return run_merge(
+        found,
+        Path(out),
+        options,
+        _workers(workers),
+        _ticker(progress, len(found), lambda r: Path(r[0]).name),
+    )

@@ -1,0 +1,376 @@
+"""What every API call returns: plain, immutable data with ``to_dict()``.
+
+Each result accounts for every input — used, or listed in ``not_used`` with the reason — and
+names every file it wrote in ``written``. ``to_dict()`` holds only JSON types; the command
+line's ``--format json`` prints exactly ``to_dict()`` of the same call, so a script and the
+command see the same thing. The check report keeps the JSON contract of docs/check.md (new
+keys may be added, none removed or renamed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from perfxl.core.findings import ERROR, WARNING, Finding
+
+if TYPE_CHECKING:
+    from perfxl.define.model import Document
+
+
+class _Diagnostic(Protocol):
+    """A problem in a project definition: all the API relies on is its severity and text."""
+
+    @property
+    def severity(self) -> str: ...
+
+    def format(self) -> str: ...
+
+
+def _diagnostic_dict(diag: _Diagnostic) -> dict[str, str]:
+    return {"severity": diag.severity, "message": diag.format()}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One step of a batch: ``done`` of ``total`` items finished, ``current`` the last one."""
+
+    done: int
+    total: int
+    current: str
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 1.0
+
+
+@dataclass(frozen=True)
+class NotUsed:
+    """An input that contributed nothing, and why (a complete Chinese sentence)."""
+
+    path: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason}
+
+
+# ----------------------------------------------------------------------------------------
+# load
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """A project definition read from YAML: the document when it has no error, and every
+    diagnostic either way. Bad data never raises; ``ok`` and ``diagnostics`` say what is wrong.
+    """
+
+    source: str
+    document: Document | None
+    diagnostics: tuple[_Diagnostic, ...] = ()
+    error: str | None = None  # the whole complaint when the document could not be built
+
+    @property
+    def ok(self) -> bool:
+        return self.document is not None
+
+    @property
+    def projects(self) -> int:
+        return len(self.document.projects) if self.document else 0
+
+    @property
+    def indicators(self) -> int:
+        if self.document is None:
+            return 0
+        return sum(len(p.indicators) for p in self.document.projects)
+
+    def to_dict(self) -> dict[str, Any]:
+        doc = self.document
+        return {
+            "source": self.source,
+            "ok": self.ok,
+            "layout": doc.layout.id if doc else None,
+            "year": doc.year if doc else None,
+            "projects": [{"name": p.name, "indicators": len(p.indicators)} for p in doc.projects]
+            if doc
+            else [],
+            "diagnostics": [_diagnostic_dict(d) for d in self.diagnostics],
+            "error": self.error,
+        }
+
+
+# ----------------------------------------------------------------------------------------
+# generate
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    source: str
+    output: str
+    projects: int = 0
+    indicators: int = 0
+    diagnostics: tuple[_Diagnostic, ...] = ()
+    error: str | None = None
+    written: bool = False
+    loaded: bool = True  # False: the definition itself has errors (``error`` lists them)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "output": self.output,
+            "loaded": self.loaded,
+            "written": self.written,
+            "projects": self.projects,
+            "indicators": self.indicators,
+            "diagnostics": [_diagnostic_dict(d) for d in self.diagnostics],
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    """All or nothing: either every input's workbook was written, or (an input has errors)
+    none was, and every input is in ``not_used`` with the reason."""
+
+    files: tuple[GeneratedFile, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(f.written for f in self.files)
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        return tuple(f.output for f in self.files if f.written)
+
+    @property
+    def not_used(self) -> tuple[NotUsed, ...]:
+        return tuple(NotUsed(f.source, f.error or "") for f in self.files if not f.written)
+
+    @property
+    def projects(self) -> int:
+        return sum(f.projects for f in self.files)
+
+    @property
+    def indicators(self) -> int:
+        return sum(f.indicators for f in self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "files": [f.to_dict() for f in self.files],
+            "written": list(self.written),
+            "not_used": [n.to_dict() for n in self.not_used],
+            "summary": {
+                "files": len(self.files),
+                "written": len(self.written),
+                "projects": self.projects,
+                "indicators": self.indicators,
+            },
+        }
+
+
+# ----------------------------------------------------------------------------------------
+# blank
+
+
+@dataclass(frozen=True)
+class BlankFileResult:
+    output: str
+    department: str
+    unit: str
+    projects: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def written(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "output": self.output,
+            "department": self.department,
+            "unit": self.unit,
+            "projects": list(self.projects),
+            "written": self.written,
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
+class BlankResult:
+    roster: str
+    folder: str
+    files: tuple[BlankFileResult, ...]
+    manifest: str
+
+    @property
+    def ok(self) -> bool:
+        return all(f.written for f in self.files)
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        return (*(f.output for f in self.files if f.written), self.manifest)
+
+    @property
+    def not_used(self) -> tuple[NotUsed, ...]:
+        return tuple(NotUsed(f.output, f.error or "") for f in self.files if not f.written)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "roster": self.roster,
+            "folder": self.folder,
+            "manifest": self.manifest,
+            "files": [f.to_dict() for f in self.files],
+            "written": list(self.written),
+            "not_used": [n.to_dict() for n in self.not_used],
+        }
+
+
+# ----------------------------------------------------------------------------------------
+# check and extract
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """One returned workbook, read and checked — or unreadable, the reason an R finding."""
+
+    path: str
+    layout: str | None
+    ok: bool  # no error finding
+    readable: bool
+    projects: tuple[dict[str, Any], ...] = ()
+    findings: tuple[Finding, ...] = ()
+    definition_yaml: str | None = None
+    annotated: str | None = None
+    year: int | None = None
+    money_unit: str | None = None
+    format: str | None = None  # "xlsx" | "xlsm" | "xls" | "ods", once read
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == WARNING)
+
+    @property
+    def indicators(self) -> int:
+        return sum(len(p.get("indicators") or ()) for p in self.projects)
+
+    def reason(self) -> str:
+        """Why an unreadable file was not used: its R findings, one sentence each."""
+        return "；".join(f"{f.code} {f.message}" for f in self.findings if f.severity == ERROR)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "layout": self.layout,
+            "ok": self.ok,
+            "projects": list(self.projects),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def _summary(files: tuple[CheckedFile, ...]) -> dict[str, int]:
+    return {
+        "files": len(files),
+        "errors": sum(f.errors for f in files),
+        "warnings": sum(f.warnings for f in files),
+    }
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    files: tuple[CheckedFile, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Every file readable and without an error finding."""
+        return all(f.ok for f in self.files)
+
+    @property
+    def readable(self) -> bool:
+        return all(f.readable for f in self.files)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(f for file in self.files for f in file.findings)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return _summary(self.files)
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        return tuple(f.annotated for f in self.files if f.annotated)
+
+    @property
+    def not_used(self) -> tuple[NotUsed, ...]:
+        return tuple(NotUsed(f.path, f.reason()) for f in self.files if not f.readable)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report of docs/check.md, key for key (unreadable files are among
+        ``files``, with their R finding; annotated copies are not part of the contract)."""
+        return {"files": [f.to_dict() for f in self.files], "summary": self.summary}
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    """The project definitions read back from returned workbooks (``files``: the readable
+    ones, each with ``definition_yaml``), the unreadable ones in ``not_used``."""
+
+    files: tuple[CheckedFile, ...]
+    not_used: tuple[NotUsed, ...] = ()
+    written: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.not_used
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": [f.to_dict() for f in self.files],
+            "summary": _summary(self.files),
+            "written": list(self.written),
+            "not_used": [n.to_dict() for n in self.not_used],
+        }
+
+
+# ----------------------------------------------------------------------------------------
+# merge
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    output: Path
+    files: int
+    merged_files: int
+    projects: int
+    indicators: int
+    not_merged: list[tuple[str, str]] = field(default_factory=list)  # (path or path#sheet, why)
+    written: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.not_merged
+
+    @property
+    def not_used(self) -> tuple[NotUsed, ...]:
+        return tuple(NotUsed(where, reason) for where, reason in self.not_merged)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "output": str(self.output),
+            "written": list(self.written),
+            "summary": {
+                "files": self.files,
+                "merged_files": self.merged_files,
+                "projects": self.projects,
+                "indicators": self.indicators,
+            },
+            "not_used": [n.to_dict() for n in self.not_used],
+        }
