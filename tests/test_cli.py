@@ -134,3 +134,28 @@ def test_every_command_has_chinese_help(run_cli, command):
     code, out, err = run_cli(command, "--help")
     assert code == 0, err
     assert "显示帮助并退出" in out
+
+
+def test_extract_and_check_json_are_the_library_results(run_cli, tmp_path):
+    import json
+
+    import perfxl
+
+    (book,) = perfxl.generate(DECLARATION_SAMPLE, tmp_path).written
+    code, out, err = run_cli("extract", book, "--format", "json")
+    assert code == 0, err
+    assert json.loads(out) == perfxl.extract([book]).to_dict()
+    report_file = tmp_path / "报告.json"
+    code, out, err = run_cli("check", book, "--format", "json", "-o", str(report_file))
+    assert code == 1 and out == ""  # the sample has an I012 error
+    saved = json.loads(report_file.read_text(encoding="utf-8"))
+    assert saved == perfxl.check([book]).to_dict()
+
+
+def test_generate_a_batch_with_the_progress_bar_reports_every_file(run_cli, tmp_path, write_yaml):
+    inputs = [
+        write_yaml(MINIMAL.replace("测试项目", f"项目{i}"), name=f"p{i}.yaml") for i in range(3)
+    ]
+    code, out, err = run_cli("generate", *map(str, inputs), "-o", str(tmp_path / "o"), "-j", "1")
+    assert code == 0, err
+    assert out.count("已生成") == 3 and "Traceback" not in err
