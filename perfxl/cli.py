@@ -1,8 +1,10 @@
-"""Command line: ``perfxl generate | layouts``.
+"""Command line: ``perfxl generate | blank | check | extract | merge | rules | layouts``.
 
-Only argument parsing and output live here; each command calls one library function and maps
-its outcome to text and an exit code: 0 success, 1 findings (check/merge), 2 bad input or a
-wrong call.
+Only argument parsing and output live here; each command calls one function of
+:mod:`perfxl.api` and maps its result to text and an exit code: 0 success, 1 findings
+(check/merge), 2 bad input or a wrong call. ``--format json`` prints the result's
+``to_dict()``. Everything beyond typer itself is imported when a command needs it, so
+``perfxl --help`` and a check start quickly (docs/benchmarks.md).
 """
 
 from __future__ import annotations
