@@ -85,6 +85,11 @@ def _write_job(
     return None
 
 
+def _load_crashed(source: Path, exc: BaseException) -> LoadResult:
+    message = f"{source}：错误：读取时进程意外终止（{type(exc).__name__}）"
+    return LoadResult(str(source), None, (), message)
+
+
 def _write_crashed(item: tuple[Document, Path], exc: BaseException) -> str:
     return f"{item[1]}：错误：写入时进程意外终止（{type(exc).__name__}），未生成"
 
@@ -106,7 +111,11 @@ def run_jobs(
     per job for each of the two passes."""
     if loaded is None:
         loaded = parallel_map(
-            partial(load_source, options=options), [j.source for j in jobs], workers, on_done
+            partial(load_source, options=options),
+            [j.source for j in jobs],
+            workers,
+            on_done,
+            on_crash=_load_crashed,
         )
     if not all(result.ok for result in loaded):
         return GenerateResult(
