@@ -273,6 +273,10 @@ class CheckedFile:
             "findings": [f.to_dict() for f in self.findings],
         }
 
+    def as_dict(self) -> dict[str, Any]:
+        """The check stage's older name for :meth:`to_dict`."""
+        return self.to_dict()
+
 
 def _summary(files: tuple[CheckedFile, ...]) -> dict[str, int]:
     return {
