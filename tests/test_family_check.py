@@ -198,3 +198,17 @@ def test_s002_names_the_label_that_is_missing(sample_books, tmp_path):
     report = check_file(path, RunOptions())
     missing = {f.message for f in report.findings if f.code == "S002"}
     assert missing and all("「全年执行数」" in m for m in missing), missing
+
+
+def test_r008_names_what_was_found_and_the_closest_layout(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "档案数字化"])
+    ws.append(["主管部门", "某某局"])
+    ws.append(["备忘", "这里没有指标表"])
+    path = tmp_path / "notes.xlsx"
+    wb.save(path)
+    report = check_file(path, RunOptions())
+    [r008] = [f for f in report.findings if f.code == "R008"]
+    assert "「项目名称、主管部门」" in r008.message
+    assert "最接近的表样是" in r008.message and "相符" in r008.message

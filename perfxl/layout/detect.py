@@ -9,6 +9,7 @@ score wins, and the reason says what decided.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -34,8 +35,10 @@ def detect_framework(
 ) -> Detection | None:
     """The framework that explains the level names of ``paths`` best (each path: the typed
     一级, 二级[, 三级] of one indicator), or None when there are no level names at all."""
-    rows = [tuple(squash(str(p)) if p else "" for p in path) for path in paths]
-    rows = [r for r in rows if any(r)]
+    counts: Counter[tuple[str, ...]] = Counter(
+        tuple(squash(str(p)) if p else "" for p in path) for path in paths
+    )
+    rows = {row: n for row, n in counts.items() if any(row)}
     if not rows:
         return None
     order = list(PREFERENCE)
@@ -46,10 +49,10 @@ def detect_framework(
     for fw in frameworks:
         if depth is not None and fw.depth != depth:
             continue
-        points = sum(_points(fw, row) for row in rows)
-        possible = sum(min(len([p for p in row if p]), fw.depth) for row in rows) or 1
+        points = sum(_points(fw, row) * n for row, n in rows.items())
+        possible = sum(min(len([p for p in row if p]), fw.depth) * n for row, n in rows.items())
         rank = order.index(fw.id) if fw.id in order else len(order)
-        ranked.append((points / possible, -rank, fw))
+        ranked.append((points / (possible or 1), -rank, fw))
     if not ranked:
         return None
     ranked.sort(key=lambda item: (item[0], item[1]), reverse=True)

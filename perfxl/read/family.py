@@ -80,31 +80,18 @@ class Vocabulary:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     # "field" / "money_column" / "indicator" -> key -> field type (text when not listed)
     types: dict[str, dict[str, str]] = field(default_factory=dict)
+    # every label of every kind: most cells of a sheet are values, ruled out by one look here
+    every_label: frozenset[str] = frozenset()
 
     def lookup(self, text: Any, kinds: Sequence[str]) -> Label | None:
         """The first of ``kinds`` whose table knows the text, with or without its trailing
         notes ((万元), (50分), (盖章), (A)) and a leading 其中."""
-        if not isinstance(text, str) or len(text) > 60:
+        return self.match(_parse_label(text), kinds)
+
+    def match(self, parsed: _Parsed | None, kinds: Sequence[str]) -> Label | None:
+        if parsed is None:
             return None
-        key = norm(text)
-        if not key:
-            return None
-        unit, points, other = None, None, None
-        candidates = [key]
-        stripped = key
-        while (m := _TRAILING_NOTE.search(stripped)) is not None:
-            note = m.group(1)
-            stripped = stripped[: m.start()]
-            if (u := _UNIT_NOTE.match(note)) is not None:
-                unit = u.group(1)
-            elif (p := _POINTS.match(note)) is not None:
-                points = Decimal(p.group(1))
-            else:
-                other = other or note
-            candidates.append(stripped)
-        for cand in list(candidates):
-            if cand.startswith("其中"):
-                candidates.append(cand[2:])
+        candidates, unit, points, other = parsed
         for kind in kinds:
             if kind == "closing":
                 if any(c in self.closing for c in candidates):
@@ -119,6 +106,66 @@ class Vocabulary:
                 if cand in table:
                     return Label(kind, table[cand], unit, points, other)
         return None
+
+
+# a label's forms to look up (as written, without its trailing notes, without 其中), and the
+# money unit, points and other note stripped from its end
+_Parsed = tuple[tuple[str, ...], str | None, Decimal | None, str | None]
+
+
+def _parse_label(text: Any) -> _Parsed | None:
+    if not isinstance(text, str) or len(text) > 60:
+        return None
+    key = norm(text)
+    if not key:
+        return None
+    unit, points, other = None, None, None
+    candidates = [key]
+    stripped = key
+    while (m := _TRAILING_NOTE.search(stripped)) is not None:
+        note = m.group(1)
+        stripped = stripped[: m.start()]
+        if (u := _UNIT_NOTE.match(note)) is not None:
+            unit = u.group(1)
+        elif (p := _POINTS.match(note)) is not None:
+            points = Decimal(p.group(1))
+        else:
+            other = other or note
+        candidates.append(stripped)
+    for cand in list(candidates):
+        if cand.startswith("其中"):
+            candidates.append(cand[2:])
+    return tuple(candidates), unit, points, other
+
+
+class Words:
+    """The vocabulary as one sheet is read: each distinct text of the sheet is parsed as a
+    label once, and each question about it answered once, however often the reader asks
+    (some 230 times a sheet; answering every time cost a third of reading the sheet)."""
+
+    def __init__(self, vocab: Vocabulary):
+        self.vocab = vocab
+        self.closing = vocab.closing
+        self.sections = vocab.sections
+        self._parsed: dict[str, _Parsed | None] = {}
+        self._answers: dict[tuple[str, tuple[str, ...]], Label | None] = {}
+
+    def lookup(self, text: Any, kinds: tuple[str, ...]) -> Label | None:
+        if not isinstance(text, str):
+            return None
+        answer = self._answers.get((text, kinds), _UNSEEN)
+        if answer is _UNSEEN:
+            parsed = self._parsed.get(text, _UNSEEN)
+            if parsed is _UNSEEN:
+                parsed = _parse_label(text)
+                if parsed is not None and self.vocab.every_label.isdisjoint(parsed[0]):
+                    parsed = None
+                self._parsed[text] = parsed
+            answer = self._answers[(text, kinds)] = self.vocab.match(parsed, kinds)
+        return answer  # type: ignore[no-any-return]
+
+
+_UNSEEN: Any = object()
 
 
 _KINDS = {
@@ -160,7 +207,8 @@ def vocabulary_from_data(data: Any, origin: str) -> Vocabulary:
         if not isinstance(entries, dict):
             raise TemplateError(f"{origin}：错误：「{section}」必须是「规范键: 类型」的映射")
         types[kind] = {str(k): str(v) for k, v in entries.items()}
-    return Vocabulary(tables, closing, sections, labels, types)
+    every = frozenset().union(*(table.keys() for table in tables.values()), closing, sections)
+    return Vocabulary(tables, closing, sections, labels, types, every)
 
 
 @functools.lru_cache(maxsize=8)
@@ -247,6 +295,7 @@ class _Grid:
         self.width = max((len(r) for r in self.rows), default=0)
         self.owner: dict[tuple[int, int], tuple[int, int]] = {}
         self.span: dict[tuple[int, int], tuple[int, int]] = {}  # top-left -> bottom-right
+        self._filled: dict[int, list[tuple[int, Any]]] = {}
         for merge in merges or ():
             (r1, c1), (r2, c2) = merge
             self.span[(r1, c1)] = (r2, c2)
@@ -281,12 +330,17 @@ class _Grid:
         return end[0] if end else r
 
     def filled(self, r: int) -> list[tuple[int, Any]]:
-        """The non-empty cells of a row that are not covered by a merge, left to right."""
-        return [
-            (c, v)
-            for c, v in enumerate(self.rows[r] if r < self.height else ())
-            if v is not None and (r, c) not in self.owner
-        ]
+        """The non-empty cells of a row that are not covered by a merge, left to right (the
+        reader asks for each row many times: worked out once per row)."""
+        if r >= self.height:
+            return []
+        cells = self._filled.get(r)
+        if cells is None:
+            owner = self.owner
+            cells = self._filled[r] = [
+                (c, v) for c, v in enumerate(self.rows[r]) if v is not None and (r, c) not in owner
+            ]
+        return cells
 
 
 def _clean(value: Any) -> Any:
@@ -312,20 +366,18 @@ def read_family_sheet(
     rows: list[list[Any]], merges: Iterable[Any] | None, name: str, vocab: Vocabulary
 ) -> FamilySheet:
     """Every project of one sheet, read by the vocabulary (possibly none)."""
+    words = Words(vocab)
     grid = _Grid(rows, merges)
     year, unit = _title_facts(grid)
-    headers = _indicator_headers(grid, vocab)
+    headers = _indicator_headers(grid, words)
     sheet = FamilySheet(name, [], unit, year)
-    if headers and _is_list_sheet(grid, vocab, headers[0]):
+    if headers and _is_list_sheet(grid, words, headers[0]):
         sheet.list_sheet = True
-        _read_list_sheet(grid, vocab, headers[0], sheet)
+        _read_list_sheet(grid, words, headers[0], sheet)
         return sheet
-    anchors = _project_anchors(grid, vocab, headers)
-    if not anchors:
-        if headers:
-            anchors = [0]
-        else:
-            return sheet
+    if not headers:
+        return sheet  # no indicator table: some other sheet (notes, a contact list)
+    anchors = _project_anchors(grid, words, headers) or [0]
     bounds = [*anchors[1:], grid.height]
     shared: dict[str, Cell] = {}
     first_start = 0
@@ -335,7 +387,7 @@ def read_family_sheet(
         own_headers = [h for h in headers if region_start <= h[0] < region_end]
         project = _read_form_region(
             grid,
-            vocab,
+            words,
             name,
             region_start,
             region_end,
@@ -385,7 +437,7 @@ def _title_facts(grid: _Grid) -> tuple[int | None, str | None]:
 _LEVELS = ("level1", "level2", "level3", "level4")
 
 
-def _indicator_headers(grid: _Grid, vocab: Vocabulary) -> list[tuple[int, int, dict[str, int]]]:
+def _indicator_headers(grid: _Grid, vocab: Words) -> list[tuple[int, int, dict[str, int]]]:
     """Every indicator table header: (first header row, first data row, key -> column)."""
     found: list[tuple[int, int, dict[str, int]]] = []
     r = 0
@@ -427,7 +479,7 @@ _ANNUAL = ("年度", "当年", "本年", "全年")
 _LONG_TERM = ("长期", "中期", "实施期", "滚动")
 
 
-def _header_columns(grid: _Grid, vocab: Vocabulary, r: int) -> dict[str, int]:
+def _header_columns(grid: _Grid, vocab: Words, r: int) -> dict[str, int]:
     """Indicator columns of a header row, key → column. A form with two sets of columns
     side by side (中期 | 年度, 长期 | 年度) is read by its annual set; the other set's target is
     ``mid_target``, and its other columns (prefixed ``~``) stand in where the annual set's
@@ -487,7 +539,7 @@ def _right_is_annual(
     return True
 
 
-def _row_is_header(grid: _Grid, vocab: Vocabulary, r: int) -> bool:
+def _row_is_header(grid: _Grid, vocab: Words, r: int) -> bool:
     cells = grid.filled(r)
     known = sum(1 for _, v in cells if vocab.lookup(v, ("indicator", "section")) is not None)
     return bool(cells) and known >= max(1, len(cells) - 1)
@@ -505,7 +557,7 @@ def _split_target(columns: dict[str, int]) -> dict[str, int]:
 # -- list sheets -------------------------------------------------------------------------
 
 
-def _project_columns(grid: _Grid, vocab: Vocabulary, r: int) -> dict[str, int]:
+def _project_columns(grid: _Grid, vocab: Words, r: int) -> dict[str, int]:
     columns: dict[str, int] = {}
     for c, value in grid.filled(r):
         label = vocab.lookup(value, ("field", "money_field"))
@@ -515,7 +567,7 @@ def _project_columns(grid: _Grid, vocab: Vocabulary, r: int) -> dict[str, int]:
     return columns
 
 
-def _is_list_sheet(grid: _Grid, vocab: Vocabulary, header: tuple[int, int, dict[str, int]]) -> bool:
+def _is_list_sheet(grid: _Grid, vocab: Words, header: tuple[int, int, dict[str, int]]) -> bool:
     first, data_row, _ = header
     for r in range(first, data_row):
         if "name" in _project_columns(grid, vocab, r):
@@ -524,7 +576,7 @@ def _is_list_sheet(grid: _Grid, vocab: Vocabulary, header: tuple[int, int, dict[
 
 
 def _read_list_sheet(
-    grid: _Grid, vocab: Vocabulary, header: tuple[int, int, dict[str, int]], sheet: FamilySheet
+    grid: _Grid, vocab: Words, header: tuple[int, int, dict[str, int]], sheet: FamilySheet
 ) -> None:
     first, data_row, ind_columns = header
     project_columns: dict[str, int] = {}
@@ -598,7 +650,7 @@ def _read_list_sheet(
 
 
 def _project_anchors(
-    grid: _Grid, vocab: Vocabulary, headers: list[tuple[int, int, dict[str, int]]]
+    grid: _Grid, vocab: Words, headers: list[tuple[int, int, dict[str, int]]]
 ) -> list[int]:
     """Rows where a project begins: a 项目名称 label with a value beside or below it."""
     table_rows = {r for first, data, _ in headers for r in range(first, data)}
@@ -619,7 +671,7 @@ def _project_anchors(
     return anchors
 
 
-def _inline_pair(value: Any, vocab: Vocabulary) -> tuple[str, str] | None:
+def _inline_pair(value: Any, vocab: Words) -> tuple[str, str] | None:
     """``项目类别：特定目标类`` typed into one cell: the field and its value."""
     if not isinstance(value, str):
         return None
@@ -632,7 +684,7 @@ def _inline_pair(value: Any, vocab: Vocabulary) -> tuple[str, str] | None:
     return label.key, m.group(2).strip()
 
 
-def _is_label(value: Any, vocab: Vocabulary) -> bool:
+def _is_label(value: Any, vocab: Words) -> bool:
     return (
         vocab.lookup(
             value,
@@ -650,7 +702,7 @@ def _is_label(value: Any, vocab: Vocabulary) -> bool:
     )
 
 
-def _value_right(grid: _Grid, vocab: Vocabulary, r: int, c: int) -> Cell | None:
+def _value_right(grid: _Grid, vocab: Words, r: int, c: int) -> Cell | None:
     """The value right of a label: the first filled cell past the label's merge, unless a
     label comes first."""
     for cc in range(grid.last_col(r, c) + 1, grid.width):
@@ -665,7 +717,7 @@ def _value_right(grid: _Grid, vocab: Vocabulary, r: int, c: int) -> Cell | None:
     return None
 
 
-def _value_below(grid: _Grid, vocab: Vocabulary, r: int, c: int) -> Cell | None:
+def _value_below(grid: _Grid, vocab: Words, r: int, c: int) -> Cell | None:
     """The value under a label whose row holds only labels (a row of headers, or a goal
     label alone on its row with the text on the next)."""
     rr = grid.last_row(r, c) + 1
@@ -677,27 +729,27 @@ def _value_below(grid: _Grid, vocab: Vocabulary, r: int, c: int) -> Cell | None:
     return Cell(value, rr, c)
 
 
-def _closing_label(grid: _Grid, vocab: Vocabulary, r: int) -> str | None:
+def _closing_label(grid: _Grid, vocab: Words, r: int) -> str | None:
     for _c, value in grid.filled(r)[:2]:
         if not isinstance(value, str):
             continue
         label = vocab.lookup(value, ("closing",))
         if label is not None:
             return label.key
+        # lines under the form that begin with these and run on (填表人：某某 联系电话：…)
         head = norm(value)
-        for word in vocab.closing:
-            if (
-                head.startswith(word)
-                and len(head) <= len(word) + 30
-                and word in {"填表人", "注", "说明"}
-            ):
+        for word in _RUN_ON_CLOSING:
+            if head.startswith(word) and len(head) <= len(word) + 30:
                 return word
     return None
 
 
+_RUN_ON_CLOSING = ("填表人", "注", "说明")
+
+
 def _read_form_region(
     grid: _Grid,
-    vocab: Vocabulary,
+    vocab: Words,
     sheet_name: str,
     start: int,
     end: int,
@@ -730,7 +782,7 @@ def _read_form_region(
 
 
 def _level_weights_from_section(
-    grid: _Grid, vocab: Vocabulary, header_row: int, project: FamilyProject
+    grid: _Grid, vocab: Words, header_row: int, project: FamilyProject
 ) -> None:
     """The points of a whole block (``绩效指标(90分)`` left of the header) are kept as
     the indicators' total weight."""
@@ -742,7 +794,7 @@ def _level_weights_from_section(
 
 def _read_table(
     grid: _Grid,
-    vocab: Vocabulary,
+    vocab: Words,
     data_row: int,
     end: int,
     columns: dict[str, int],
@@ -763,7 +815,7 @@ def _read_table(
     return end
 
 
-def _row_is_pairs(grid: _Grid, vocab: Vocabulary, r: int, columns: dict[str, int]) -> bool:
+def _row_is_pairs(grid: _Grid, vocab: Words, r: int, columns: dict[str, int]) -> bool:
     """A row of the header block after the table (其他说明 | …): its first cell is a field
     label left of every level column."""
     cells = grid.filled(r)
@@ -918,7 +970,7 @@ def _name_levels(project: FamilyProject) -> None:
 
 def _read_money_tables(
     grid: _Grid,
-    vocab: Vocabulary,
+    vocab: Words,
     start: int,
     end: int,
     used: set[tuple[int, int]],
@@ -997,7 +1049,7 @@ _BAD_LABEL = re.compile(r"[\d。，,；;、“”]")
 
 def _read_pairs(
     grid: _Grid,
-    vocab: Vocabulary,
+    vocab: Words,
     r: int,
     used: set[tuple[int, int]],
     project: FamilyProject,
@@ -1083,7 +1135,7 @@ def _read_pairs(
             project.money.setdefault(label.key, {})["amount"] = target
 
 
-def _without_trailing_label(typed: str, vocab: Vocabulary) -> str:
+def _without_trailing_label(typed: str, vocab: Words) -> str:
     """``16607326331 填报日期`` (the next label typed without its colon) → ``16607326331``."""
     head, _, tail = typed.rpartition(" ")
     if head and _is_label(tail, vocab):

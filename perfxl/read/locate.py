@@ -679,7 +679,9 @@ def _family_workbook(
     )
 
 
-def _read_by_vocabulary(book: Any, names: list[str], templates: TemplateSet) -> Any:
+def _read_by_vocabulary(
+    sheet_of: Callable[[str], _Sheet], names: list[str], templates: TemplateSet
+) -> Any:
     """The workbook read by the family vocabulary (read/family.py), or None when no sheet
     holds a form of the family."""
     from perfxl.read.family import load_vocabulary, read_family_sheet
@@ -690,13 +692,37 @@ def _read_by_vocabulary(book: Any, names: list[str], templates: TemplateSet) -> 
     for name in names:
         if name in AUXILIARY_SHEETS:
             continue
-        rows, merges = _sheet_values(book, name)
-        sheet = read_family_sheet(rows, merges, name, vocab)
+        values = sheet_of(name)  # read once, whether the layouts were tried on it or not
+        sheet = read_family_sheet(values.rows, values.merges, name, vocab)
         if sheet.projects:
             sheets.append(sheet)
     if not sheets:
         return None
     return read_family(sheets, templates, vocab, None)
+
+
+# A layout is taken when its sheet shows this share of the labels that identify it.
+IDENTIFY_SHARE = 0.6
+
+
+def layout_scores(
+    sheet_of: Callable[[str], _Sheet], names: list[str], templates: TemplateSet
+) -> list[tuple[float, str]]:
+    """Every layout with the share of its identifying labels the best sheet shows, best first
+    (ties: in the order the layouts are listed)."""
+    sheets = [sheet_of(n) for n in names if n not in AUXILIARY_SHEETS][:20]
+    scores: list[tuple[float, str]] = []
+    for layout_id in templates.layout_ids():
+        lmap = layout_map(templates, layout_id)
+        if not lmap.signature:
+            continue
+        best = max(
+            (len(lmap.signature & s.label_positions.keys()) / len(lmap.signature) for s in sheets),
+            default=0.0,
+        )
+        scores.append((best, layout_id))
+    scores.sort(key=lambda item: -item[0])
+    return scores
 
 
 def identify_layout(
@@ -708,19 +734,31 @@ def identify_layout(
     """The layout id: from perfxl's hidden meta sheet, else the layout whose labels match best."""
     if meta.get("layout") in templates.layout_ids():
         return meta["layout"], "meta"
-    best, best_score = None, 0.0
-    sheets = [sheet_of(n) for n in names if n not in AUXILIARY_SHEETS][:20]
-    for layout_id in templates.layout_ids():
-        lmap = layout_map(templates, layout_id)
-        if not lmap.signature:
-            continue
-        for sheet in sheets:
-            score = len(lmap.signature & sheet.label_positions.keys()) / len(lmap.signature)
-            if score > best_score:
-                best, best_score = layout_id, score
-    if best_score >= 0.6:
-        return best, "labels"
+    scores = layout_scores(sheet_of, names, templates)
+    if scores and scores[0][0] >= IDENTIFY_SHARE:
+        return scores[0][1], "labels"
     return None, "labels"
+
+
+def _not_a_form(
+    path: Path, sheet_of: Callable[[str], _Sheet], names: list[str], templates: TemplateSet
+) -> PerfxlError:
+    """R008, saying what was found: the labels of ours the sheets show, and the closest
+    layout with its share of identifying labels."""
+    found: list[str] = []
+    for name in names[:12]:
+        if name not in AUXILIARY_SHEETS:
+            found += [k for k in sheet_of(name).label_positions if k not in found]
+    scores = layout_scores(sheet_of, names, templates)
+    seen = f"找到的栏目有「{'、'.join(found[:8])}」" if found else "找不到任何表样的栏目标签"
+    closest = ""
+    if scores and scores[0][0] > 0:
+        score, layout_id = scores[0]
+        closest = f"；最接近的表样是「{templates.layout(layout_id).name}」（{score:.0%} 相符，需 {IDENTIFY_SHARE:.0%}）"
+    return PerfxlError(
+        f"「{path.name}」不是可识别的绩效目标表：{seen}{closest}，按通用词表也找不到指标表"
+        f"（一级指标、二级指标……的表头）。"
+    )
 
 
 def read_workbook(
@@ -749,12 +787,9 @@ def read_workbook(
 
     layout_id, how = identify_layout(sheet_of, names, templates, meta)
     if layout_id is None:
-        family = _read_by_vocabulary(book, names, templates)
+        family = _read_by_vocabulary(sheet_of, names, templates)
         if family is None:
-            raise PerfxlError(
-                f"「{path.name}」不是可识别的绩效目标表：找不到任何表样的栏目标签"
-                f"（可用的表样：{'、'.join(templates.layout_ids())}）。"
-            )
+            raise _not_a_form(path, sheet_of, names, templates)
         return _family_workbook(path, info, meta, names, family)
     layout = templates.layout(layout_id)
     fw_id = meta.get("framework") or layout.framework
@@ -776,7 +811,7 @@ def read_workbook(
         # the labels matched a layout only in part: a form of another province that looks
         # like ours is read more faithfully by the vocabulary than by a layout it only
         # resembles (the layout would report its own labels as missing)
-        family = _read_by_vocabulary(book, names, templates)
+        family = _read_by_vocabulary(sheet_of, names, templates)
         if family is not None:
             return _family_workbook(path, info, meta, names, family)
     if how == "labels":
