@@ -231,13 +231,16 @@ def check(
     *,
     annotate: PathLike | None = None,
     projects: bool = True,
+    framework: str | None = None,
     templates: Sequence[PathLike] = (),
     workers: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> CheckReport:
     """Check returned workbooks (files or folders, searched recursively). Every file ends in
     the report, readable or not (an R finding says why). ``annotate``: a folder for copies
-    with every finding marked. ``projects=False`` leaves out the data read (faster)."""
+    with every finding marked. ``projects=False`` leaves out the data read (faster).
+    ``framework``: check every form under this framework (an id of ``perfxl layouts``)
+    instead of the one it records or its level names show."""
     from perfxl.checks.run import RunOptions, run_checks
 
     found = _workbooks(paths)
@@ -245,6 +248,7 @@ def check(
         templates=tuple(Path(t) for t in templates),
         annotate_dir=Path(annotate) if annotate is not None else None,
         want_projects=projects,
+        framework=_framework(framework, templates),
     )
     reports = run_checks(
         found,
@@ -259,6 +263,7 @@ def extract(
     paths: PathLike | Iterable[PathLike],
     out: PathLike | None = None,
     *,
+    framework: str | None = None,
     templates: Sequence[PathLike] = (),
     workers: int | None = None,
     progress: ProgressCallback | None = None,
@@ -272,7 +277,10 @@ def extract(
 
     found = _workbooks(paths)
     options = RunOptions(
-        templates=tuple(Path(t) for t in templates), want_definition=True, want_projects=True
+        templates=tuple(Path(t) for t in templates),
+        want_definition=True,
+        want_projects=True,
+        framework=_framework(framework, templates),
     )
     reports = run_checks(
         found,
@@ -306,6 +314,7 @@ def merge(
     forms: bool = False,
     csv: PathLike | None = None,
     sqlite: PathLike | None = None,
+    framework: str | None = None,
     templates: Sequence[PathLike] = (),
     workers: int | None = None,
     progress: ProgressCallback | None = None,
@@ -330,6 +339,7 @@ def merge(
         strict=strict,
         forms=forms,
         templates=tuple(Path(t) for t in templates),
+        framework=_framework(framework, templates),
         csv_dir=Path(csv) if csv is not None else None,
         sqlite_path=Path(sqlite) if sqlite is not None else None,
     )
@@ -340,3 +350,16 @@ def merge(
         _workers(workers),
         _ticker(progress, len(found), lambda r: Path(r[0]).name),
     )
+
+
+def _framework(framework: str | None, templates: Sequence[PathLike]) -> str | None:
+    """A framework id given by the caller, checked before any work: an unknown one is a
+    wrong call, said in Chinese with the ids there are."""
+    if framework is None:
+        return None
+    from perfxl.layout.templates import template_set
+
+    known = template_set(tuple(Path(t) for t in templates)).framework_ids()
+    if framework not in known:
+        raise PerfxlError(f"错误：指标体系「{framework}」不存在（可用：{'、'.join(known)}）")
+    return framework

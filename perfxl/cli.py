@@ -123,6 +123,14 @@ TemplatesOption = Annotated[
     list[Path] | None,
     typer.Option("--templates", help="自定义模板文件夹（优先）", rich_help_panel="选项"),
 ]
+FrameworkOption = Annotated[
+    str | None,
+    typer.Option(
+        "--framework",
+        help="按此指标体系检查（默认按表中记录或表上的指标名称判断）",
+        rich_help_panel="选项",
+    ),
+]
 JobsOption = Annotated[
     int | None,
     typer.Option("-j", "--jobs", min=1, help="并行进程数（默认 CPU 核数）", rich_help_panel="选项"),
@@ -363,6 +371,7 @@ def check(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="把报告写到文件", rich_help_panel="选项")
     ] = None,
+    framework: FrameworkOption = None,
     templates: TemplatesOption = None,
     jobs: JobsOption = None,
     quiet: Annotated[
@@ -381,6 +390,7 @@ def check(
             files,
             annotate=annotate,
             projects=fmt == "json",
+            framework=framework,
             templates=templates or (),
             workers=jobs,
             progress=progress,
@@ -418,6 +428,7 @@ def extract(
             "-o", "--output", help="输出文件或文件夹（默认显示在屏幕上）", rich_help_panel="选项"
         ),
     ] = None,
+    framework: FrameworkOption = None,
     templates: TemplatesOption = None,
     jobs: JobsOption = None,
     _help: HelpOption = None,
@@ -429,6 +440,7 @@ def extract(
     result = run_extract(
         files,
         output if fmt == "yaml" else None,
+        framework=framework,
         templates=templates or (),
         workers=jobs,
     )
@@ -499,6 +511,7 @@ def merge(
         Path | None,
         typer.Option("--sqlite", help="另把数据写入此 SQLite 文件", rich_help_panel="选项"),
     ] = None,
+    framework: FrameworkOption = None,
     templates: TemplatesOption = None,
     jobs: JobsOption = None,
     quiet: Annotated[
@@ -521,6 +534,7 @@ def merge(
             forms=forms,
             csv=csv_dir,
             sqlite=sqlite_path,
+            framework=framework,
             templates=templates or (),
             workers=jobs,
             progress=progress,

@@ -212,3 +212,29 @@ def test_r008_names_what_was_found_and_the_closest_layout(tmp_path):
     [r008] = [f for f in report.findings if f.code == "R008"]
     assert "「项目名称、主管部门」" in r008.message
     assert "最接近的表样是" in r008.message and "相符" in r008.message
+
+
+def test_framework_option_overrides_the_detected_one(run_cli, tmp_path):
+    path = FORMS["anhui_jinzhai_2021_shenbao"].FORM.save(tmp_path / "jinzhai.xlsx")
+    code, out, _err = run_cli("check", str(path), "--format", "json")
+    detected = {f["code"]: f for f in _findings(out)}
+    assert "2015版" in detected["S009"]["message"]
+    code, out, _err = run_cli(
+        "check", str(path), "--format", "json", "--framework", "national-2021"
+    )
+    forced = {f["code"]: f for f in _findings(out)}
+    assert "按指定的指标体系" in forced["S009"]["message"]
+    # under the 2021 framework 成本指标 is a 一级: the form's 成本指标 under 产出 is misplaced
+    assert "I001" in forced and "I001" not in detected
+
+
+def test_an_unknown_framework_is_a_wrong_call(run_cli, tmp_path):
+    path = FORMS["anhui_jinzhai_2021_shenbao"].FORM.save(tmp_path / "jinzhai.xlsx")
+    code, _out, err = run_cli("check", str(path), "--framework", "national-2030")
+    assert code == 2 and "指标体系「national-2030」不存在" in err and "Traceback" not in err
+
+
+def _findings(out: str) -> list[dict]:
+    import json
+
+    return [f for file in json.loads(out)["files"] for f in file["findings"]]

@@ -31,6 +31,7 @@ class RunOptions:
     annotate_dir: Path | None = None
     want_definition: bool = False
     want_projects: bool = True  # the extracted data (JSON report); text reports need only findings
+    framework: str | None = None  # check every form under this framework, whatever it shows
 
 
 def expand_workbooks(items: Iterable[Path]) -> list[Path]:
@@ -69,7 +70,7 @@ def _check_file(path: Path, options: RunOptions) -> FileReport:
 
     templates = template_set(options.templates)
     try:
-        rb = read_workbook(path, templates)
+        rb = read_workbook(path, templates, framework_id=options.framework)
     except IntakeError as exc:
         return _unreadable(path, exc.code, exc)
     except PerfxlError as exc:

@@ -60,6 +60,7 @@ class MergeOptions:
     strict: bool = False
     forms: bool = False  # also every project's form as a sheet (memory then grows with the count)
     templates: tuple[Path, ...] = ()
+    framework: str | None = None  # as perfxl check --framework
     csv_dir: Path | None = None
     sqlite_path: Path | None = None
 
@@ -100,13 +101,15 @@ def text_safe(value: Any) -> Any:
 # pass 1: read everything into SQLite
 
 
-def _read_one(args: tuple[Path, tuple[Path, ...]]) -> tuple[str, float, Any]:
-    path, templates = args
+def _read_one(args: tuple[Path, tuple[Path, ...], str | None]) -> tuple[str, float, Any]:
+    path, templates, framework = args
     try:
         mtime = path.stat().st_mtime
     except OSError:
         mtime = 0.0
-    report = check_file(path, RunOptions(templates=templates, want_projects=True))
+    report = check_file(
+        path, RunOptions(templates=templates, want_projects=True, framework=framework)
+    )
     return str(path), mtime, report
 
 
@@ -118,14 +121,16 @@ def collect(
     on_done: Callable[[Any], None] | None,
 ) -> None:
     db.executescript(SCHEMA)
-    items = [(p, options.templates) for p in paths]
+    items = [(p, options.templates, options.framework) for p in paths]
     # stored as they come, in input order: row ids then give the summary's stable order
     for path, mtime, report in parallel_iter(_read_one, items, workers, on_done, _crashed):
         _store(db, path, mtime, report)
     db.commit()
 
 
-def _crashed(args: tuple[Path, tuple[Path, ...]], exc: BaseException) -> tuple[str, float, Any]:
+def _crashed(
+    args: tuple[Path, tuple[Path, ...], str | None], exc: BaseException
+) -> tuple[str, float, Any]:
     return str(args[0]), 0.0, crashed(args[0], exc)
 
 

@@ -48,9 +48,14 @@ class FamilyRead:
 
 
 def read_family(
-    sheets: Sequence[FamilySheet], templates: TemplateSet, vocab: Vocabulary, year: int | None
+    sheets: Sequence[FamilySheet],
+    templates: TemplateSet,
+    vocab: Vocabulary,
+    year: int | None,
+    framework_id: str | None = None,
 ) -> FamilyRead:
-    """The layout, framework and projects of a workbook whose sheets the family reader read."""
+    """The layout, framework and projects of a workbook whose sheets the family reader read;
+    the framework is the one its level names show, or ``framework_id`` when given."""
     family = [p for s in sheets for p in s.projects]
     depth = max((len(p.level_keys) for p in family), default=2) or 2
     frameworks = [templates.framework(i) for i in templates.framework_ids()]
@@ -59,7 +64,11 @@ def read_family(
     detection = detect_framework(paths, frameworks, year, depth=depth) or detect_framework(
         paths, frameworks, year
     )
-    framework = templates.framework(detection.framework if detection else "national-2021")
+    if framework_id is not None:
+        framework = templates.framework(framework_id)
+        detection = Detection(framework_id, 1.0, "按指定的指标体系（--framework）")
+    else:
+        framework = templates.framework(detection.framework if detection else "national-2021")
     units = [p.money_unit for p in family if p.money_unit]
     money_unit = units[0] if units else None
     present = tuple(

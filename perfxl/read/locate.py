@@ -680,7 +680,10 @@ def _family_workbook(
 
 
 def _read_by_vocabulary(
-    sheet_of: Callable[[str], _Sheet], names: list[str], templates: TemplateSet
+    sheet_of: Callable[[str], _Sheet],
+    names: list[str],
+    templates: TemplateSet,
+    framework: str | None = None,
 ) -> Any:
     """The workbook read by the family vocabulary (read/family.py), or None when no sheet
     holds a form of the family."""
@@ -698,7 +701,7 @@ def _read_by_vocabulary(
             sheets.append(sheet)
     if not sheets:
         return None
-    return read_family(sheets, templates, vocab, None)
+    return read_family(sheets, templates, vocab, None, framework)
 
 
 # A layout is taken when its sheet shows this share of the labels that identify it.
@@ -762,9 +765,15 @@ def _not_a_form(
 
 
 def read_workbook(
-    path: Path, templates: TemplateSet | None = None, limits: Limits | None = None
+    path: Path,
+    templates: TemplateSet | None = None,
+    limits: Limits | None = None,
+    framework_id: str | None = None,
 ) -> ReadWorkbook:
-    """Read one returned workbook; raise IntakeError/PerfxlError when it cannot be read."""
+    """Read one returned workbook; raise IntakeError/PerfxlError when it cannot be read.
+    ``framework_id`` (an id of ``templates``) is the framework every form is checked under,
+    instead of the one it records or shows."""
+    forced = framework_id
     templates = templates or template_set()
     info, archive = inspect_for_reading(path, limits or Limits())
     book = _calamine_book(path, archive)
@@ -787,7 +796,7 @@ def read_workbook(
 
     layout_id, how = identify_layout(sheet_of, names, templates, meta)
     if layout_id is None:
-        family = _read_by_vocabulary(sheet_of, names, templates)
+        family = _read_by_vocabulary(sheet_of, names, templates, forced)
         if family is None:
             raise _not_a_form(path, sheet_of, names, templates)
         return _family_workbook(path, info, meta, names, family)
@@ -811,10 +820,12 @@ def read_workbook(
         # the labels matched a layout only in part: a form of another province that looks
         # like ours is read more faithfully by the vocabulary than by a layout it only
         # resembles (the layout would report its own labels as missing)
-        family = _read_by_vocabulary(sheet_of, names, templates)
+        family = _read_by_vocabulary(sheet_of, names, templates, forced)
         if family is not None:
             return _family_workbook(path, info, meta, names, family)
-    if how == "labels":
+    if forced is not None:
+        framework = templates.framework(forced)
+    elif how == "labels":
         framework = _detected_framework(projects, layout, framework, templates)
     if "sheet_count" in meta and len(projects) < int(meta["sheet_count"]):
         # project sheets are missing: their names are only in the hidden sheet
