@@ -238,3 +238,22 @@ def _findings(out: str) -> list[dict]:
     import json
 
     return [f for file in json.loads(out)["files"] for f in file["findings"]]
+
+
+def test_forms_of_other_provinces_merge_with_their_amounts(tmp_path):
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    for name, module in FORMS.items():
+        module.FORM.save(folder / f"{name}.xlsx")
+    import perfxl
+
+    result = perfxl.merge([folder], tmp_path / "汇总.xlsx", workers=1)
+    assert result.files == len(FORMS) and not result.not_merged
+    assert result.projects == sum(len(m.EXPECTED["projects"]) for m in FORMS.values())
+    wb = openpyxl.load_workbook(tmp_path / "汇总.xlsx")
+    rows = list(wb["项目"].iter_rows(min_row=2, values_only=True))
+    amounts = {Path(r[1]).stem: r[8] for r in rows}
+    # 1125 万元 (a header pair), 251.89 万元 (a money table's 调整后预算数), 387664.62 元
+    assert amounts["anhui_jinzhai_2021_shenbao"] == 11250000
+    assert amounts["sichuan_qingshen_2023_ziping"] == 2518900
+    assert amounts["yunnan_yongde_2022_ziping"] == 387664.62

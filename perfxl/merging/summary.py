@@ -30,6 +30,7 @@ from perfxl.core.errors import ERROR, WARNING, OutputError, PerfxlError
 from perfxl.core.parallel import parallel_iter
 from perfxl.core.textwidth import text_width
 from perfxl.layout.templates import TemplateSet, template_set
+from perfxl.read.familyform import FAMILY_LAYOUT, summary_layout
 from perfxl.results import MergeResult
 
 POLICIES = ("keep", "newer", "stop")
@@ -277,7 +278,17 @@ MAIN_AMOUNT = (
 )
 
 
+def _layout(templates: TemplateSet, layout_id: str) -> Any:
+    """The layout a stored project was read by; forms read by the vocabulary share one."""
+    if layout_id == FAMILY_LAYOUT:
+        return summary_layout(templates)
+    return templates.layout(layout_id)
+
+
 def _main_amount(fields: dict[str, Any], layout: Any) -> Any:
+    for key in layout.extra.get("summary_amount") or ():
+        if fields.get(key) is not None:
+            return fields[key]
     key = (layout.extra.get("blank") or {}).get("amount_field")
     value = fields.get(key) if key else None
     if isinstance(value, list):  # a self-evaluation money row: the full-year budget
@@ -314,7 +325,7 @@ def _columns(db: sqlite3.Connection, templates: TemplateSet) -> list[_Column]:
     seen: set[tuple[str, int | None]] = {(c.key, None) for c in cols}
     first = ["name", "department", "unit"]
     for layout_id in layouts:
-        layout = templates.layout(layout_id)
+        layout = _layout(templates, layout_id)
         specs = sorted(
             layout.fields, key=lambda f: first.index(f.key) if f.key in first else len(first)
         )
@@ -442,7 +453,7 @@ def write_summary(
         unit_name,
     ) in db.cursor().execute(query):
         fields = json.loads(fields_json)
-        layout = templates.layout(layout_id)
+        layout = _layout(templates, layout_id)
         fields[MAIN_AMOUNT] = _main_amount(fields, layout)
         source_unit = money_unit or layout.money_unit
         row = [r, path, sheet, layout_id, year]
@@ -643,6 +654,10 @@ def _write_forms(db: sqlite3.Connection, workbook: Any, templates: TemplateSet) 
         [str(r[5] or "项目") for r in projects], {"汇总", "按单位", "项目", "指标", "未合并"}
     )
     for (pid, layout_id, year, money_unit, fields_json, _name), sheet_name in zip(projects, names):
+        if layout_id == FAMILY_LAYOUT:
+            # read by the vocabulary: no layout of ours to draw its form with; the project
+            # is in the summary's tables like every other
+            continue
         layout = templates.layout(layout_id)
         fields = json.loads(fields_json)
         values = {spec.key: _typed(spec, fields.get(spec.key)) for spec in layout.fields}

@@ -1073,7 +1073,7 @@ def _read_pairs(
         if c in taken:
             continue
         label = vocab.lookup(
-            value, ("field", "money_field", "money_line", "section", "closing", "indicator")
+            value, ("field", "money_field", "closing", "money_line", "section", "indicator")
         )
         if label is None:
             if isinstance(value, str) and (m := _SUBTITLE_UNIT.search(value)) is not None:

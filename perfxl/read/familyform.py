@@ -108,6 +108,15 @@ def to_read_project(project: FamilyProject, layout: Layout) -> ReadProject:
     )
 
 
+def summary_layout(templates: TemplateSet) -> Layout:
+    """The family layout with every column, for a summary that merges forms read by the
+    vocabulary with others: the fields and amounts it lists are those of any such form."""
+    from perfxl.read.family import load_vocabulary
+
+    vocab = load_vocabulary(templates.dirs)
+    return family_layout(vocab, 2, "national-2021", "元", tuple(vocab.labels.get("indicator", {})))
+
+
 @functools.lru_cache(maxsize=32)
 def family_layout(
     vocab: Vocabulary,
@@ -182,6 +191,11 @@ def family_layout(
         "money_unit": money_unit,
         "fields": fields,
         "indicators": {"label": "绩效指标", "required": True, "columns": columns},
+        # the amount a summary shows for each project, the first of these the form has
+        # (merging/summary.py): its single amount, else the full-year budget of its table
+        "summary_amount": [
+            money_key("total", column) for column in ("amount", "adjusted", "budget")
+        ],
         "roles": {
             "start": "start",
             "end": "end",
