@@ -94,14 +94,15 @@ def load(
     lenient: bool = False,
     blank_rows: int | None = None,
 ) -> LoadResult:
-    """Read a project definition. ``source`` is a path, or YAML text when it is a ``str``
-    holding a line break. ``result.document`` is None when the definition has errors;
-    ``result.diagnostics`` lists every problem found either way."""
+    """Read a project definition. ``source`` is a path, or YAML text: a ``str`` holding a
+    line break, or one that names no file and reads as YAML (``layout: declaration``).
+    ``result.document`` is None when the definition has errors; ``result.diagnostics``
+    lists every problem found either way."""
     from perfxl.define.model import load_document_text
     from perfxl.write.generate import load_source
 
     options = _load_options(templates, lenient, blank_rows)
-    if isinstance(source, str) and "\n" in source:
+    if isinstance(source, str) and _is_yaml_text(source):
         try:
             doc = load_document_text(source, "<文本>", options)
         except PerfxlError as exc:
@@ -363,3 +364,13 @@ def _framework(framework: str | None, templates: Sequence[PathLike]) -> str | No
     if framework not in known:
         raise PerfxlError(f"错误：指标体系「{framework}」不存在（可用：{'、'.join(known)}）")
     return framework
+
+
+def _is_yaml_text(source: str) -> bool:
+    if "\n" in source:
+        return True
+    try:
+        named = Path(source).exists()
+    except (OSError, ValueError):  # a name too long, or with a NUL: no file of that name
+        named = False
+    return not named and ": " in source and not source.lower().endswith((".yaml", ".yml"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from perfxl.core.findings import ERROR, WARNING, Finding
 
@@ -19,17 +19,10 @@ if TYPE_CHECKING:
     from perfxl.define.model import Document
 
 
-class _Diagnostic(Protocol):
-    """A problem in a project definition: all the API relies on is its severity and text."""
-
-    @property
-    def severity(self) -> str: ...
-
-    def format(self) -> str: ...
-
-
-def _diagnostic_dict(diag: _Diagnostic) -> dict[str, str]:
-    return {"severity": diag.severity, "message": diag.format()}
+def _diagnostic_dict(diag: Finding) -> dict[str, Any]:
+    """A problem in a definition as a workbook finding is: its code, severity, message, hint
+    and where (file, line, column); ``text`` is the whole line as the command prints it."""
+    return {**diag.to_dict(), "text": diag.format()}
 
 
 @dataclass(frozen=True)
@@ -68,7 +61,7 @@ class LoadResult:
 
     source: str
     document: Document | None
-    diagnostics: tuple[_Diagnostic, ...] = ()
+    diagnostics: tuple[Finding, ...] = ()
     error: str | None = None  # the whole complaint when the document could not be built
 
     @property
@@ -110,7 +103,7 @@ class GeneratedFile:
     output: str
     projects: int = 0
     indicators: int = 0
-    diagnostics: tuple[_Diagnostic, ...] = ()
+    diagnostics: tuple[Finding, ...] = ()
     error: str | None = None
     written: bool = False
     loaded: bool = True  # False: the definition itself has errors (``error`` lists them)

@@ -40,7 +40,7 @@ def test_load_bad_text_says_what_is_wrong_without_raising():
     assert any(d.severity == "error" and "不是有效日期" in d.format() for d in result.diagnostics)
     data = result.to_dict()
     assert data["ok"] is False and data["projects"] == []
-    assert any("不是有效日期" in d["message"] for d in data["diagnostics"])
+    assert any("不是有效日期" in d["message"] and d["code"] and d["line"] for d in data["diagnostics"])
     missing = perfxl.load("没有这个文件.yaml")
     assert not missing.ok and "没有这个文件.yaml" in (missing.error or "")
 
@@ -241,3 +241,12 @@ def test_docs_api_examples_run(tmp_path, monkeypatch, books):
     namespace: dict[str, object] = {}
     for block in examples:
         exec(compile(block, "docs/api.md", "exec"), namespace)
+
+
+def test_load_takes_one_line_of_yaml_as_text_and_reports_with_codes():
+    result = perfxl.load("layout: declaration")
+    assert not result.ok
+    problems = result.to_dict()["diagnostics"]
+    assert {"D013"} <= {p["code"] for p in problems}  # 缺少年度 year: read as YAML, not a path
+    assert all(p["file"] == "<文本>" and p["line"] == 1 for p in problems)
+    assert all(p["text"].startswith("<文本>:1:") for p in problems)
