@@ -543,3 +543,24 @@ def test_target_is_frozen():
     t = parse_target("=100%")
     with pytest.raises(AttributeError):  # immutable
         t.value = Decimal("1")  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "raw, value, unit",
+    [
+        # as published in the corpus forms (tests/corpus/): hunan_nanyue, sichuan_jingyan,
+        # sichuan_zhongjiang, hunan_xiangtan
+        ("<=475元/亩", "475", "元/亩"),
+        ("<=3000元/平方米", "3000", "元/平方米"),
+        ("≥1人/年", "1", "人/年"),
+        ("≥50厘米", "50", "厘米"),
+        ("250万", "250", "万"),
+    ],
+)
+def test_rates_of_two_units_and_more_units_are_quantitative(raw, value, unit):
+    target = parse_target(raw)
+    assert target.kind == QUANTITATIVE and target.value == Decimal(value) and target.unit == unit
+
+
+def test_a_rate_needs_two_known_units():
+    assert parse_target("≤475元/某").kind != QUANTITATIVE

@@ -10,7 +10,7 @@ Grammar (after trimming whitespace and mapping full-width characters to half-wid
     value := op? ws* number ws* unit? ws*                 -> quantitative
     op    := "=" | "≥" | ">=" | "≧" | "≤" | "<=" | "≦" | ">" | "<" | operator word
     number:= digits ("," digits{3})* ("." digits)?         (no sign; "-" alone is garbage)
-    unit  := "(" text without digits, ≤ 10 chars ")" | a KNOWN_UNITS suffix
+    unit  := "(" text without digits, ≤ 10 chars ")" | a KNOWN_UNITS suffix | known "/" known
     anything else                                          -> qualitative
 
 Trailing words after a valid quantity make the whole value qualitative: ``100%以上``,
@@ -38,9 +38,17 @@ KNOWN_UNITS: frozenset[str] = frozenset(
         "平方米", "万平方米", "公里", "千米", "米", "吨", "分", "所", "辆", "批", "张", "篇",
         "期", "门", "处", "条", "座", "间", "床", "页", "卷", "盒", "包", "箱", "起", "例",
         "宗", "单", "笔", "层", "棵", "株", "亩", "公顷", "学时", "课时", "人天", "人/次",
-        "元/人", "元/人·月",
+        "元/人", "元/人·月", "万", "厘米", "毫米", "千克", "公斤", "立方米", "平方公里",
     }
 )  # fmt: skip
+
+
+def _known_unit(text: str) -> bool:
+    """A unit of KNOWN_UNITS, or a rate of two of them (元/亩, 人/年, 万元/公里, 元/平方米)."""
+    if text in KNOWN_UNITS:
+        return True
+    top, slash, per = text.partition("/")
+    return bool(slash) and top in KNOWN_UNITS and per in KNOWN_UNITS
 
 # Longest unit text accepted inside parentheses, e.g. "(人次)", "(百分比)".
 MAX_PAREN_UNIT_LEN = 10
@@ -284,7 +292,7 @@ def _parse_target_uncached(text: object, measure_unit: str | None = None) -> Tar
         if any(ch.isdigit() for ch in inner):
             return _qualitative(raw)
         unit = normalise_unit(inner)  # "()" (empty) counts as no unit written
-    elif rest in KNOWN_UNITS:
+    elif _known_unit(rest):
         unit = normalise_unit(rest)
     else:
         # An unknown suffix or trailing words ("2024年重阳节前", "100%以上"): qualitative.
