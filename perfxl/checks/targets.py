@@ -127,10 +127,6 @@ class Target(NamedTuple):
     op_written: str | None  # the operator exactly as typed (">=", "＞", "不低于"…)
     unit_from_column: bool = False  # True when the unit came from the 计量单位 column
 
-    @property
-    def is_quantitative(self) -> bool:
-        return self.kind == QUANTITATIVE
-
     def as_dict(self) -> dict:  # type: ignore[override]
         """JSON-safe summary: the value as a plain decimal string (``"85.00"``) or None."""
         return {

@@ -8,8 +8,6 @@ written). Every message is in Chinese and follows one grammar: where, what is wr
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from perfxl.core.findings import ERROR, INFO, SEVERITY_LABEL, WARNING, Finding, Location
 
 # A problem in a project definition is a finding like any other (with file, line and column);
@@ -54,7 +52,3 @@ class TemplateError(PerfxlError):
 
 class OutputError(PerfxlError):
     """An output file cannot be written."""
-
-
-def display_path(path: Path | str) -> str:
-    return str(path)

@@ -8,17 +8,8 @@ spanned columns.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
-import unicodedata
-
-
-@functools.lru_cache(maxsize=4096)
-def char_width(ch: str) -> int:
-    # Ambiguous-width characters (≥, ≤, ×, ①) are full width in Chinese fonts.
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1
-
 
 # Characters drawn two units wide in Chinese fonts: CJK, Hangul, full-width forms, and the
 # general punctuation, symbols and maths block (≥ ≤ — … ①) that CJK fonts draw full width.

@@ -29,7 +29,7 @@ from perfxl.define.yamlsrc import (
     read_text_file,
 )
 from perfxl.layout.frameworks import Framework, squash
-from perfxl.layout.templates import FieldSpec, Layout, TemplateSet, _field_from_data, template_set
+from perfxl.layout.templates import FieldSpec, Layout, _field_from_data, template_set
 
 # Characters Excel forbids in sheet names; project names become sheet names.
 SHEET_FORBIDDEN = set("/\\?*[]:")
@@ -730,20 +730,3 @@ def indicator_rows(
                 rows[k]["span"][key] = 0
             i = j
     return rows
-
-
-def load_many(
-    paths: list[Path], options: LoadOptions
-) -> tuple[list[Document], list[DefinitionError]]:
-    docs: list[Document] = []
-    errors: list[DefinitionError] = []
-    for path in paths:
-        try:
-            docs.append(load_document(path, options))
-        except DefinitionError as exc:
-            errors.append(exc)
-    return docs, errors
-
-
-def default_template_set(options: LoadOptions) -> TemplateSet:
-    return template_set(options.templates)

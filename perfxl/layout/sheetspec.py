@@ -57,10 +57,6 @@ class SheetSpec:
     freeze: tuple[int, int] | None = None
     autofilter: tuple[int, int, int, int] | None = None
 
-    @property
-    def n_rows(self) -> int:
-        return len(self.rows)
-
 
 @dataclass(frozen=True)
 class IndicatorShape:

@@ -272,7 +272,6 @@ class _Column:
     part: int | None = None
 
 
-COMMON_LABELS = {"name": "项目名称", "department": "主管部门", "unit": "实施单位"}
 MAIN_AMOUNT = (
     "amount"  # the layout's own headline amount (its blank.amount_field), for totals across layouts
 )
@@ -464,7 +463,6 @@ def write_summary(
             r,
             row,
             fmt,
-            money_from=5,
             money_cols=[5 + i for i, c in enumerate(columns) if c.kind == "money"],
         )
         r += 1
@@ -730,7 +728,6 @@ def _write_row(
     r: int,
     values: list[Any],
     fmt: dict[str, Any],
-    money_from: int = 0,
     money_cols: list[int] | None = None,
     bold: bool = False,
 ) -> None:

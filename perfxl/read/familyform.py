@@ -104,7 +104,6 @@ def to_read_project(project: FamilyProject, layout: Layout) -> ReadProject:
         table_found=project.table_found,
         sheet_rows=[],
         form_width=0,
-        form_end_row=project.last_row + 1,
     )
 
 

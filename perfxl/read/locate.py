@@ -21,7 +21,6 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -32,7 +31,7 @@ from perfxl.layout.frameworks import Framework
 from perfxl.layout.render import COVER_SHEET, GUIDE_SHEET, META_SHEET, reference_spec
 from perfxl.layout.roles import Anchor, formula_anchors, require_cells
 from perfxl.layout.sheetspec import Placed, SheetSpec
-from perfxl.layout.templates import FieldSpec, Layout, TemplateSet, template_set
+from perfxl.layout.templates import Layout, TemplateSet, template_set
 from perfxl.read.guard import FileInfo, IntakeError, Limits, inspect_for_reading
 from perfxl.read.props import meta_from_properties
 
@@ -101,7 +100,6 @@ class ReadProject:
     table_found: bool = True
     sheet_rows: list[list[Any]] = field(default_factory=list)
     form_width: int = 0
-    form_end_row: int = 0
 
     def value(self, key: str) -> Any:
         cell = self.fields.get(key)
@@ -120,7 +118,6 @@ class ReadWorkbook:
     money_unit: str | None
     projects: list[ReadProject]
     sheet_names: list[str]
-    document_fields: dict[str, Cell] = field(default_factory=dict)
     formulas: dict[str, Anchor] = field(default_factory=dict)  # formula cell id -> anchor
     family: Any = None  # a FamilyRead (read/familyform.py) when read by the vocabulary
 
@@ -305,8 +302,8 @@ class KnownLabels:
     first_chars: frozenset[str]
     exact: dict[str, str]  # label text as written in a generated form -> normalised
 
-    @classmethod
-    def of(cls, templates: TemplateSet) -> KnownLabels:
+    @staticmethod
+    def of(templates: TemplateSet) -> KnownLabels:
         return _known_labels(templates)
 
     def key_of(self, text: str) -> str | None:
@@ -485,7 +482,7 @@ def _clean(value: Any) -> Any:
 
 def _read_table(
     sheet: _Sheet, lmap: LayoutMap, layout: Layout
-) -> tuple[list[ReadIndicator], bool, int]:
+) -> tuple[list[ReadIndicator], bool]:
     """Find the indicator header row and read the table down to the next label of the form."""
     columns: dict[str, int] = {}
     header_row = None
@@ -503,7 +500,7 @@ def _read_table(
             header_row, columns = r, found
             break
     if header_row is None:
-        return [], False, len(sheet.rows)
+        return [], False
     indicators: list[ReadIndicator] = []
     previous: dict[str, Any] = {}
     rows = sheet.rows
@@ -557,7 +554,7 @@ def _read_table(
             if value is not None and key not in filled:
                 previous[key] = value
         indicators.append(ReadIndicator(cells, filled, r))
-    return indicators, True, end
+    return indicators, True
 
 
 def read_project_sheet(
@@ -584,7 +581,7 @@ def read_project_sheet(
     for key, parts in rows_parts.items():
         for part, cell in parts:
             fields[f"{key}#{part}"] = cell
-    indicators, found, end = _read_table(sheet, lmap, layout)
+    indicators, found = _read_table(sheet, lmap, layout)
     return ReadProject(
         sheet=name,
         fields=fields,
@@ -593,7 +590,6 @@ def read_project_sheet(
         table_found=found,
         sheet_rows=rows,
         form_width=lmap.width,
-        form_end_row=end,
     )
 
 
@@ -874,25 +870,5 @@ def _money_unit_from(projects: list[ReadProject], layout: Layout) -> str:
     return layout.money_unit
 
 
-def field_specs(layout: Layout) -> dict[str, FieldSpec]:
-    return {f.key: f for f in layout.fields}
-
-
 def excel_serial_to_date(value: float) -> dt.date:
     return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
-
-
-def as_decimal(value: Any) -> Decimal | None:
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    text = re.sub(r"[,，\s]", "", str(value))
-    try:
-        return Decimal(text)
-    except ArithmeticError:
-        return None
