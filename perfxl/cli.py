@@ -512,6 +512,12 @@ def merge(
         typer.Option("--sqlite", help="另把数据写入此 SQLite 文件", rich_help_panel="选项"),
     ] = None,
     framework: FrameworkOption = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="结果的写法：text 或 json（json 写到屏幕）", rich_help_panel="选项"
+        ),
+    ] = "text",
     templates: TemplatesOption = None,
     jobs: JobsOption = None,
     quiet: Annotated[
@@ -522,7 +528,8 @@ def merge(
     """把多个单位交回的工作簿合并成一张汇总表（有未合并的文件时退出码为 1）。"""
     from perfxl.api import merge as run_merge
 
-    with _progress_bar("读取中", not quiet) as progress:
+    _require_format(fmt, ("text", "json"))
+    with _progress_bar("读取中", not quiet and fmt == "text") as progress:
         result = run_merge(
             inputs,
             output,
@@ -539,12 +546,15 @@ def merge(
             workers=jobs,
             progress=progress,
         )
-    _say(
-        f"已生成 {result.output}：{result.files} 个文件中合并了 {result.merged_files} 个，"
-        f"共 {result.projects} 个项目、{result.indicators} 个指标。"
-    )
-    for where, reason in result.not_merged:
-        _complain(f"未合并：{where}：{reason}", style="yellow")
+    if fmt == "json":
+        _emit_json(result.to_dict(), None)
+    else:
+        _say(
+            f"已生成 {result.output}：{result.files} 个文件中合并了 {result.merged_files} 个，"
+            f"共 {result.projects} 个项目、{result.indicators} 个指标。"
+        )
+        for where, reason in result.not_merged:
+            _complain(f"未合并：{where}：{reason}", style="yellow")
     if result.not_merged:
         raise typer.Exit(EXIT_FINDINGS)
 

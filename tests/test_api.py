@@ -40,7 +40,9 @@ def test_load_bad_text_says_what_is_wrong_without_raising():
     assert any(d.severity == "error" and "不是有效日期" in d.format() for d in result.diagnostics)
     data = result.to_dict()
     assert data["ok"] is False and data["projects"] == []
-    assert any("不是有效日期" in d["message"] and d["code"] and d["line"] for d in data["diagnostics"])
+    assert any(
+        "不是有效日期" in d["message"] and d["code"] and d["line"] for d in data["diagnostics"]
+    )
     missing = perfxl.load("没有这个文件.yaml")
     assert not missing.ok and "没有这个文件.yaml" in (missing.error or "")
 
@@ -250,3 +252,16 @@ def test_load_takes_one_line_of_yaml_as_text_and_reports_with_codes():
     assert {"D013"} <= {p["code"] for p in problems}  # 缺少年度 year: read as YAML, not a path
     assert all(p["file"] == "<文本>" and p["line"] == 1 for p in problems)
     assert all(p["text"].startswith("<文本>:1:") for p in problems)
+
+
+def test_merge_json_of_the_command_is_the_library_result(run_cli, sample_books, tmp_path):
+    paths = [str(p) for _doc, p in sample_books.values()]
+    code, out, _err = run_cli(
+        "merge", *paths, "-o", str(tmp_path / "a.xlsx"), "--format", "json", "-q"
+    )
+    from_cli = json.loads(out)
+    library = perfxl.merge(paths, tmp_path / "b.xlsx", workers=1).to_dict()
+    for data in (from_cli, library):
+        data.pop("output", None)
+        data.pop("written", None)
+    assert code == 0 and from_cli == library
