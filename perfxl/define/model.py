@@ -400,6 +400,19 @@ def _document_fields(layout: Layout) -> list[FieldSpec]:
     return fields
 
 
+def _unknown_key(out: _Collector, key_node: Any, where: str, table: dict[str, Any]) -> None:
+    """D010 for a key that is none of ``table``'s, with the closest one it may have meant."""
+    choices = [n for names in table.values() for n in names]
+    out.add(
+        "D010",
+        key_node.loc,
+        where=where,
+        key=key_node.text,
+        choices="、".join(table),
+        suggestion=_suggest(key_node.text, choices),
+    )
+
+
 def _match_key(text: str, known: dict[str, tuple[str, ...]]) -> str | None:
     return _key_index(known).get(squash(text).rstrip(":：*＊"))
 
@@ -553,15 +566,7 @@ def _load_group(
     for key_node, value_node in node.items:
         member = _match_key(key_node.text, members)
         if member is None:
-            choices = [n for names in members.values() for n in names]
-            out.add(
-                "D010",
-                key_node.loc,
-                where=f"{subject}的「{group}」中",
-                key=key_node.text,
-                choices="、".join(members),
-                suggestion=_suggest(key_node.text, choices),
-            )
+            _unknown_key(out, key_node, f"{subject}的「{group}」中", members)
             continue
         spec = layout.field(f"{group}.{member}")
         assert spec is not None
@@ -617,15 +622,7 @@ def _load_indicators(
             for key_node, value_node in item.items:
                 key = _match_key(key_node.text, col_table)
                 if key is None:
-                    choices = [n for names in col_table.values() for n in names]
-                    out.add(
-                        "D010",
-                        key_node.loc,
-                        where=f"{where}中",
-                        key=key_node.text,
-                        choices="、".join(col_table),
-                        suggestion=_suggest(key_node.text, choices),
-                    )
+                    _unknown_key(out, key_node, f"{where}中", col_table)
                     continue
                 raw[key] = value_node
         else:

@@ -5,38 +5,12 @@ reader must find in it, published text only). See tests/test_corpus_build.py for
 that keep both honest.
 """
 
-from tests.corpus import (
-    anhui_chizhou_2022_ziping,
-    anhui_jinzhai_2021_shenbao,
-    gansu_jiayuguan_2023_mubiao,
-    guangdong_dongguan_2019_pifu,
-    hebei_langfang_2019_ziping,
-    hubei_huangshi_2019_jiankong,
-    hubei_wuhan_2020_mubiao,
-    hunan_nanyue_2018_shenbao,
-    hunan_xiangtan_2023_shenbao,
-    hunan_yueyangxian_2022_shenbao,
-    sichuan_jingyan_2023_qingdan,
-    sichuan_qingshen_2023_ziping,
-    sichuan_zhongjiang_2022_ziping,
-    yunnan_yongde_2022_ziping,
-)
+import importlib
+import pkgutil
 
-_MODULES = [
-    anhui_chizhou_2022_ziping,
-    anhui_jinzhai_2021_shenbao,
-    gansu_jiayuguan_2023_mubiao,
-    guangdong_dongguan_2019_pifu,
-    hebei_langfang_2019_ziping,
-    hubei_huangshi_2019_jiankong,
-    hubei_wuhan_2020_mubiao,
-    hunan_nanyue_2018_shenbao,
-    hunan_xiangtan_2023_shenbao,
-    hunan_yueyangxian_2022_shenbao,
-    sichuan_jingyan_2023_qingdan,
-    sichuan_qingshen_2023_ziping,
-    sichuan_zhongjiang_2022_ziping,
-    yunnan_yongde_2022_ziping,
-]
-
-FORMS = {module.__name__.rsplit(".", 1)[-1]: module for module in _MODULES}
+# every module of this folder but the builder: adding a form is adding its file
+FORMS = {
+    info.name: importlib.import_module(f"{__name__}.{info.name}")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name)
+    if not info.name.startswith("_")
+}
