@@ -257,3 +257,11 @@ def test_forms_of_other_provinces_merge_with_their_amounts(tmp_path):
     assert amounts["anhui_jinzhai_2021_shenbao"] == 11250000
     assert amounts["sichuan_qingshen_2023_ziping"] == 2518900
     assert amounts["yunnan_yongde_2022_ziping"] == 387664.62
+
+
+def test_the_text_report_names_how_a_form_was_read_in_chinese(run_cli, tmp_path, sample_books):
+    path = FORMS["hunan_nanyue_2018_shenbao"].FORM.save(tmp_path / "nanyue.xlsx")
+    _doc, ours = sample_books["minhang-2024-declaration"]
+    _code, out, _err = run_cli("check", str(path), str(ours))
+    assert "（其他地区的表，按通用词表读取）" in out
+    assert "（财政项目支出绩效目标申报表）" in out and "（family）" not in out

@@ -36,7 +36,8 @@ def render_text(reports: list[FileReport], show_info: bool = True, width: int = 
     for report in reports:
         status = "通过" if report.ok else ("无法读取" if not report.readable else "有错误")
         console.print(
-            f"== {report.path}（{report.layout or '未识别'}）：{status}，错误 {report.errors} 个，警告 {report.warnings} 个"
+            f"== {report.path}（{_layout_name(report.layout)}）：{status}，"
+            f"错误 {report.errors} 个，警告 {report.warnings} 个"
         )
         findings = [f for f in report.findings if show_info or f.severity != INFO]
         groups: dict[str, list] = {}
@@ -59,3 +60,19 @@ def render_text(reports: list[FileReport], show_info: bool = True, width: int = 
         + (f"，{unreadable} 个文件无法读取" if unreadable else "")
     )
     return buffer.getvalue().rstrip("\n")
+
+
+def _layout_name(layout_id: str | None) -> str:
+    """The layout as the report's reader knows it: its Chinese name, not its id."""
+    if not layout_id:
+        return "未识别"
+    from perfxl.core.errors import PerfxlError
+    from perfxl.layout.templates import template_set
+    from perfxl.read.familyform import FAMILY_LAYOUT
+
+    if layout_id == FAMILY_LAYOUT:
+        return "其他地区的表，按通用词表读取"
+    try:
+        return template_set().layout(layout_id).name
+    except PerfxlError:  # a layout of a --templates folder: its id is all there is here
+        return layout_id
