@@ -255,3 +255,39 @@ def test_missing_file(tmp_path):
     with pytest.raises(DefinitionError) as info:
         load_document(tmp_path / "nope.yaml")
     assert "文件不存在" in str(info.value)
+
+
+def _alias_bomb(levels: int = 9) -> str:
+    lines = ["layout: declaration", "year: 2024", "a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, levels + 1):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    lines.append(f"projects: [{{name: t, indicators: *a{levels}}}]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("layout: declaration\nyear: 2024\nprojects: &p [*p]\n", "D045"),
+        ("layout: declaration\nyear: 2024\nprojects: " + "[" * 600 + "]" * 600 + "\n", "D043"),
+        ("layout: declaration\nyear: 2024\nprojects: " + "[" * 5000 + "]" * 5000 + "\n", "D043"),
+        (_alias_bomb(), "D044"),
+    ],
+    ids=["alias-of-itself", "600-nested", "5000-nested", "nine-level-alias-bomb"],
+)
+def test_hostile_yaml_is_refused_before_anything_is_built(write_yaml, text, code):
+    path = write_yaml(text)
+    with pytest.raises(DefinitionError) as info:
+        load_document(path)
+    [problem] = info.value.diagnostics
+    assert problem.code == code and problem.severity == ERROR
+    assert problem.file == str(path) and problem.line is not None
+
+
+def test_an_amount_no_spreadsheet_can_hold_is_refused(write_yaml):
+    assert "annual_total: 1000.00," in MINIMAL
+    text = MINIMAL.replace("annual_total: 1000.00,", "annual_total: 1e400,")
+    with pytest.raises(DefinitionError) as info:
+        load_document(write_yaml(text))
+    [too_large] = [d for d in info.value.diagnostics if d.severity == ERROR]
+    assert too_large.code == "D046" and "1e400" in too_large.message

@@ -152,7 +152,14 @@ def parse_decimal(text: str) -> Decimal:
         raise ValueProblem("D037", value=text) from None
     if not value.is_finite():
         raise ValueProblem("D037", value=text)
+    if abs(value) >= MAX_AMOUNT:
+        # Excel keeps 15 significant digits and no spreadsheet number reaches 1e308: a value
+        # like 1e400 cannot be written, and none this large is money
+        raise ValueProblem("D046", value=text, limit="1,000,000,000,000,000")
     return value
+
+
+MAX_AMOUNT = Decimal(10) ** 15
 
 
 ROW_PARTS = ("initial", "full_year", "executed")

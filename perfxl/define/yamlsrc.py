@@ -81,6 +81,55 @@ def _fail(diag: Diagnostic) -> DefinitionError:
     return DefinitionError(diag.format(), [diag])
 
 
+# No project definition nests deeper than a handful of levels, and none holds anywhere
+# near a million values; past these bounds the text is hostile (an alias that contains
+# itself, a billion-laughs alias bomb, thousands of nested brackets) and is refused before
+# anything is built from it.
+MAX_DEPTH = 64
+MAX_VALUES = 1_000_000
+
+
+class _Refused(Exception):
+    def __init__(self, finding: Diagnostic):
+        self.finding = finding
+
+
+def _measure(path: str, root: yaml.Node) -> None:
+    """Refuse a composed document that loops, nests too deep or expands too far. An alias
+    is the same node object wherever it is used, so sizes are counted once per node and
+    multiplied by its uses: a nine-level bomb is measured in microseconds, never expanded."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] > MAX_VALUES:
+                raise _Refused(problem_at("D044", _loc(path, node), limit=f"{MAX_VALUES:,}"))
+            continue
+        if key in sizes or isinstance(node, yaml.ScalarNode):
+            sizes.setdefault(key, 1)
+            continue
+        if key in open_nodes:
+            raise _Refused(problem_at("D045", _loc(path, node)))
+        if depth > MAX_DEPTH:
+            raise _Refused(problem_at("D043", _loc(path, node), limit=MAX_DEPTH))
+        open_nodes.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in _children(node))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
 def _convert(path: str, node: yaml.Node, problems: list[Diagnostic]) -> YNode:
     if isinstance(node, yaml.ScalarNode):
         return YScalar(node.value, node.tag, node.style in ("'", '"'), _loc(path, node))
@@ -108,6 +157,8 @@ def parse_yaml_text(text: str, path: str) -> YNode | None:
     """Compose ``text`` into a position-aware tree; raise DefinitionError on syntax errors."""
     try:
         root = yaml.compose(text, Loader=_Loader)
+    except RecursionError:  # brackets nested thousands deep: the composer itself recurses
+        raise _fail(problem_at("D043", Location(path), limit=MAX_DEPTH)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
@@ -120,6 +171,10 @@ def parse_yaml_text(text: str, path: str) -> YNode | None:
     if root is None:
         return None
     problems: list[Diagnostic] = []
+    try:
+        _measure(path, root)
+    except _Refused as refused:
+        raise _fail(refused.finding) from None
     tree = _convert(path, root, problems)
     if problems:
         raise DefinitionError("\n".join(p.format() for p in problems), problems)
