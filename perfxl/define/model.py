@@ -320,15 +320,7 @@ def load_document_text(text: str, path: str, options: LoadOptions | None = None)
     for key_node, value_node in root.items:
         key = _match_key(key_node.text, known_top)
         if key is None:
-            choices = [n for names in known_top.values() for n in names]
-            out.add(
-                "D010",
-                key_node.loc,
-                where="文件顶层",
-                key=key_node.text,
-                choices="、".join(known_top),
-                suggestion=_suggest(key_node.text, choices),
-            )
+            _unknown_key(out, key_node, "文件顶层", known_top)
             continue
         if key in seen_top:
             out.add("D011", key_node.loc, key=key_node.text)
@@ -407,15 +399,22 @@ def _document_fields(layout: Layout) -> list[FieldSpec]:
     return fields
 
 
-def _unknown_key(out: _Collector, key_node: Any, where: str, table: dict[str, Any]) -> None:
-    """D010 for a key that is none of ``table``'s, with the closest one it may have meant."""
+def _unknown_key(
+    out: _Collector,
+    key_node: Any,
+    where: str,
+    table: dict[str, Any],
+    shown: list[str] | None = None,
+) -> None:
+    """D010 for a key that is none of ``table``'s, with the closest one it may have meant;
+    ``shown`` lists the allowed keys in the order the message gives them (default: table's)."""
     choices = [n for names in table.values() for n in names]
     out.add(
         "D010",
         key_node.loc,
         where=where,
         key=key_node.text,
-        choices="、".join(table),
+        choices="、".join(shown if shown is not None else table),
         suggestion=_suggest(key_node.text, choices),
     )
 
@@ -515,15 +514,9 @@ def _load_project(
     for key_node, value_node in node.items:
         key = _match_key(key_node.text, plain)
         if key is None:
-            choices = [n for names in plain.values() for n in names]
-            out.add(
-                "D010",
-                key_node.loc,
-                where=f"{subject}中",
-                key=key_node.text,
-                choices="、".join(k for k in plain if k != "indicators") + "、indicators",
-                suggestion=_suggest(key_node.text, choices),
-            )
+            # indicators listed last, after the fields
+            shown = [k for k in plain if k != "indicators"] + ["indicators"]
+            _unknown_key(out, key_node, f"{subject}中", plain, shown)
             continue
         if key == "indicators":
             indicators = _load_indicators(value_node, layout, framework, options, out, subject)
