@@ -83,12 +83,9 @@ class Vocabulary:
     # every label of every kind: most cells of a sheet are values, ruled out by one look here
     every_label: frozenset[str] = frozenset()
 
-    def lookup(self, text: Any, kinds: Sequence[str]) -> Label | None:
-        """The first of ``kinds`` whose table knows the text, with or without its trailing
-        notes ((万元), (50分), (盖章), (A)) and a leading 其中."""
-        return self.match(_parse_label(text), kinds)
-
     def match(self, parsed: _Parsed | None, kinds: Sequence[str]) -> Label | None:
+        """The first of ``kinds`` whose table knows the label, with or without its trailing
+        notes ((万元), (50分), (盖章), (A)) and a leading 其中 (see _parse_label)."""
         if parsed is None:
             return None
         candidates, unit, points, other = parsed
@@ -357,7 +354,6 @@ def _clean(value: Any) -> Any:
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _SUBTITLE_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
-_INLINE = re.compile(r"^([^:：]{2,20})[:：]\s*(.+)$", re.S)
 _DASHES = {"-", "—", "/", "／", "－", "——", "--", "无"}
 _TOTAL_LINE = re.compile(r"^\d{3,}\s*[-－—]\s*\S*部门")
 
@@ -672,16 +668,14 @@ def _project_anchors(
 
 
 def _inline_pair(value: Any, vocab: Words) -> tuple[str, str] | None:
-    """``项目类别：特定目标类`` typed into one cell: the field and its value."""
-    if not isinstance(value, str):
+    """``项目类别：特定目标类`` typed into one cell: the field of its first pair and its value."""
+    pairs = _inline_pairs(value)
+    if not pairs:
         return None
-    m = _INLINE.match(value)
-    if m is None:
+    label = vocab.lookup(pairs[0][0], ("field",))
+    if label is None or not pairs[0][1]:
         return None
-    label = vocab.lookup(m.group(1), ("field",))
-    if label is None:
-        return None
-    return label.key, m.group(2).strip()
+    return label.key, pairs[0][1]
 
 
 def _is_label(value: Any, vocab: Words) -> bool:
