@@ -17,6 +17,7 @@ from perfxl.core.findings import ERROR, WARNING, Finding
 
 if TYPE_CHECKING:
     from perfxl.define.model import Document
+    from perfxl.merging.charts import SummaryFigures
 
 
 def _diagnostic_dict(diag: Finding) -> dict[str, Any]:
@@ -349,6 +350,8 @@ class MergeResult:
     indicators: int
     not_merged: list[tuple[str, str]] = field(default_factory=list)  # (path or path#sheet, why)
     written: tuple[str, ...] = ()
+    # per unit (or department) and indicator kinds: what the 图表 sheet charts
+    figures: SummaryFigures | None = None
 
     @property
     def ok(self) -> bool:
@@ -370,4 +373,7 @@ class MergeResult:
                 "indicators": self.indicators,
             },
             "not_used": [n.to_dict() for n in self.not_used],
+            "groups": [g.to_dict() for g in self.figures.groups] if self.figures else [],
+            "indicator_kinds": dict(self.figures.indicator_kinds) if self.figures else {},
+            "money_unit": self.figures.money_unit if self.figures else None,
         }

@@ -30,6 +30,7 @@ from perfxl.core.errors import ERROR, WARNING, OutputError, PerfxlError
 from perfxl.core.parallel import parallel_iter
 from perfxl.core.textwidth import text_width
 from perfxl.layout.templates import TemplateSet, template_set
+from perfxl.merging.charts import KIND_LABELS, GroupFigures, SummaryFigures, write_chart_sheet
 from perfxl.read.familyform import FAMILY_LAYOUT, summary_layout
 from perfxl.results import MergeResult
 
@@ -371,7 +372,8 @@ def _value(fields: dict[str, Any], col: _Column, source_unit: str, target_unit: 
 
 def write_summary(
     db: sqlite3.Connection, output: Path, options: MergeOptions, templates: TemplateSet
-) -> None:
+) -> SummaryFigures:
+    """Write the summary workbook; returns the figures its 图表 sheet charts."""
     workbook = xlsxwriter.Workbook(
         str(output),
         {
@@ -414,6 +416,7 @@ def write_summary(
         + [10, 6, 6, 30],
     )
     level1_totals: dict[str, dict[str, int]] = {}
+    kinds: dict[str, int] = dict.fromkeys(KIND_LABELS, 0)
     groups: dict[str, dict[str, Any]] = {}
     money_cols = [c for c in columns if c.kind == "money"]
     r = 1
@@ -485,6 +488,7 @@ def write_summary(
             _pid, l1, l2, l3, name, target, kind, op, value, tunit, cell, extra = pending
             pending = next(indicator_rows, None)
             counts[l1 or "（空）"] = counts.get(l1 or "（空）", 0) + 1
+            kinds[kind if kind in kinds else "other"] += 1
             numeric = float(value) if value not in (None, "") else None
             _write_row(
                 indicators_ws,
@@ -613,11 +617,24 @@ def write_summary(
             ws.repeat_rows(0)
         ws.fit_to_pages(1, 0)
         ws.set_footer("&C第 &P 页，共 &N 页")
+    figures = SummaryFigures(
+        group_label,
+        unit,
+        tuple(
+            GroupFigures(
+                name, g["projects"], g["money"][0], g["errors"], g["warnings"]
+            )  # money_cols[0] is the headline amount (MAIN_AMOUNT)
+            for name, g in sorted(groups.items())
+        ),
+        kinds,
+    )
+    write_chart_sheet(workbook, figures, fmt)
     if options.forms:
         _write_forms(db, workbook, templates)
     cover.activate()
     workbook.set_properties({"title": title, "comments": "由 perfxl merge 生成"})
     workbook.close()
+    return figures
 
 
 def _typed(spec: Any, value: Any) -> Any:
@@ -789,7 +806,7 @@ def merge(
                     f"错误：发现 {len(stopped)} 组重复的项目，按 --duplicates stop 未生成汇总表：{listing}"
                 )
             with atomic_output(output) as temporary:
-                write_summary(db, temporary, options, templates)
+                figures = write_summary(db, temporary, options, templates)
             written = [str(output)]
             if options.csv_dir is not None:
                 written.extend(str(p) for p in write_csv(db, options.csv_dir))
@@ -822,6 +839,7 @@ def merge(
         indicators,
         not_merged,
         written=tuple(written),
+        figures=figures,
     )
 
 
