@@ -265,3 +265,12 @@ def test_the_text_report_names_how_a_form_was_read_in_chinese(run_cli, tmp_path,
     _code, out, _err = run_cli("check", str(path), str(ours))
     assert "（其他地区的表，按通用词表读取）" in out
     assert "（财政项目支出绩效目标申报表）" in out and "（family）" not in out
+
+
+def test_dongguan_levels_and_tolerance_are_no_errors(corpus_reports):
+    """Dongguan's 2019 批复表 prints its own 二级 names (预算(或投资规模)控制指标, 社会、经济、生态效益
+    指标) and a tolerance target (±3%以内) for a 误差率: none of them is an error of the form."""
+    found = codes(corpus_reports["guangdong_dongguan_2019_pifu"])
+    assert "I001" not in found and "I012" not in found
+    aliases = {f.cell: f.message for f in found["I003"]}
+    assert "「成本指标」" in aliases["F11"] and "「社会效益指标」" in aliases["F12"]

@@ -312,3 +312,27 @@ def test_samples_are_documented():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for stem in SAMPLE_FILES.values():
         assert stem in readme
+
+
+@pytest.mark.parametrize(
+    ("typed", "path", "canonical"),
+    [
+        # an explanation in brackets, at the end or inside the name (Dongguan 2019 批复表)
+        ("数量指标(或建筑规模指标)", ("产出指标",), "数量指标"),
+        ("时效指标（工期指标、形象进度指标）", ("产出指标",), "时效指标"),
+        ("预算(或投资规模)控制指标", ("产出指标",), "成本指标"),
+        # several names of the level written as one, sharing their ending
+        ("社会、经济、生态效益 指标", ("效益指标",), "社会效益指标"),
+        ("经济、社会效益指标", ("效益指标",), "经济效益指标"),
+        # …but only when every one of them belongs here
+        ("社会、文化效益指标", ("效益指标",), None),
+        ("数量、社会效益指标", ("产出指标",), None),
+    ],
+)
+def test_level_names_of_provincial_templates_resolve(typed, path, canonical):
+    from perfxl.layout.templates import template_set
+
+    fw = template_set().framework("national-2015")
+    match = fw.resolve(1, typed, path)
+    assert match.canonical == canonical
+    assert match.alias_used is (canonical is not None)

@@ -311,6 +311,26 @@ EXTRA_CASES: list[tuple[str, str, str | None, str | None, str | None]] = [
     ("90(%)以上", L, None, None, None),
     ("90%(%)", L, None, None, None),
     ("约90%", L, None, None, None),
+    # a tolerance: the deviation stays within the number (Dongguan 2019 批复表: ±3%以内)
+    ("±3%以内", Q, "±", "3", "%"),
+    ("±3%", Q, "±", "3", "%"),
+    ("± 0.5 %", Q, "±", "0.5", "%"),
+    ("±3(%)以内", Q, "±", "3", "%"),
+    ("误差±0.5%", Q, "±", "0.5", "%"),
+    ("误差0.5%以内", Q, "±", "0.5", "%"),
+    ("正负5%之内", Q, "±", "5", "%"),
+    ("上下浮动10%范围内", Q, "±", "10", "%"),
+    ("+-2天", Q, "±", "2", "天"),
+    ("+/-2天以内", Q, "±", "2", "天"),
+    ("±3", Q, "±", "3", None),
+    ("±３％以内", Q, "±", "3", "%"),
+    ("±3%以上", L, None, None, None),  # only 以内 follows a tolerance
+    ("±3%左右", L, None, None, None),
+    ("3%以内", L, None, None, None),  # without ± it may be a ceiling or an approximation
+    ("±", L, None, None, None),
+    ("±-3%", L, None, None, None),
+    ("误差", L, None, None, None),
+    ("误差较小", L, None, None, None),
     # numbers that are not in the grammar
     ("-5", L, None, None, None),
     ("+5", L, None, None, None),
@@ -353,6 +373,9 @@ def test_text_forms(raw, kind, op, value, unit):
         ("不低于90%", "不低于"),
         ("\u3000 ≥ 90%", "≥"),
         ("90%", None),
+        ("±3%以内", "±"),
+        ("误差±3%", "±"),  # a tolerance word is no other way of writing ±
+        ("+-3%", "+-"),  # a sign that is: suggested as ±
     ],
 )
 def test_operator_is_kept_as_written(raw, written):
@@ -483,6 +506,11 @@ def test_measure_unit_column_is_ignored_for_qualitative_values():
         ("以上", None),
         ("90", None),
         ("不等于", None),
+        ("±", "±"),
+        ("+-", "±"),
+        ("误差±", "±"),
+        ("正负", "±"),
+        ("±±", None),
     ],
 )
 def test_normalise_operator(written, normal):
@@ -493,7 +521,7 @@ def test_every_operator_of_a_parsed_target_is_normalised():
     texts = [case[0] for case in EXTRA_CASES] + [case[0] for case in SEED_TABLE]
     for raw in texts:
         t = parse_target(raw)
-        assert t.op in (None, "=", "≥", "≤", ">", "<")
+        assert t.op in (None, "=", "≥", "≤", ">", "<", "±")
         if t.op_written is not None:
             assert normalise_operator(t.op_written) == t.op
 

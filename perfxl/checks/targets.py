@@ -8,7 +8,10 @@ in a separate 计量单位 column. Anything else (``及时``, ``与政策规定�
 Grammar (after trimming whitespace and mapping full-width characters to half-width)::
 
     value := op? ws* number ws* unit? ws*                 -> quantitative
+           | tol ws* number ws* unit? ws* within?           -> quantitative, op "±"
     op    := "=" | "≥" | ">=" | "≧" | "≤" | "<=" | "≦" | ">" | "<" | operator word
+    tol   := "±" | "+-" | "+/-" | "正负" | "上下浮动" | "误差" ws* "±"?
+    within:= "以内" | "之内" | "内" | "范围内"
     number:= digits ("," digits{3})* ("." digits)?         (no sign; "-" alone is garbage)
     unit  := "(" text without digits, ≤ 10 chars ")" | a KNOWN_UNITS suffix | known "/" known
     anything else                                          -> qualitative
@@ -17,6 +20,11 @@ Trailing words after a valid quantity make the whole value qualitative: ``100%�
 ``90%左右`` or ``12月底前`` are not silently read as ``100%``/``90%``/``12月``, because the
 trailing word changes the meaning (``以上`` is an operator written after the number, ``左右`` an
 approximation). The checks then report the value as qualitative rather than guess.
+
+A tolerance (``±3%以内``, ``误差±0.5%``, ``正负5%``) is a quantity too: the deviation from a
+reference stays within the number. Its operator is ``±``; 以内 is allowed after it only,
+because after a tolerance it repeats what ``±`` says, while ``3%以内`` alone could be a
+ceiling or an approximation and stays qualitative.
 """
 
 from __future__ import annotations
@@ -103,6 +111,10 @@ _OPERATORS: dict[str, str] = {
     "等于": "=",
 }
 
+# A tolerance written before the number, longest first, → "±" (see the module docstring).
+_TOLERANCE_RE = re.compile(r"(?:误差\s*)?(?:±|\+/-|\+-|正负|上下浮动)|误差")
+_WITHIN = ("范围内", "以内", "之内", "内")
+
 # Whitespace, including U+3000 and line breaks (covered by \s), plus invisible characters that
 # survive copy and paste from web pages and PDFs.
 _WS_CHARS = "\u200b\ufeff"
@@ -121,7 +133,9 @@ class Target(NamedTuple):
 
     raw: str  # the text as given
     kind: str  # QUANTITATIVE or QUALITATIVE
-    op: str | None  # "=", "≥", "≤", ">", "<"; None when none was written (or qualitative)
+    # "=", "≥", "≤", ">", "<", or "±" for a tolerance (the deviation stays within the value);
+    # None when none was written (or qualitative)
+    op: str | None
     value: Decimal | None  # the number, thousands separators removed; None for qualitative
     unit: str | None  # normalised unit ("百分比"/"％" → "%"); None when there is none
     op_written: str | None  # the operator exactly as typed (">=", "＞", "不低于"…)
@@ -135,6 +149,13 @@ class Target(NamedTuple):
             "value": None if self.value is None else format(self.value, "f"),
             "unit": self.unit,
         }
+
+
+def _tolerance_sign(match: re.Match[str]) -> str:
+    """The tolerance as written, when it is a sign to be suggested as ``±`` (``+-``); a word
+    (误差, 正负) and ``±`` itself are kept as the tolerance ``±``."""
+    sign = _WS_RE.sub("", match.group())
+    return sign if sign in ("+-", "+/-") else "±"
 
 
 def _qualitative(raw: str) -> Target:
@@ -181,14 +202,19 @@ def normalise_unit(text: object) -> str | None:
 
 
 def normalise_operator(text: str) -> str | None:
-    """Return the normalised operator ("=", "≥", "≤", ">", "<") for an operator as typed.
+    """Return the normalised operator ("=", "≥", "≤", ">", "<", "±") for an operator as typed.
 
-    Accepts symbols in ASCII, full-width or mathematical form (">=", "＞＝", "≧", "≥") and the
-    operator words ("不低于", "不超过", "大于"…). Returns None if ``text`` is not an operator.
+    Accepts symbols in ASCII, full-width or mathematical form (">=", "＞＝", "≧", "≥"), the
+    operator words ("不低于", "不超过", "大于"…) and a tolerance ("±", "+-", "误差", "正负").
+    Returns None if ``text`` is not an operator.
     """
     if not isinstance(text, str):
         return None
-    return _OPERATORS.get(_half_width(_strip(text)))
+    text = _half_width(_strip(text))
+    if text in _OPERATORS:
+        return _OPERATORS[text]
+    match = _TOLERANCE_RE.fullmatch(text)
+    return "±" if match is not None else None
 
 
 def is_percent(t: Target) -> bool:
@@ -260,10 +286,10 @@ def _parse_target_uncached(text: object, measure_unit: str | None = None) -> Tar
 
     op = op_written = None
     pos = 0
-    op_match = _OP_RE.match(half)
+    op_match = _OP_RE.match(half) or _TOLERANCE_RE.match(half)
     if op_match:
-        op = _OPERATORS[op_match.group()]
-        op_written = stripped[: op_match.end()]
+        op = _OPERATORS.get(op_match.group(), "±")
+        op_written = stripped[: op_match.end()] if op != "±" else _tolerance_sign(op_match)
         pos = op_match.end()
     gap = _WS_RE.match(half, pos)
     if gap:
@@ -278,6 +304,8 @@ def _parse_target_uncached(text: object, measure_unit: str | None = None) -> Tar
         return _qualitative(raw)
 
     rest = _squash(half[num_match.end() :])
+    if op == "±" and rest.endswith(_WITHIN):
+        rest = rest[: -len(next(w for w in _WITHIN if rest.endswith(w)))]
     unit: str | None
     if not rest:
         unit = None

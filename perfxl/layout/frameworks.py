@@ -19,7 +19,9 @@ _WHITESPACE = re.compile(r"\s+")
 _NAME_SAFE = re.compile(r"^[\w.]+$")
 
 
-_BRACKETED = re.compile(r"[(（][^()（）]*[)）]$")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+# the shared ending of a list of names written as one (社会、经济、生态效益指标)
+_LIST_ENDINGS = ("效益指标", "成本指标", "指标")
 
 
 def squash(text: str) -> str:
@@ -119,12 +121,29 @@ class Framework:
         canonical = self.aliases[level].get(text) if level < len(self.aliases) else None
         if canonical:
             return LevelMatch(canonical, alias_used=True)
-        # a province's template explains its level in brackets: 数量指标（或建筑规模指标）
+        # a province's template explains its level in brackets: 数量指标（或建筑规模指标）,
+        # 预算（或投资规模）控制指标
         bare = _BRACKETED.sub("", text)
         if bare and bare != text:
             match = self._resolve(level, bare, path)
             return LevelMatch(match.canonical, alias_used=True)
-        return LevelMatch(None)
+        return self._resolve_list(level, text, path)
+
+    def _resolve_list(self, level: int, text: str, path: tuple[str, ...]) -> LevelMatch:
+        """Several names of one level written as one, sharing their ending (Dongguan 2019:
+        社会、经济、生态效益指标): when every one of them is allowed here, the level is the
+        first of them, read through an alias (the form merged what the framework keeps apart)."""
+        parts = [part for part in re.split("[、，,/]", text) if part]
+        if len(parts) < 2:
+            return LevelMatch(None)
+        ending = next((e for e in _LIST_ENDINGS if parts[-1].endswith(e)), None)
+        if ending is None:
+            return LevelMatch(None)
+        names = [part if part.endswith(ending) else part + ending for part in parts]
+        matches = [self._resolve(level, name, path) for name in names]
+        if any(m.canonical is None for m in matches):
+            return LevelMatch(None)
+        return LevelMatch(matches[0].canonical, alias_used=True)
 
     def all_names(self, level: int) -> frozenset[str]:
         names = self._names.get(level)
