@@ -1,6 +1,6 @@
 """perfxl — 财政项目支出绩效目标表的生成、回收检查与汇总。
 
-The library in six calls (see docs/api.md)::
+The library in seven calls (see docs/api.md)::
 
     import perfxl
     report = perfxl.check(["回收/"])
@@ -25,6 +25,7 @@ _EXPORTS = {
     "check": "perfxl.api",
     "extract": "perfxl.api",
     "merge": "perfxl.api",
+    "status": "perfxl.api",
     "Progress": "perfxl.results",
     "NotUsed": "perfxl.results",
     "LoadResult": "perfxl.results",
@@ -36,6 +37,10 @@ _EXPORTS = {
     "CheckedFile": "perfxl.results",
     "ExtractResult": "perfxl.results",
     "MergeResult": "perfxl.results",
+    "StatusResult": "perfxl.results",
+    "UnitStatus": "perfxl.results",
+    "ReturnedFile": "perfxl.results",
+    "UnmatchedFile": "perfxl.results",
     "Finding": "perfxl.core.findings",
     "PerfxlError": "perfxl.core.errors",
     "OutputError": "perfxl.core.errors",
@@ -50,6 +55,7 @@ __all__ = [
     "check",
     "extract",
     "merge",
+    "status",
     "Progress",
     "NotUsed",
     "LoadResult",
@@ -61,6 +67,10 @@ __all__ = [
     "CheckedFile",
     "ExtractResult",
     "MergeResult",
+    "StatusResult",
+    "UnitStatus",
+    "ReturnedFile",
+    "UnmatchedFile",
     "Finding",
     "PerfxlError",
     "OutputError",
@@ -68,7 +78,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from perfxl.api import blank, check, extract, generate, load, merge
+    from perfxl.api import blank, check, extract, generate, load, merge, status
     from perfxl.core.errors import OutputError, PerfxlError
     from perfxl.core.findings import Finding
     from perfxl.define.model import Document
@@ -84,6 +94,10 @@ if TYPE_CHECKING:
         MergeResult,
         NotUsed,
         Progress,
+        ReturnedFile,
+        StatusResult,
+        UnitStatus,
+        UnmatchedFile,
     )
 
 

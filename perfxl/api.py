@@ -6,6 +6,7 @@
     check(workbooks…)      → CheckReport    (findings with codes, cells and hints)
     extract(workbooks…)    → ExtractResult  (project definitions read back)
     merge(workbooks…, out) → MergeResult    (the 汇总 workbook)
+    status(roster, inbox…) → StatusResult   (who has returned, with errors, late; 回收情况.xlsx)
 
 Bad user data never raises: the result says what is wrong. :class:`~perfxl.core.errors.PerfxlError`
 (with a complete Chinese message) is raised only when a call cannot start at all — no input
@@ -15,6 +16,7 @@ batches report progress through ``progress(Progress(done, total, current))``.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -31,6 +33,7 @@ from perfxl.results import (
     MergeResult,
     NotUsed,
     Progress,
+    StatusResult,
 )
 
 if TYPE_CHECKING:
@@ -40,7 +43,7 @@ PathLike = Union[str, "os.PathLike[str]"]
 ProgressCallback = Callable[[Progress], None]
 T = TypeVar("T")
 
-__all__ = ["load", "generate", "blank", "check", "extract", "merge"]
+__all__ = ["load", "generate", "blank", "check", "extract", "merge", "status"]
 
 
 def _workers(workers: int | None) -> int:
@@ -171,13 +174,8 @@ def blank(
 ) -> BlankResult:
     """Blank forms for every department (or project, ``per_project``) of a roster (YAML, CSV
     or XLSX), with the header fields filled in, and a 清单.csv listing each file."""
-    from perfxl.write.blank import (
-        BlankOptions,
-        load_roster,
-        plan_blank,
-        write_blank,
-        write_manifest,
-    )
+    from perfxl.define.roster import load_roster
+    from perfxl.write.blank import BlankOptions, plan_blank, write_blank, write_manifest
 
     folder = Path(out)
     options = BlankOptions(
@@ -351,6 +349,59 @@ def merge(
         _workers(workers),
         _ticker(progress, len(found), lambda r: Path(r[0]).name),
     )
+
+
+def status(
+    roster: PathLike,
+    inbox: PathLike | Iterable[PathLike],
+    out: PathLike | None = None,
+    *,
+    deadline: str | dt.date | dt.datetime | None = None,
+    similarity: float = 0.8,
+    framework: str | None = None,
+    templates: Sequence[PathLike] = (),
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> StatusResult:
+    """The state of a collection round: each unit of ``roster`` (the one :func:`blank`
+    takes) as 未交, 有错误, 仅有警告 or 通过, and 逾期 when its form first came after
+    ``deadline`` (a date: the whole day is in time). The inbox (files or folders, searched
+    recursively) is checked as :func:`check` does; each file is matched to a unit by the
+    identity ``blank`` wrote into it, else by the 实施单位 it states or its file name, else by
+    a name alike by difflib ratio ≥ ``similarity`` (listed to be confirmed). Files matching
+    no unit are in ``result.unmatched``. ``out``: also write the 回收情况 workbook there.
+    An empty inbox folder is a round where nobody has returned yet."""
+    from perfxl.checks.run import RunOptions, expand_workbooks, run_checks
+    from perfxl.define.roster import load_roster
+    from perfxl.rounds.status import parse_deadline, run_status
+
+    if not 0 < similarity <= 1:
+        raise PerfxlError(f"错误：相似度阈值应在 0 到 1 之间，不是 {similarity}")
+    roster_path = Path(roster)
+    loaded = load_roster(roster_path)
+    moment = parse_deadline(deadline)
+    folders = _paths(inbox)
+    for folder in folders:
+        if not folder.exists():
+            raise PerfxlError(f"{folder}：错误：文件或文件夹不存在")
+    output = Path(out) if out is not None else None
+    skip = {p.resolve() for p in (roster_path, output) if p is not None}
+    found = [p for p in expand_workbooks(folders) if p.resolve() not in skip]
+    options = RunOptions(
+        templates=tuple(Path(t) for t in templates),
+        want_projects=True,
+        framework=_framework(framework, templates),
+    )
+
+    def check_all(paths: list[Path]) -> list[Any]:
+        return run_checks(
+            paths,
+            options,
+            _workers(workers),
+            _ticker(progress, len(paths), lambda r: Path(r.path).name),
+        )
+
+    return run_status(loaded, found, check_all, moment, similarity, output)
 
 
 def _framework(framework: str | None, templates: Sequence[PathLike]) -> str | None:

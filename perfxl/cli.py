@@ -1,4 +1,4 @@
-"""Command line: ``perfxl generate | blank | check | extract | merge | rules | layouts``.
+"""Command line: ``perfxl generate | blank | check | extract | merge | status | rules | layouts``.
 
 Only argument parsing and output live here; each command calls one function of
 :mod:`perfxl.api` and maps its result to text and an exit code: 0 success, 1 findings
@@ -556,6 +556,86 @@ def merge(
         for where, reason in result.not_merged:
             _complain(f"未合并：{where}：{reason}", style="yellow")
     if result.not_merged:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command(rich_help_panel="命令")
+def status(
+    inbox: Annotated[
+        list[Path],
+        typer.Argument(
+            help="收到的工作簿或文件夹（含子文件夹）", show_default=False, rich_help_panel="参数"
+        ),
+    ],
+    roster: Annotated[
+        Path,
+        typer.Option(
+            "--roster",
+            help="单位名单（与 blank 用的相同：YAML、CSV 或 XLSX）",
+            show_default=False,
+            rich_help_panel="选项",
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="回收情况工作簿（.xlsx），如 回收情况.xlsx", rich_help_panel="选项"
+        ),
+    ] = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option(
+            "--deadline",
+            help="截止日期，如 2025-03-31（当天之内交回的不算逾期）",
+            rich_help_panel="选项",
+        ),
+    ] = None,
+    similarity: Annotated[
+        float,
+        typer.Option(
+            "--similarity",
+            min=0.5,
+            max=1.0,
+            help="按名称相近识别单位的最低相似度（0.5–1）",
+            rich_help_panel="选项",
+        ),
+    ] = 0.8,
+    fmt: Annotated[
+        str, typer.Option("--format", help="输出格式：text 或 json", rich_help_panel="选项")
+    ] = "text",
+    framework: FrameworkOption = None,
+    templates: TemplatesOption = None,
+    jobs: JobsOption = None,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="不显示进度条", rich_help_panel="选项")
+    ] = False,
+    _help: HelpOption = None,
+) -> None:
+    """回收情况：对照单位名单，列出每个单位未交、有错误、仅有警告、通过或逾期（退出码：0 全部交回且无错误，1 有未交或有错误的单位，2 有文件无法读取）。"""
+    from perfxl.api import status as run_status
+
+    _require_format(fmt, ("text", "json"))
+    with _progress_bar("检查中", not quiet and fmt == "text") as progress:
+        result = run_status(
+            roster,
+            inbox,
+            output,
+            deadline=deadline,
+            similarity=similarity,
+            framework=framework,
+            templates=templates or (),
+            workers=jobs,
+            progress=progress,
+        )
+    if fmt == "json":
+        _emit_json(result.to_dict(), None)
+    else:
+        from perfxl.rounds.status import status_text
+
+        _say(status_text(result))
+    if not result.readable:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)
 
 

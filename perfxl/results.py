@@ -241,6 +241,9 @@ class CheckedFile:
     year: int | None = None
     money_unit: str | None = None
     format: str | None = None  # "xlsx" | "xlsm" | "xls" | "ods", once read
+    # perfxl's custom document properties (name without "perfxl_"), e.g. the unit_key that
+    # ``blank`` writes; not part of the JSON report
+    properties: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def errors(self) -> int:
@@ -376,4 +379,202 @@ class MergeResult:
             "groups": [g.to_dict() for g in self.figures.groups] if self.figures else [],
             "indicator_kinds": dict(self.figures.indicator_kinds) if self.figures else {},
             "money_unit": self.figures.money_unit if self.figures else None,
+        }
+
+
+# ----------------------------------------------------------------------------------------
+# status
+
+STATUS_LABELS = {"missing": "未交", "errors": "有错误", "warnings": "仅有警告", "passed": "通过"}
+MATCH_LABELS = {
+    "key": "单位标识",
+    "name": "单位名称",
+    "filename": "文件名",
+    "similar": "名称相近（请确认）",
+}
+
+
+@dataclass(frozen=True)
+class ReturnedFile:
+    """One returned file matched to a roster unit, and how it was matched: ``key`` (the unit
+    identity ``blank`` wrote into the form), ``name`` (the 实施单位 the form states, equal
+    after normalising), ``filename`` (the file's name is the unit's) or ``similar`` (a name
+    alike by ``similarity`` ≥ the threshold: to be confirmed by a person)."""
+
+    path: str
+    modified: str  # the file's modification time, local, "YYYY-MM-DD HH:MM:SS"
+    readable: bool
+    errors: int
+    warnings: int
+    layout: str | None
+    unit_in_file: str | None  # the 实施单位 as the form states it
+    match: str
+    similarity: float | None = None
+    late: bool = False
+    form: str = ""  # which of the unit's forms (blank --per-project: its projects)
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def match_label(self) -> str:
+        label = MATCH_LABELS.get(self.match, self.match)
+        if self.similarity is not None and self.match == "similar":
+            label = f"名称相近（相似度 {self.similarity:.2f}，请确认）"
+        return label
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "modified": self.modified,
+            "readable": self.readable,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "layout": self.layout,
+            "unit_in_file": self.unit_in_file,
+            "match": self.match,
+            "similarity": self.similarity,
+            "late": self.late,
+            "form": self.form,
+        }
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    """A roster unit in a collection round. ``state``: ``missing`` (未交), ``errors``
+    (有错误), ``warnings`` (仅有警告) or ``passed`` (通过), from the newest return of each of
+    its forms; ``late``: a form first came in after the deadline. ``fixed`` and ``new``:
+    findings (code and cell) the newest return no longer has / has that the one before it
+    had not."""
+
+    department: str
+    unit: str
+    key: str
+    contact: str = ""
+    phone: str = ""
+    state: str = "missing"
+    late: bool = False
+    errors: int = 0
+    warnings: int = 0
+    returns: tuple[ReturnedFile, ...] = ()  # every return, newest first
+    latest: tuple[ReturnedFile, ...] = ()  # the newest return of each form
+    fixed: tuple[str, ...] = ()
+    new: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        text = STATUS_LABELS[self.state]
+        if self.state == "errors":
+            text += f"（{self.errors}）"
+        return text + ("，逾期" if self.late else "")
+
+    @property
+    def to_chase(self) -> bool:
+        """On the 催报名单: not returned, late, or with errors."""
+        return self.state in ("missing", "errors") or self.late
+
+    @property
+    def to_confirm(self) -> bool:
+        return any(r.match == "similar" for r in self.returns)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "department": self.department,
+            "unit": self.unit,
+            "key": self.key,
+            "contact": self.contact,
+            "phone": self.phone,
+            "state": self.state,
+            "label": self.label,
+            "late": self.late,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "returns": [r.to_dict() for r in self.returns],
+            "latest": [r.path for r in self.latest],
+            "fixed": list(self.fixed),
+            "new": list(self.new),
+        }
+
+
+@dataclass(frozen=True)
+class UnmatchedFile:
+    """A file in the inbox that matches no unit of the roster."""
+
+    path: str
+    modified: str
+    readable: bool
+    layout: str | None
+    unit_in_file: str | None
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "modified": self.modified,
+            "readable": self.readable,
+            "layout": self.layout,
+            "unit_in_file": self.unit_in_file,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class StatusResult:
+    """The state of a collection round: every roster unit (``units``, in roster order) and
+    every file of the inbox — matched to a unit (in its ``returns``) or in ``unmatched``."""
+
+    roster: str
+    units: tuple[UnitStatus, ...]
+    unmatched: tuple[UnmatchedFile, ...] = ()
+    deadline: str | None = None
+    similarity: float = 0.8
+    written: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Every unit returned, and no newest return has an error."""
+        return all(u.state in ("warnings", "passed") for u in self.units)
+
+    @property
+    def readable(self) -> bool:
+        """Every file of the inbox could be read."""
+        return all(r.readable for u in self.units for r in u.returns) and all(
+            f.readable for f in self.unmatched
+        )
+
+    @property
+    def to_chase(self) -> tuple[UnitStatus, ...]:
+        return tuple(u for u in self.units if u.to_chase)
+
+    @property
+    def to_confirm(self) -> tuple[UnitStatus, ...]:
+        return tuple(u for u in self.units if u.to_confirm)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        count = {state: 0 for state in STATUS_LABELS}
+        for u in self.units:
+            count[u.state] += 1
+        return {
+            "units": len(self.units),
+            "returned": len(self.units) - count["missing"],
+            **count,
+            "late": sum(1 for u in self.units if u.late),
+            "files": sum(len(u.returns) for u in self.units) + len(self.unmatched),
+            "unmatched": len(self.unmatched),
+            "to_confirm": len(self.to_confirm),
+        }
+
+    @property
+    def not_used(self) -> tuple[NotUsed, ...]:
+        return tuple(NotUsed(f.path, f.reason) for f in self.unmatched)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "roster": self.roster,
+            "deadline": self.deadline,
+            "similarity": self.similarity,
+            "summary": self.summary,
+            "units": [u.to_dict() for u in self.units],
+            "unmatched": [f.to_dict() for f in self.unmatched],
+            "written": list(self.written),
         }

@@ -10,7 +10,8 @@ import pytest
 import xlsxwriter
 
 from perfxl.core.errors import PerfxlError
-from perfxl.write.blank import BlankOptions, load_roster, plan_blank, safe_filename
+from perfxl.define.roster import load_roster
+from perfxl.write.blank import BlankOptions, plan_blank, safe_filename
 
 from .helpers import validation_at
 

@@ -45,6 +45,9 @@ def test_every_output_kind_is_0644_under_umask_022(umask_022, tmp_path, run_cli)
     merged = perfxl.merge(
         [workbook], tmp_path / "汇总.xlsx", csv=tmp_path / "csv", sqlite=tmp_path / "汇总.sqlite"
     )
+    status = perfxl.status(
+        SAMPLES / "rosters" / "roster-2025.yaml", tmp_path / "空白", tmp_path / "回收情况.xlsx"
+    )
     json_report = tmp_path / "报告" / "结果.json"
     text_report = tmp_path / "报告" / "结果.txt"
     assert (
@@ -61,6 +64,7 @@ def test_every_output_kind_is_0644_under_umask_022(umask_022, tmp_path, run_cli)
         "merge summary": [str(merged.output)],
         "CSV": [p for p in merged.written if p.endswith(".csv")],
         "SQLite": [p for p in merged.written if p.endswith(".sqlite")],
+        "status workbook": list(status.written),
         "JSON report": [json_report],
         "text report": [text_report],
     }

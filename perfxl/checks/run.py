@@ -102,6 +102,7 @@ def _check_file(path: Path, options: RunOptions) -> FileReport:
         year=rb.year,
         money_unit=rb.money_unit,
         format=rb.info.format,
+        properties=dict(rb.info.properties),
     )
 
 

@@ -84,6 +84,8 @@ class Document:
     values: dict[str, Any] = field(default_factory=dict)  # document-level fields
     blank_rows: int = 5
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # more custom document properties to write, as perfxl_<name> (blank: the unit's identity)
+    properties: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -479,6 +479,8 @@ class DocumentWriter:
         workbook.set_custom_property("perfxl_year", str(doc.year))
         workbook.set_custom_property("perfxl_money_unit", doc.money_unit)
         workbook.set_custom_property("perfxl_sheets", str(len(sheet_names)))
+        for name, value in doc.properties.items():
+            workbook.set_custom_property(f"perfxl_{name}", value)
 
         if self.options.guide:
             self._write_guide(workbook, formats, doc)
