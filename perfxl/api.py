@@ -37,6 +37,7 @@ from perfxl.results import (
 )
 
 if TYPE_CHECKING:
+    from perfxl.core.outputs import OutputPlan
     from perfxl.define.model import Document, LoadOptions
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -225,10 +226,18 @@ def _workbooks(paths: PathLike | Iterable[PathLike]) -> list[Path]:
     return found
 
 
+def _plan(paths: PathLike | Iterable[PathLike], found: list[Path]) -> OutputPlan:
+    """The outputs of a call are checked against these inputs before any work."""
+    from perfxl.core.outputs import OutputPlan
+
+    return OutputPlan(found, [p for p in _paths(paths) if p.is_dir()])
+
+
 def check(
     paths: PathLike | Iterable[PathLike],
     *,
     annotate: PathLike | None = None,
+    report: PathLike | None = None,
     projects: bool = True,
     framework: str | None = None,
     templates: Sequence[PathLike] = (),
@@ -237,15 +246,27 @@ def check(
 ) -> CheckReport:
     """Check returned workbooks (files or folders, searched recursively). Every file ends in
     the report, readable or not (an R finding says why). ``annotate``: a folder for copies
-    with every finding marked. ``projects=False`` leaves out the data read (faster).
+    with every finding marked (inputs from different folders keep their folders under it).
+    ``report``: the file the caller will write the report to, checked before any work like
+    every output (never an input, nor a workbook inside an input folder).
+    ``projects=False`` leaves out the data read (faster).
     ``framework``: check every form under this framework (an id of ``perfxl layouts``)
     instead of the one it records or its level names show."""
     from perfxl.checks.run import RunOptions, run_checks
 
     found = _workbooks(paths)
+    plan = _plan(paths, found)
+    if report is not None:
+        plan.claim(Path(report), "检查报告")
+    targets = None
+    if annotate is not None:
+        from perfxl.core.outputs import mirrored
+        from perfxl.report.annotate import annotated_name  # openpyxl: only when annotating
+
+        folder = plan.claim_folder(Path(annotate), "标注副本的文件夹")
+        targets = [plan.claim(t, "标注副本") for t in mirrored(found, folder, annotated_name)]
     options = RunOptions(
         templates=tuple(Path(t) for t in templates),
-        annotate_dir=Path(annotate) if annotate is not None else None,
         want_projects=projects,
         framework=_framework(framework, templates),
     )
@@ -254,14 +275,24 @@ def check(
         options,
         _workers(workers),
         _ticker(progress, len(found), lambda r: Path(r.path).name),
+        annotate_to=targets,
     )
     return CheckReport(tuple(reports))
+
+
+def _yaml_name(path: Path, attempt: int) -> str:
+    if attempt == 0:
+        return f"{path.stem}.yaml"
+    if attempt == 1:
+        return f"{path.name}.yaml"
+    return f"{path.stem}（{attempt}）.yaml"
 
 
 def extract(
     paths: PathLike | Iterable[PathLike],
     out: PathLike | None = None,
     *,
+    report: PathLike | None = None,
     framework: str | None = None,
     templates: Sequence[PathLike] = (),
     workers: int | None = None,
@@ -270,11 +301,30 @@ def extract(
     """Read the project definitions back out of returned workbooks; each readable file's
     ``definition_yaml`` can be given to :func:`generate` again. With ``out`` the YAML is
     also written: to that file for one workbook and a ``.yaml`` name, else into that folder
-    as ``<workbook name>.yaml``."""
+    as ``<workbook name>.yaml`` (inputs from different folders keep their folders under it;
+    two inputs never share a YAML). An unreadable workbook writes nothing, so an earlier YAML
+    of it stays as it was. ``report``: the file the caller writes the result to (checked
+    like ``out`` before any work)."""
     from perfxl.checks.run import RunOptions, run_checks
     from perfxl.core.atomic import atomic_write
+    from perfxl.core.outputs import mirrored
 
     found = _workbooks(paths)
+    plan = _plan(paths, found)
+    if report is not None:
+        plan.claim(Path(report), "结果文件")
+    targets: list[Path] = []
+    if out is not None:
+        target = Path(out)
+        if target.suffix.lower() in (".yaml", ".yml"):
+            if len(found) != 1:
+                raise PerfxlError(
+                    f"{target}：错误：有 {len(found)} 个输入工作簿，-o 应是文件夹而不是一个 YAML 文件"
+                )
+            targets = [plan.claim(target, "项目定义 YAML")]
+        else:
+            folder = plan.claim_folder(target, "输出文件夹")
+            targets = [plan.claim(t, "项目定义 YAML") for t in mirrored(found, folder, _yaml_name)]
     options = RunOptions(
         templates=tuple(Path(t) for t in templates),
         want_definition=True,
@@ -290,14 +340,9 @@ def extract(
     good = tuple(r for r in reports if r.readable)
     not_used = tuple(NotUsed(r.path, r.reason()) for r in reports if not r.readable)
     written: list[str] = []
-    if out is not None:
-        target = Path(out)
-        if len(good) == 1 and len(found) == 1 and target.suffix.lower() in (".yaml", ".yml"):
-            written.append(str(atomic_write(target, good[0].definition_yaml or "")))
-        else:
-            for report in good:
-                name = target / f"{Path(report.path).stem}.yaml"
-                written.append(str(atomic_write(name, report.definition_yaml or "")))
+    for item, target in zip(reports, targets):
+        if item.readable:
+            written.append(str(atomic_write(target, item.definition_yaml or "")))
     return ExtractResult(good, not_used, tuple(written))
 
 
@@ -308,8 +353,9 @@ def merge(
     title: str | None = None,
     group: str = "department",
     money_unit: str = "元",
-    duplicates: str = "keep",
+    duplicates: str = "newer",
     strict: bool = False,
+    year: int | None = None,
     forms: bool = False,
     csv: PathLike | None = None,
     sqlite: PathLike | None = None,
@@ -320,8 +366,14 @@ def merge(
 ) -> MergeResult:
     """Merge returned workbooks (files, folders searched recursively, or glob patterns such
     as ``回收/**/*.xlsx``) into one 汇总 workbook; every input ends merged or in
-    ``result.not_merged`` with the reason. ``csv``/``sqlite``: also write the data there."""
-    from perfxl.merging.summary import MergeOptions, expand_inputs
+    ``result.not_merged`` with the reason. ``csv``/``sqlite``: also write the data there.
+    ``duplicates``: the same (unit, project, year) in several files is merged once, from the
+    newest file (``newer``), every time (``keep``), or stops the merge (``stop``:
+    :class:`~perfxl.core.errors.DuplicateError`). perfxl's own outputs (annotated copies,
+    summaries) among the inputs are listed, not merged. ``year``: merge only the forms of
+    that year (``result.notices`` says when several years were merged). Every output is
+    checked against the inputs before any work: none is ever written onto an input."""
+    from perfxl.merging.summary import MergeOptions, expand_inputs, input_folders
     from perfxl.merging.summary import merge as run_merge
 
     items = [str(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
@@ -336,6 +388,7 @@ def merge(
         money_unit=money_unit,
         duplicates=duplicates,
         strict=strict,
+        year=year,
         forms=forms,
         templates=tuple(Path(t) for t in templates),
         framework=_framework(framework, templates),
@@ -348,6 +401,7 @@ def merge(
         options,
         _workers(workers),
         _ticker(progress, len(found), lambda r: Path(r[0]).name),
+        folders=input_folders(items),
     )
 
 

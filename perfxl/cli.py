@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from perfxl.results import Progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_DUPLICATES = 3  # merge --duplicates stop found the same project twice
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # Ctrl-C, SIGTERM (128 + the signal number)
 
 app = typer.Typer(
     name="perfxl",
@@ -389,6 +391,7 @@ def check(
         report = run_check(
             files,
             annotate=annotate,
+            report=output,
             projects=fmt == "json",
             framework=framework,
             templates=templates or (),
@@ -440,6 +443,7 @@ def extract(
     result = run_extract(
         files,
         output if fmt == "yaml" else None,
+        report=output if fmt == "json" else None,
         framework=framework,
         templates=templates or (),
         workers=jobs,
@@ -490,10 +494,17 @@ def merge(
         str,
         typer.Option(
             "--duplicates",
-            help="重复项目：keep（都保留并标注）、newer（保留较新的）、stop（不生成）",
+            help="同一单位、同名项目、同一年度出现在几个文件中时：newer（只合并最新的一份，默认）、"
+            "keep（都合并并标注）、stop（不生成汇总表，退出码 3）",
             rich_help_panel="选项",
         ),
-    ] = "keep",
+    ] = "newer",
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", help="只合并这一年度的表（其他年度的列入未合并）", rich_help_panel="选项"
+        ),
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="有错误的项目不合并", rich_help_panel="选项")
     ] = False,
@@ -525,11 +536,11 @@ def merge(
     ] = False,
     _help: HelpOption = None,
 ) -> None:
-    """把多个单位交回的工作簿合并成一张汇总表（有未合并的文件时退出码为 1）。"""
+    """把多个单位交回的工作簿合并成一张汇总表（退出码：0 全部合并，1 有未合并的文件或项目，2 无法开始或无法写出，3 有重复项目且 --duplicates stop）。"""
     from perfxl.api import merge as run_merge
 
     _require_format(fmt, ("text", "json"))
-    with _progress_bar("读取中", not quiet and fmt == "text") as progress:
+    with _progress_bar("读取中", not quiet and fmt == "text") as progress, _duplicates_exit():
         result = run_merge(
             inputs,
             output,
@@ -538,6 +549,7 @@ def merge(
             money_unit=money_unit,
             duplicates=duplicates,
             strict=strict,
+            year=year,
             forms=forms,
             csv=csv_dir,
             sqlite=sqlite_path,
@@ -555,8 +567,20 @@ def merge(
         )
         for where, reason in result.not_merged:
             _complain(f"未合并：{where}：{reason}", style="yellow")
+        _print_diagnostics(result.notices)
     if result.not_merged:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+@contextlib.contextmanager
+def _duplicates_exit() -> Iterator[None]:
+    from perfxl.core.errors import DuplicateError
+
+    try:
+        yield
+    except DuplicateError as exc:
+        _complain(exc.format())
+        raise typer.Exit(EXIT_DUPLICATES) from None
 
 
 @app.command(rich_help_panel="命令")

@@ -355,6 +355,8 @@ class MergeResult:
     written: tuple[str, ...] = ()
     # per unit (or department) and indicator kinds: what the 图表 sheet charts
     figures: SummaryFigures | None = None
+    years: tuple[tuple[int | None, int], ...] = ()  # (year, files) merged, in year order
+    notices: tuple[Finding, ...] = ()  # about the whole summary: several years (M013)
 
     @property
     def ok(self) -> bool:
@@ -374,7 +376,9 @@ class MergeResult:
                 "merged_files": self.merged_files,
                 "projects": self.projects,
                 "indicators": self.indicators,
+                "years": [{"year": year, "files": files} for year, files in self.years],
             },
+            "notices": [n.to_dict() for n in self.notices],
             "not_used": [n.to_dict() for n in self.not_used],
             "groups": [g.to_dict() for g in self.figures.groups] if self.figures else [],
             "indicator_kinds": dict(self.figures.indicator_kinds) if self.figures else {},

@@ -6,20 +6,21 @@ the reason as a finding — so a batch report always accounts for every file giv
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+import stat
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 from perfxl.core.catalogue import finding
 from perfxl.core.errors import ERROR, PerfxlError
+from perfxl.core.outputs import WORKBOOK_SUFFIXES
 from perfxl.core.parallel import parallel_map
 from perfxl.layout.templates import template_set
 from perfxl.read.convert import definition, to_yaml
 from perfxl.read.guard import IntakeError
 from perfxl.results import CheckedFile
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 # The report of one file; the name the check stage has always used for it.
 FileReport = CheckedFile
@@ -32,45 +33,95 @@ class RunOptions:
     want_definition: bool = False
     want_projects: bool = True  # the extracted data (JSON report); text reports need only findings
     framework: str | None = None  # check every form under this framework, whatever it shows
+    skip_outputs: bool = False  # perfxl's own outputs are not returns (merge): M011
 
 
 def expand_workbooks(items: Iterable[Path]) -> list[Path]:
     """Files as given (whatever their suffix: intake will say what they are); folders
-    contribute their workbooks, recursively, in a stable order."""
+    contribute their workbooks, recursively (symlinked folders too), in a stable order.
+
+    What only looks like a workbook is listed as well, so that intake says why it cannot be
+    read instead of it vanishing from the batch: a folder named ``x.xlsx``, a link to nothing,
+    a link loop, a link back to a folder above it, a folder that cannot be opened."""
     out: list[Path] = []
     for item in items:
         if item.is_dir():
-            out.extend(
-                sorted(
-                    (
-                        p
-                        for p in item.rglob("*")
-                        if p.is_file()
-                        and p.suffix.lower() in WORKBOOK_SUFFIXES
-                        and not p.name.startswith(("~$", ".~lock"))
-                    ),
-                    key=lambda p: str(p),
-                )
-            )
+            found: list[Path] = []
+            _walk(item, found, _visiting(item))
+            out.extend(sorted(found, key=lambda p: str(p)))
         else:
             out.append(item)
     return out
 
 
-def check_file(path: Path, options: RunOptions) -> FileReport:
+def _visiting(folder: Path) -> frozenset[tuple[int, int]]:
+    st = folder.stat()
+    return frozenset({(st.st_dev, st.st_ino)})
+
+
+def _walk(folder: Path, out: list[Path], above: frozenset[tuple[int, int]]) -> None:
+    try:
+        with os.scandir(folder) as it:
+            names = sorted(entry.name for entry in it)
+    except OSError:
+        out.append(folder)  # intake: the folder cannot be opened
+        return
+    for name in names:
+        path = folder / name
+        looks = path.suffix.lower() in WORKBOOK_SUFFIXES and not name.startswith(("~$", ".~lock"))
+        try:
+            st = path.stat()
+        except OSError:  # a link to nothing, or a loop of links
+            if looks:
+                out.append(path)
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            identity = (st.st_dev, st.st_ino)
+            if identity in above:  # a link back to a folder being walked: a loop
+                out.append(path)
+                continue
+            if looks:
+                out.append(path)  # a folder named like a workbook: listed, and walked
+            _walk(path, out, above | {identity})
+        elif looks:
+            out.append(path)
+
+
+def check_file(path: Path, options: RunOptions, annotate_to: Path | None = None) -> FileReport:
+    """Read and check one file; with ``annotate_to`` (or ``options.annotate_dir``) also write
+    its annotated copy there (to that file; into that folder)."""
     report = _check_file(path, options)
-    if options.annotate_dir is not None and report.readable:
-        report = _annotate(path, report, options.annotate_dir)
+    if report.readable:
+        if annotate_to is None and options.annotate_dir is not None:
+            from perfxl.report.annotate import annotated_name
+
+            annotate_to = options.annotate_dir / annotated_name(path)
+        if annotate_to is not None:
+            report = _annotate(path, report, annotate_to)
     return report
+
+
+def _check_item(item: tuple[Path, Path | None], options: RunOptions) -> FileReport:
+    return check_file(item[0], options, item[1])
+
+
+def _crashed_item(item: tuple[Path, Path | None], exc: BaseException) -> FileReport:
+    return crashed(item[0], exc)
 
 
 def _check_file(path: Path, options: RunOptions) -> FileReport:
     from perfxl.checks.rules import check_workbook
-    from perfxl.read.locate import read_workbook
+    from perfxl.read.locate import OwnOutput, read_workbook
+    from perfxl.read.props import OUTPUT_KINDS
 
     templates = template_set(options.templates)
     try:
-        rb = read_workbook(path, templates, framework_id=options.framework)
+        rb = read_workbook(
+            path, templates, framework_id=options.framework, skip_outputs=options.skip_outputs
+        )
+    except OwnOutput as exc:
+        skipped = finding("M011", workbook=path.name, kind=OUTPUT_KINDS[exc.kind])
+        return CheckedFile(str(path), None, False, False, findings=(skipped,))
     except IntakeError as exc:
         return _unreadable(path, exc.code, exc)
     except PerfxlError as exc:
@@ -118,12 +169,14 @@ def crashed(path: Path, exc: BaseException) -> CheckedFile:
     )
 
 
-def _annotate(path: Path, report: CheckedFile, annotate_dir: Path) -> CheckedFile:
+def _annotate(path: Path, report: CheckedFile, target: Path) -> CheckedFile:
     """The annotated copy (openpyxl builds object graphs with cycles: the collector runs)."""
     from perfxl.report.annotate import annotate
 
     try:
-        written = annotate(path, list(report.findings), annotate_dir, report.format or "")
+        written = annotate(
+            path, list(report.findings), target.parent, report.format or "", target=target
+        )
     except PerfxlError as exc:
         failure = finding("O001", detail=exc)
         return replace(report, findings=(*report.findings, failure), ok=False)
@@ -135,11 +188,18 @@ def run_checks(
     options: RunOptions,
     workers: int = 1,
     on_done: Callable[[CheckedFile], None] | None = None,
+    annotate_to: Sequence[Path] | None = None,
 ) -> list[CheckedFile]:
     """Check every path; the reports keep the input order. A file whose reading kills its
-    worker process is reported unreadable (R004); the others are checked as usual."""
+    worker process is reported unreadable (R004); the others are checked as usual.
+    ``annotate_to``: the annotated copy of each path (planned beforehand, one per input)."""
+    targets: Sequence[Path | None] = annotate_to if annotate_to is not None else [None] * len(paths)
     return parallel_map(
-        partial(check_file, options=options), paths, workers, on_done, on_crash=crashed
+        partial(_check_item, options=options),
+        list(zip(paths, targets)),
+        workers,
+        on_done,
+        on_crash=_crashed_item,
     )
 
 

@@ -16,6 +16,7 @@ them; ``tempfile.mkstemp`` would give 0600.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 from collections.abc import Iterator
@@ -26,8 +27,43 @@ from perfxl.core.errors import OutputError
 _ATTEMPTS = 100
 
 
-def _reason(exc: OSError) -> str:
-    return exc.strerror or str(exc)
+_REASONS = {
+    errno.ENOSPC: "磁盘已满",
+    errno.EACCES: "没有写入权限（文件夹只读、文件被锁定，或正被其他程序如 Excel 打开）",
+    errno.EPERM: "不允许写入（文件夹或文件被设为只读或不可修改）",
+    errno.EROFS: "所在的磁盘或文件夹是只读的",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.ENOENT: "路径中的文件夹不存在",
+    errno.ENOTDIR: "路径中有一部分是文件而不是文件夹",
+    errno.EISDIR: "这里是一个文件夹",
+    errno.EIO: "磁盘读写出错",
+}
+if hasattr(errno, "EDQUOT"):  # not on every system
+    _REASONS[errno.EDQUOT] = "超出了磁盘配额"
+
+
+def describe_os_error(exc: OSError) -> str:
+    """Why a write failed, in Chinese (the system's own text is English)."""
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    if exc.errno:
+        return f"系统错误码 {exc.errno}（{exc.strerror or exc}）"
+    return str(exc)
+
+
+def _os_error_in(exc: BaseException) -> OSError | None:
+    """The OSError a library wrapped in its own exception (XlsxWriter's FileCreateError)."""
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 5:
+        if isinstance(current, OSError):
+            return current
+        wrapped = next((a for a in getattr(current, "args", ()) if isinstance(a, OSError)), None)
+        if wrapped is not None:
+            return wrapped
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return None
 
 
 def _create_temporary(folder: Path, suffix: str) -> Path:
@@ -76,18 +112,35 @@ def atomic_output(target: Path | str) -> Iterator[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         temporary = _create_temporary(folder, target.suffix[:16])
     except OSError as exc:
-        raise OutputError(f"{target}：错误：无法在此位置写入（{_reason(exc)}）") from None
+        raise OutputError(
+            f"{target}：错误：无法在此位置写入：{describe_os_error(exc)}。未写入任何文件。"
+        ) from None
     try:
         yield temporary
         _flush_to_disk(temporary)
         os.replace(temporary, target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise OutputError(f"{target}：错误：写入失败（{_reason(exc)}）") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    except BaseException as exc:
+        _remove(temporary)
+        cause = _os_error_in(exc) if isinstance(exc, Exception) else None
+        if cause is None:
+            raise
+        raise OutputError(
+            f"{target}：错误：写入失败：{describe_os_error(cause)}。"
+            f"{'原有的文件保持不变' if target.exists() else '未留下不完整的文件'}，临时文件已删除。"
+        ) from None
     _sync_folder(folder)
+
+
+def _remove(temporary: Path) -> None:
+    """Remove a temporary file, or the folder a library made of the name."""
+    try:
+        temporary.unlink(missing_ok=True)
+    except IsADirectoryError:  # pragma: no cover - no writer of ours makes one
+        import shutil
+
+        shutil.rmtree(temporary, ignore_errors=True)
+    except OSError:
+        pass
 
 
 def atomic_write(target: Path | str, data: str | bytes, encoding: str = "utf-8") -> Path:

@@ -21,6 +21,7 @@ __all__ = [
     "WARNING",
     "DefinitionError",
     "Diagnostic",
+    "DuplicateError",
     "Location",
     "OutputError",
     "PerfxlError",
@@ -52,3 +53,7 @@ class TemplateError(PerfxlError):
 
 class OutputError(PerfxlError):
     """An output file cannot be written."""
+
+
+class DuplicateError(PerfxlError):
+    """``merge --duplicates stop`` found the same project in several files (its own exit code)."""

@@ -9,14 +9,17 @@ sheet order). Every input ends either merged or listed on the 未合并 sheet wi
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import errno
 import glob
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,16 +28,24 @@ from typing import Any
 import xlsxwriter
 
 from perfxl.checks.run import RunOptions, check_file, crashed, expand_workbooks
-from perfxl.core.atomic import atomic_output
-from perfxl.core.errors import ERROR, WARNING, OutputError, PerfxlError
+from perfxl.core.atomic import atomic_output, describe_os_error
+from perfxl.core.catalogue import RULES, finding
+from perfxl.core.errors import ERROR, WARNING, DuplicateError, OutputError, PerfxlError
+from perfxl.core.outputs import OutputPlan
 from perfxl.core.parallel import parallel_iter
 from perfxl.core.textwidth import text_width
 from perfxl.layout.templates import TemplateSet, template_set
 from perfxl.merging.charts import KIND_LABELS, GroupFigures, SummaryFigures, write_chart_sheet
 from perfxl.read.familyform import FAMILY_LAYOUT, summary_layout
+from perfxl.read.props import OUTPUT_PROPERTY
 from perfxl.results import MergeResult
 
-POLICIES = ("keep", "newer", "stop")
+POLICIES = ("newer", "keep", "stop")
+# files left out as a whole (unreadable, without projects, perfxl's own output, another year),
+# and projects left out of files that were read
+_LEFT_OUT_FILES = "status IN ('unreadable', 'empty', 'skipped')"
+_LEFT_OUT_PROJECTS = "p.status != 'merged' AND f.status = 'merged'"
+_MERGED_FILES = "SELECT COUNT(DISTINCT file_id) FROM projects WHERE status='merged'"
 GROUPS = {"department": "主管部门", "unit": "实施单位"}
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -58,13 +69,36 @@ class MergeOptions:
     title: str | None = None
     group: str = "department"
     money_unit: str = "元"
-    duplicates: str = "keep"
+    duplicates: str = "newer"
     strict: bool = False
+    year: int | None = None  # only the forms of this year; the others are listed (M012)
     forms: bool = False  # also every project's form as a sheet (memory then grows with the count)
     templates: tuple[Path, ...] = ()
     framework: str | None = None  # as perfxl check --framework
     csv_dir: Path | None = None
     sqlite_path: Path | None = None
+
+
+def input_folders(items: Iterable[str]) -> list[Path]:
+    """The folders a merge scans: each folder given, and the fixed start of each pattern
+    (``回收/**/*.xlsx`` scans ``回收``)."""
+    folders = []
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            folders.append(path)
+        elif not path.exists() and glob.has_magic(item):
+            fixed = [part for part in _until_magic(path.parts)]
+            if fixed:
+                folders.append(Path(*fixed))
+    return folders
+
+
+def _until_magic(parts: tuple[str, ...]) -> Iterable[str]:
+    for part in parts:
+        if glob.has_magic(part):
+            return
+        yield part
 
 
 def expand_inputs(items: Iterable[str]) -> list[Path]:
@@ -110,7 +144,8 @@ def _read_one(args: tuple[Path, tuple[Path, ...], str | None]) -> tuple[str, flo
     except OSError:
         mtime = 0.0
     report = check_file(
-        path, RunOptions(templates=templates, want_projects=True, framework=framework)
+        path,
+        RunOptions(templates=templates, want_projects=True, framework=framework, skip_outputs=True),
     )
     return str(path), mtime, report
 
@@ -138,11 +173,14 @@ def _crashed(
 
 def _store(db: sqlite3.Connection, path: str, mtime: float, report: Any) -> None:
     reason = ""
+    status = "merged"
     if not report.readable:
-        reason = (
-            "；".join(f"{f.code} {f.message}" for f in report.findings if f.severity == ERROR)
-            or "无法读取"
-        )
+        status = "unreadable"
+        reason = "；".join(f"{f.code} {f.message}" for f in report.findings if f.severity == ERROR)
+        if not reason and report.findings:  # not a return at all (perfxl's own output): M011
+            status = "skipped"
+            reason = "；".join(f"{f.code} {f.message}" for f in report.findings)
+        reason = reason or "无法读取"
     cur = db.execute(
         "INSERT INTO files (path, mtime, layout, readable, errors, warnings, status, reason) VALUES (?,?,?,?,?,?,?,?)",
         (
@@ -152,7 +190,7 @@ def _store(db: sqlite3.Connection, path: str, mtime: float, report: Any) -> None
             int(report.readable),
             report.errors,
             report.warnings,
-            "merged" if report.readable else "unreadable",
+            status,
             reason,
         ),
     )
@@ -221,8 +259,43 @@ def _store(db: sqlite3.Connection, path: str, mtime: float, report: Any) -> None
         db.executemany("INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 
 
+def _year_text(year: int | None) -> str:
+    return f"{year} 年度" if year else "未写明年度"
+
+
+def select_year(db: sqlite3.Connection, year: int | None) -> None:
+    """``--year``: the files of every other year are listed, not merged (M012)."""
+    if year is None:
+        return
+    for file_id, path, found in db.execute(
+        "SELECT DISTINCT f.id, f.path, p.year FROM files f JOIN projects p ON p.file_id = f.id"
+        " WHERE f.status='merged' AND IFNULL(p.year, 0) != ?",
+        (year,),
+    ).fetchall():
+        skipped = finding("M012", workbook=Path(path).name, year=_year_text(found), wanted=year)
+        db.execute(
+            "UPDATE files SET status='skipped', reason=? WHERE id=?",
+            (f"M012 {skipped.message}", file_id),
+        )
+        db.execute("UPDATE projects SET status='skipped' WHERE file_id=?", (file_id,))
+    db.commit()
+
+
+def merged_years(db: sqlite3.Connection) -> list[tuple[int | None, int]]:
+    """(year, files) of what is merged, in year order."""
+    return [
+        (year or None, files)
+        for year, files in db.execute(
+            "SELECT IFNULL(year, 0), COUNT(DISTINCT file_id) FROM projects WHERE status='merged'"
+            " GROUP BY IFNULL(year, 0) ORDER BY 1"
+        )
+    ]
+
+
 def resolve_duplicates(db: sqlite3.Connection, policy: str, strict: bool) -> list[tuple[str, str]]:
-    """Mark duplicates (same unit, project name and year from different files) by the policy.
+    """Mark duplicates (same unit, project name and year from different files) by the policy:
+    ``newer`` (the default) merges the copy in the file changed last — on equal times the
+    file whose path sorts last (a later 版本/date in its name) — and lists the others (M010).
     Returns the duplicate groups when the policy is «stop»."""
     if strict:
         db.execute(
@@ -236,7 +309,8 @@ def resolve_duplicates(db: sqlite3.Connection, policy: str, strict: bool) -> lis
     for unit, name, year, _count in groups:
         members = db.execute(
             "SELECT p.id, f.path, f.mtime FROM projects p JOIN files f ON f.id = p.file_id"
-            " WHERE p.status='merged' AND p.unit=? AND p.name=? AND IFNULL(p.year,0)=? ORDER BY f.mtime DESC, f.path",
+            " WHERE p.status='merged' AND p.unit=? AND p.name=? AND IFNULL(p.year,0)=?"
+            " ORDER BY f.mtime DESC, f.path DESC",
             (unit, name, year),
         ).fetchall()
         # name a few of the files, not thousands: the reason is stored on every member
@@ -246,10 +320,15 @@ def resolve_duplicates(db: sqlite3.Connection, policy: str, strict: bool) -> lis
             stopped.append((f"{unit}「{name}」", paths))
         elif policy == "newer":
             keep = members[0]
-            for pid, _path, _mtime in members[1:]:
+            for pid, path, _mtime in members[1:]:
+                if path == keep[1]:
+                    continue  # two sheets of the kept file itself: not a second return
+                dropped = finding(
+                    "M010", unit=unit, name=name, year=_year_text(year), kept=Path(keep[1]).name
+                )
                 db.execute(
                     "UPDATE projects SET status='duplicate', reason=? WHERE id=?",
-                    (f"重复：与较新的「{Path(keep[1]).name}」中的同名项目重复，保留较新的", pid),
+                    (f"M010 {dropped.message}", pid),
                 )
         else:
             for pid, _path, _mtime in members:
@@ -566,9 +645,9 @@ def write_summary(
     _table_head(rejected_ws, rejected_head, fmt, widths=[6, 40, 18, 28, 80])
     rr = 1
     for path, sheet, name, reason in db.execute(
-        "SELECT path, '', '', reason FROM files WHERE status IN ('unreadable', 'empty')"
+        f"SELECT path, '', '', reason FROM files WHERE {_LEFT_OUT_FILES}"
         " UNION ALL SELECT f.path, p.sheet, p.name, p.reason FROM projects p JOIN files f ON f.id=p.file_id"
-        " WHERE p.status != 'merged' ORDER BY 1, 2"
+        f" WHERE {_LEFT_OUT_PROJECTS} ORDER BY 1, 2"
     ):
         _write_row(rejected_ws, rr, [rr, path, sheet, name, reason], fmt)
         rr += 1
@@ -576,7 +655,7 @@ def write_summary(
 
     # 汇总 (the cover), written last but placed first
     stats = db.execute(
-        "SELECT (SELECT COUNT(*) FROM files), (SELECT COUNT(*) FROM files WHERE status='merged'),"
+        f"SELECT (SELECT COUNT(*) FROM files), ({_MERGED_FILES}),"
         " (SELECT COUNT(*) FROM projects WHERE status='merged'),"
         " (SELECT COUNT(*) FROM indicators i JOIN projects p ON p.id=i.project_id WHERE p.status='merged')"
     ).fetchone()
@@ -593,6 +672,7 @@ def write_summary(
         ("合并的指标", stats[3]),
         ("金额单位", unit),
         ("分组方式", group_label),
+        ("年度", "、".join(f"{_year_text(y)}（{n} 个文件）" for y, n in merged_years(db)) or "—"),
     ]
     for i, c in enumerate(money_cols):
         lines.append((f"{c.label}合计（{unit}）", sum(g["money"][i] for g in groups.values())))
@@ -633,6 +713,8 @@ def write_summary(
         _write_forms(db, workbook, templates)
     cover.activate()
     workbook.set_properties({"title": title, "comments": "由 perfxl merge 生成"})
+    # the mark by which a later merge knows this is no return (read/props.py)
+    workbook.set_custom_property(OUTPUT_PROPERTY, "summary")
     workbook.close()
     return figures
 
@@ -775,7 +857,10 @@ def merge(
     options: MergeOptions,
     workers: int = 1,
     on_done: Callable[[Any], None] | None = None,
+    folders: Iterable[Path] = (),
 ) -> MergeResult:
+    """Merge ``inputs`` into ``output``. ``folders``: the input folders scanned (an output
+    workbook inside one is refused, as the next merge would read it)."""
     if options.duplicates not in POLICIES:
         raise PerfxlError(f"错误：重复处理方式只能是 {'、'.join(POLICIES)}")
     if options.group not in GROUPS:
@@ -784,37 +869,45 @@ def merge(
         raise PerfxlError("错误：金额单位只能是 元 或 万元")
     if output.suffix.lower() != ".xlsx":
         raise PerfxlError(f"错误：汇总表应保存为 .xlsx 文件，不是「{output.name}」")
-    resolved_inputs = {os.path.normcase(os.path.abspath(p)) for p in inputs}
-    if os.path.normcase(os.path.abspath(output)) in resolved_inputs:
-        raise PerfxlError(f"错误：汇总表「{output.name}」不能覆盖输入文件")
+    csv_targets = _plan_outputs(inputs, output, options, folders)
     templates = template_set(options.templates)
     folder = output.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{output}：错误：无法在此位置写入（{exc.strerror or exc}）") from None
-    with tempfile.TemporaryDirectory(prefix="perfxl-merge-") as tmp:
-        db_path = Path(tmp) / "merge.sqlite"
-        db = sqlite3.connect(db_path)
+        raise OutputError(f"{output}：错误：无法在此位置写入（{describe_os_error(exc)}）") from None
+    with _work_folder() as tmp:
+        db_path = tmp / "merge.sqlite"
         try:
-            # stored in path order: row ids then give the summary's stable order
-            collect(sorted(inputs, key=lambda p: str(p)), db, options, workers, on_done)
-            stopped = resolve_duplicates(db, options.duplicates, options.strict)
+            db = sqlite3.connect(db_path)
+        except sqlite3.Error as exc:
+            raise _work_error(tmp, exc) from None
+        try:
+            try:
+                # stored in path order: row ids then give the summary's stable order
+                collect(sorted(inputs, key=lambda p: str(p)), db, options, workers, on_done)
+                select_year(db, options.year)
+                stopped = resolve_duplicates(db, options.duplicates, options.strict)
+            except sqlite3.Error as exc:  # the temporary folder is full or not writable
+                raise _work_error(tmp, exc) from None
             if stopped:
                 listing = "；".join(f"{what}（{where}）" for what, where in stopped[:10])
-                raise PerfxlError(
-                    f"错误：发现 {len(stopped)} 组重复的项目，按 --duplicates stop 未生成汇总表：{listing}"
+                raise DuplicateError(
+                    "错误："
+                    + finding("M014", count=len(stopped), listing=listing).message
+                    + "（"
+                    + RULES["M014"].hint
+                    + "）"
                 )
             with atomic_output(output) as temporary:
                 figures = write_summary(db, temporary, options, templates)
             written = [str(output)]
             if options.csv_dir is not None:
-                written.extend(str(p) for p in write_csv(db, options.csv_dir))
+                written.extend(str(p) for p in write_csv(db, options.csv_dir, csv_targets))
             if options.sqlite_path is not None:
                 written.append(str(_copy_db(db, options.sqlite_path)))
-            files, merged_files = db.execute(
-                "SELECT COUNT(*), SUM(status='merged') FROM files"
-            ).fetchone()
+            (files,) = db.execute("SELECT COUNT(*) FROM files").fetchone()
+            (merged_files,) = db.execute(_MERGED_FILES).fetchone()
             (projects,) = db.execute(
                 "SELECT COUNT(*) FROM projects WHERE status='merged'"
             ).fetchone()
@@ -824,13 +917,18 @@ def merge(
             not_merged = [
                 (row[0], row[1])
                 for row in db.execute(
-                    "SELECT path, reason FROM files WHERE status IN ('unreadable', 'empty')"
+                    f"SELECT path, reason FROM files WHERE {_LEFT_OUT_FILES}"
                     " UNION ALL SELECT f.path || '#' || p.sheet, p.reason FROM projects p JOIN files f ON f.id=p.file_id"
-                    " WHERE p.status != 'merged' ORDER BY 1"
+                    f" WHERE {_LEFT_OUT_PROJECTS} ORDER BY 1"
                 )
             ]
+            years = merged_years(db)
         finally:
             db.close()
+    notices = []
+    if len(years) > 1:
+        shown = "、".join(f"{_year_text(y)}（{n} 个文件）" for y, n in years)
+        notices.append(finding("M013", count=len(years), years=shown))
     return MergeResult(
         output,
         files or 0,
@@ -840,11 +938,60 @@ def merge(
         not_merged,
         written=tuple(written),
         figures=figures,
+        years=tuple(years),
+        notices=tuple(notices),
     )
 
 
-def write_csv(db: sqlite3.Connection, folder: Path) -> list[Path]:
-    """项目.csv and 指标.csv (UTF-8 with BOM so Excel opens them); returns the files written."""
+def _plan_outputs(
+    inputs: list[Path], output: Path, options: MergeOptions, folders: Iterable[Path]
+) -> list[Path]:
+    """Every output of the merge, checked against the inputs before any work; returns the
+    CSV files to write."""
+    plan = OutputPlan(inputs, folders)
+    plan.claim(output, "汇总表")
+    if options.sqlite_path is not None:
+        plan.claim(options.sqlite_path, "SQLite 文件")
+    if options.csv_dir is None:
+        return []
+    csv_dir = plan.claim_folder(options.csv_dir, "CSV 文件夹")
+    return [plan.claim(csv_dir / name, "CSV 文件") for name in CSV_FILES]
+
+
+@contextlib.contextmanager
+def _work_folder() -> Iterator[Path]:
+    """The temporary folder of the working database (in TMPDIR), removed whatever happens."""
+    try:
+        tmp = tempfile.mkdtemp(prefix="perfxl-merge-")
+    except OSError as exc:
+        where = tempfile.gettempdir()
+        raise OutputError(
+            f"{where}：错误：无法在临时文件夹中建立汇总用的工作数据库（{describe_os_error(exc)}）"
+            "（请清理磁盘，或把环境变量 TMPDIR 设为一个可写、空间足够的文件夹）"
+        ) from None
+    try:
+        yield Path(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _work_error(tmp: Path, exc: sqlite3.Error) -> OutputError:
+    full = "full" in str(exc).lower()
+    what = "临时文件夹所在的磁盘已满" if full else f"无法写入（{exc}）"
+    return OutputError(
+        f"{tmp}：错误：汇总用的工作数据库{what}，未生成汇总表"
+        "（请清理磁盘，或把环境变量 TMPDIR 设为一个可写、空间足够的文件夹）"
+    )
+
+
+CSV_FILES = ("项目.csv", "指标.csv")
+
+
+def write_csv(
+    db: sqlite3.Connection, folder: Path, targets: list[Path] | None = None
+) -> list[Path]:
+    """项目.csv and 指标.csv (UTF-8 with BOM so Excel opens them) into ``folder`` (or to
+    ``targets``, in that order); returns the files written."""
     queries = {
         "项目.csv": (
             [
@@ -872,8 +1019,8 @@ def write_csv(db: sqlite3.Connection, folder: Path) -> list[Path]:
         ),
     }
     written = []
-    for name, (head, sql) in queries.items():
-        target = folder / name
+    for i, (name, (head, sql)) in enumerate(queries.items()):
+        target = targets[i] if targets else folder / name
         with (
             atomic_output(target) as temporary,
             temporary.open("w", encoding="utf-8-sig", newline="") as fh,
@@ -890,9 +1037,13 @@ def _copy_db(db: sqlite3.Connection, target: Path) -> Path:
     """The working database as a file of its own (SQLite takes the empty temporary file as a
     new database)."""
     with atomic_output(target) as temporary:
-        out = sqlite3.connect(temporary)
         try:
-            db.backup(out)
-        finally:
-            out.close()
+            out = sqlite3.connect(temporary)
+            try:
+                db.backup(out)
+            finally:
+                out.close()
+        except sqlite3.Error as exc:  # SQLite's own error for what is an OSError underneath
+            code = errno.ENOSPC if "full" in str(exc).lower() else errno.EIO
+            raise OSError(code, str(exc)) from None
     return target

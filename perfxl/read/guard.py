@@ -25,6 +25,7 @@ Finding codes (stable; callers and documentation may rely on them):
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
@@ -216,19 +217,45 @@ def _check_is_file(path: Path, name: str) -> None:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError as exc:
+        if path.is_symlink():
+            raise IntakeError(
+                NOT_READABLE,
+                f"「{name}」是一个链接（快捷方式），它指向的「{os.readlink(path)}」不存在，无法读取。"
+                "请把真正的文件放到这里，或删除这个链接。",
+            ) from exc
         raise IntakeError(
             NOT_READABLE, f"「{name}」不存在，无法读取。请检查文件名和所在文件夹是否正确。"
         ) from exc
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise IntakeError(
+                NOT_READABLE,
+                f"「{name}」是循环的链接（链接最终又指回自己），无法读取。请删除这个链接。",
+            ) from exc
         raise _unreadable(name, exc) from exc
     if stat.S_ISDIR(mode):
-        raise IntakeError(
-            NOT_READABLE,
-            f"「{name}」是一个文件夹，不是工作簿文件。"
-            "请指定文件夹中的工作簿文件（.xlsx、.xlsm、.xls 或 .ods）。",
-        )
+        raise IntakeError(NOT_READABLE, _folder_message(path, name))
     if not stat.S_ISREG(mode):
         raise IntakeError(NOT_READABLE, f"「{name}」不是普通文件，无法读取。请指定一个工作簿文件。")
+
+
+def _folder_message(path: Path, name: str) -> str:
+    if path.is_symlink():
+        target = path.resolve()
+        if target == path.parent.resolve() or target in path.parent.resolve().parents:
+            return (
+                f"「{name}」是指向上层文件夹「{target}」的链接，会形成循环，未进入。"
+                "请删除这个链接。"
+            )
+    try:
+        with os.scandir(path):
+            pass
+    except OSError:
+        return f"文件夹「{name}」无法打开（没有权限或无法访问），其中的文件未读取。请检查文件夹的权限。"
+    return (
+        f"「{name}」是一个文件夹，不是工作簿文件。"
+        "请指定文件夹中的工作簿文件（.xlsx、.xlsm、.xls 或 .ods）。"
+    )
 
 
 def _unreadable(name: str, exc: OSError) -> IntakeError:

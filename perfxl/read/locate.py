@@ -33,7 +33,7 @@ from perfxl.layout.roles import Anchor, formula_anchors, require_cells
 from perfxl.layout.sheetspec import Placed, SheetSpec
 from perfxl.layout.templates import Layout, TemplateSet, template_set
 from perfxl.read.guard import FileInfo, IntakeError, Limits, inspect_for_reading
-from perfxl.read.props import meta_from_properties
+from perfxl.read.props import meta_from_properties, own_output
 
 AUXILIARY_SHEETS = {META_SHEET, COVER_SHEET, GUIDE_SHEET, "检查结果"}
 _LABEL_NOISE = re.compile(r"[\s\u3000*＊:：]+")
@@ -120,6 +120,17 @@ class ReadWorkbook:
     sheet_names: list[str]
     formulas: dict[str, Anchor] = field(default_factory=dict)  # formula cell id -> anchor
     family: Any = None  # a FamilyRead (read/familyform.py) when read by the vocabulary
+
+
+class OwnOutput(PerfxlError):
+    """The workbook is an output of perfxl itself (``kind``: a key of props.OUTPUT_KINDS)."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (OwnOutput, (self.kind,))
 
 
 # ----------------------------------------------------------------------------------------
@@ -480,9 +491,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _read_table(
-    sheet: _Sheet, lmap: LayoutMap, layout: Layout
-) -> tuple[list[ReadIndicator], bool]:
+def _read_table(sheet: _Sheet, lmap: LayoutMap, layout: Layout) -> tuple[list[ReadIndicator], bool]:
     """Find the indicator header row and read the table down to the next label of the form."""
     columns: dict[str, int] = {}
     header_row = None
@@ -765,10 +774,12 @@ def read_workbook(
     templates: TemplateSet | None = None,
     limits: Limits | None = None,
     framework_id: str | None = None,
+    skip_outputs: bool = False,
 ) -> ReadWorkbook:
     """Read one returned workbook; raise IntakeError/PerfxlError when it cannot be read.
     ``framework_id`` (an id of ``templates``) is the framework every form is checked under,
-    instead of the one it records or shows."""
+    instead of the one it records or shows. ``skip_outputs``: raise :class:`OwnOutput` for
+    an annotated copy or a summary perfxl wrote (merge must not take them for returns)."""
     forced = framework_id
     templates = templates or template_set()
     info, archive = inspect_for_reading(path, limits or Limits())
@@ -778,6 +789,8 @@ def read_workbook(
         names = [m.name for m in book.sheets_metadata]
     except AttributeError:  # older python-calamine
         names = list(book.sheet_names)
+    if skip_outputs and (kind := own_output(info.properties, names)) is not None:
+        raise OwnOutput(kind)
     meta = meta_from_properties(info.properties) if META_SHEET in names else None
     if meta is None:
         meta = _read_meta(book, names)

@@ -15,6 +15,25 @@ PREFIX = "perfxl_"
 _TEXT_TYPES = ("lpwstr", "lpstr", "bstr")
 # what the hidden sheet says, as the properties name it
 META_PROPERTIES = ("layout", "layout_version", "framework", "year", "money_unit", "sheets")
+# what perfxl writes into its own outputs (annotated copies, summaries): their kind
+OUTPUT_PROPERTY = PREFIX + "output"
+OUTPUT_KINDS = {"annotated": "标注副本", "summary": "汇总表"}
+# the sheets an output of older versions (written before the property) starts with
+_SUMMARY_SHEETS = ["汇总", "按单位", "项目", "指标", "未合并"]
+_ANNOTATED_FIRST_SHEET = "检查结果"
+
+
+def own_output(properties: dict[str, str], sheet_names: list[str]) -> str | None:
+    """The kind of perfxl output a workbook is (a key of :data:`OUTPUT_KINDS`), or None for
+    a return: by the ``perfxl_output`` property, else by the sheets perfxl's outputs begin with."""
+    kind = properties.get(OUTPUT_PROPERTY[len(PREFIX) :])
+    if kind in OUTPUT_KINDS:
+        return kind
+    if sheet_names[: len(_SUMMARY_SHEETS)] == _SUMMARY_SHEETS:
+        return "summary"
+    if sheet_names[:1] == [_ANNOTATED_FIRST_SHEET] and properties.get("layout"):
+        return "annotated"
+    return None
 
 
 def perfxl_properties(part: bytes) -> dict[str, str]:

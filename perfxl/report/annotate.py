@@ -22,6 +22,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from perfxl.core.atomic import atomic_output
 from perfxl.core.errors import ERROR, INFO, SEVERITY_LABEL, WARNING, OutputError
 from perfxl.core.findings import Finding
+from perfxl.read.props import OUTPUT_PROPERTY
 
 RESULT_SHEET = "检查结果"
 FILLS = {
@@ -32,12 +33,25 @@ FILLS = {
 _THIN = Side(style="thin", color="999999")
 
 
-def annotated_name(path: Path) -> str:
-    return f"{path.stem}（检查结果）.xlsx"
+def annotated_name(path: Path, attempt: int = 0) -> str:
+    """The copy's file name; a later ``attempt`` when an earlier name is taken in the same
+    run (表.xlsx and 表.xls side by side)."""
+    if attempt == 0:
+        return f"{path.stem}（检查结果）.xlsx"
+    if attempt == 1:
+        return f"{path.name}（检查结果）.xlsx"
+    return f"{path.stem}（检查结果 {attempt}）.xlsx"
 
 
-def annotate(source: Path, findings: list[Finding], out_dir: Path, read_format: str) -> Path:
-    target = out_dir / annotated_name(source)
+def annotate(
+    source: Path,
+    findings: list[Finding],
+    out_dir: Path,
+    read_format: str,
+    target: Path | None = None,
+) -> Path:
+    """Write the annotated copy of ``source`` to ``target`` (default: its name in ``out_dir``)."""
+    target = target if target is not None else out_dir / annotated_name(source)
     if target.resolve() == source.resolve():
         raise OutputError(f"{target}：错误：批注副本不能覆盖原文件，请换一个输出文件夹")
     if read_format in ("xlsx", "xlsm"):
@@ -46,9 +60,22 @@ def annotate(source: Path, findings: list[Finding], out_dir: Path, read_format: 
         wb = _values_copy(source)
     _mark_cells(wb, findings)
     _result_sheet(wb, source, findings)
+    mark_output(wb, "annotated")
     with atomic_output(target) as temporary:
         wb.save(temporary)
     return target
+
+
+def mark_output(wb: Any, kind: str) -> None:
+    """Say in the copy's custom properties that perfxl wrote it (``perfxl_output``), so that a
+    copy left among the returns is not merged as one (perfxl/read/props.py)."""
+    from openpyxl.packaging.custom import StringProperty
+
+    props = wb.custom_doc_props
+    for prop in list(props.props):
+        if prop.name == OUTPUT_PROPERTY:
+            props.props.remove(prop)
+    props.append(StringProperty(name=OUTPUT_PROPERTY, value=kind))
 
 
 def _values_copy(source: Path) -> Any:

@@ -1,0 +1,457 @@
+"""Outputs in hostile places: nothing lost, overwritten, counted twice or left half-written.
+
+Every case builds its returns folder in ``tmp_path`` from the workbooks generated from the
+samples, runs the command as a user would, and asserts: no traceback, the documented exit
+code, a Chinese message naming the path, the inputs byte-identical (hashed before and after),
+no partial or temporary file left (in the output folders and in TMPDIR), and every good file
+of the batch still reported or merged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from perfxl.core.outputs import mirrored
+from perfxl.merging.summary import MergeOptions, expand_inputs, merge
+from perfxl.read.props import own_output
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+TEMPORARY = re.compile(r"^\.perfxl-[0-9a-f]{8}\.tmp|^perfxl-merge-")
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+# ----------------------------------------------------------------------------------------
+# the returns folder and what every case asserts
+
+
+@pytest.fixture
+def returns(sample_books, tmp_path, monkeypatch) -> Path:
+    """A returns folder holding the five sample workbooks; TMPDIR points into tmp_path so
+    that a temporary file left behind is seen."""
+    work = tmp_path / "tmp"
+    work.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(work))
+    folder = tmp_path / "回收"
+    folder.mkdir()
+    for _doc, path in sample_books.values():
+        shutil.copyfile(path, folder / path.name)
+    return folder
+
+
+def hashes(root: Path) -> dict[str, str]:
+    """sha256 of every regular file under ``root`` (links not followed), by relative path."""
+    out = {}
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            path = Path(dirpath) / name
+            if path.is_file() and not path.is_symlink():
+                out[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def leftovers(*roots: Path) -> list[str]:
+    found = []
+    for root in roots:
+        for dirpath, dirs, files in os.walk(root):
+            found += [str(Path(dirpath) / n) for n in dirs + files if TEMPORARY.match(n)]
+    return found
+
+
+def assert_clean(
+    result: tuple[int, str, str],
+    code: int,
+    named: Path | str | None,
+    inputs: Path,
+    before: dict[str, str],
+) -> str:
+    """The assertions of every case; returns stderr."""
+    got, out, err = result
+    assert "Traceback" not in out + err
+    assert got == code, (got, out, err)
+    if named is not None:
+        assert str(named) in err, err
+        line = next(line for line in err.splitlines() if str(named) in line)
+        assert CJK.search(line.replace(str(named), "")), line
+    assert hashes(inputs) == before
+    assert leftovers(inputs.parent, Path(tempfile.gettempdir())) == []
+    return err
+
+
+def merged_sources(summary: Path) -> set[str]:
+    ws = openpyxl.load_workbook(summary, read_only=True)["项目"]
+    rows = list(ws.iter_rows(values_only=True))
+    col = rows[0].index("来源文件")
+    return {Path(r[col]).name for r in rows[1:]}
+
+
+def not_merged(summary: Path) -> dict[str, str]:
+    ws = openpyxl.load_workbook(summary, read_only=True)["未合并"]
+    return {
+        str(r[1]) + (f"#{r[2]}" if r[2] else ""): r[4]
+        for r in list(ws.iter_rows(values_only=True))[1:]
+    }
+
+
+GOOD = {
+    "minhang-2024-declaration.xlsx",
+    "putuo-2020-target.xlsx",
+    "shanghai-2020-target.xlsx",
+    "zaozhuang-2021-approval.xlsx",
+    "jiading-2024-self-eval.xlsx",
+}
+
+
+# ----------------------------------------------------------------------------------------
+# item 9: two inputs of the same name → two outputs
+
+
+def test_annotate_mirrors_folders_so_same_names_keep_both_copies(returns, tmp_path, run_cli):
+    for unit, stem in (("甲", "minhang-2024-declaration"), ("乙", "putuo-2020-target")):
+        (returns / unit).mkdir()
+        shutil.copyfile(returns / f"{stem}.xlsx", returns / unit / "绩效目标表.xlsx")
+    before = hashes(returns)
+    out = tmp_path / "批注"
+    result = run_cli("check", str(returns), "--annotate", str(out), "--format", "json", "-q")
+    assert_clean(result, 1, None, returns, before)
+    import json
+
+    report = json.loads(result[1])
+    errors = {
+        Path(f["path"]).relative_to(returns): sum(x["severity"] == "error" for x in f["findings"])
+        for f in report["files"]
+    }
+    for unit in ("甲", "乙"):
+        copy = out / unit / "绩效目标表（检查结果）.xlsx"
+        title = openpyxl.load_workbook(copy, read_only=True)["检查结果"]["A1"].value
+        assert f"错误 {errors[Path(unit) / '绩效目标表.xlsx']} 个" in title
+    assert errors[Path("甲") / "绩效目标表.xlsx"] != errors[Path("乙") / "绩效目标表.xlsx"]
+    # the five of the top folder go straight into 批注/, as before
+    assert {p.name for p in out.glob("*.xlsx")} == {
+        f"{Path(n).stem}（检查结果）.xlsx" for n in GOOD
+    }
+
+
+def test_same_stem_in_one_folder_gets_two_names(returns, tmp_path, run_cli):
+    shutil.copyfile(returns / "putuo-2020-target.xlsx", returns / "putuo-2020-target.xlsm")
+    before = hashes(returns)
+    out = tmp_path / "批注"
+    assert_clean(
+        run_cli("check", str(returns), "--annotate", str(out), "-q"), 1, None, returns, before
+    )
+    copies = {p.name for p in out.iterdir()}
+    assert len(copies) == 6  # the .xlsm (sorted first) keeps the plain name
+    assert {
+        "putuo-2020-target（检查结果）.xlsx",
+        "putuo-2020-target.xlsx（检查结果）.xlsx",
+    } <= copies
+
+
+def test_extract_mirrors_folders_too(returns, tmp_path, run_cli):
+    for unit in ("甲", "乙"):
+        (returns / unit).mkdir()
+    shutil.copyfile(returns / "putuo-2020-target.xlsx", returns / "甲" / "表.xlsx")
+    shutil.copyfile(returns / "jiading-2024-self-eval.xlsx", returns / "乙" / "表.xlsx")
+    before = hashes(returns)
+    out = tmp_path / "定义"
+    assert_clean(
+        run_cli("extract", str(returns / "甲"), str(returns / "乙"), "-o", str(out)),
+        0,
+        None,
+        returns,
+        before,
+    )
+    assert "target-2020" in (out / "甲" / "表.yaml").read_text(encoding="utf-8")
+    assert "self-eval" in (out / "乙" / "表.yaml").read_text(encoding="utf-8")
+
+
+def test_mirrored_names_are_unique_case_insensitively(tmp_path):
+    inputs = [tmp_path / "a" / "X.xlsx", tmp_path / "a" / "x.xls", tmp_path / "b" / "X.xlsx"]
+    names = mirrored(inputs, tmp_path / "out", lambda p, n: f"{p.stem}-{n}.yaml")
+    assert [str(p.relative_to(tmp_path / "out")) for p in names] == [
+        "a/X-0.yaml",
+        "a/x-1.yaml",
+        "b/X-0.yaml",
+    ]
+
+
+# ----------------------------------------------------------------------------------------
+# item 10: an output never lands on an input
+
+
+def test_merge_output_through_a_symlinked_folder_onto_an_input_is_refused(
+    returns, tmp_path, run_cli
+):
+    link = tmp_path / "链接"
+    link.symlink_to(returns, target_is_directory=True)
+    target = link / "putuo-2020-target.xlsx"
+    before = hashes(returns)
+    err = assert_clean(
+        run_cli("merge", str(returns), "-o", str(target), "-q"), 2, target, returns, before
+    )
+    assert "输入文件" in err and "未做任何处理" in err
+
+
+def test_merge_sqlite_naming_an_input_is_refused(returns, tmp_path, run_cli):
+    target = returns / "jiading-2024-self-eval.xlsx"
+    before = hashes(returns)
+    out = tmp_path / "汇总.xlsx"
+    assert_clean(
+        run_cli("merge", str(returns), "-o", str(out), "--sqlite", str(target), "-q"),
+        2,
+        target,
+        returns,
+        before,
+    )
+    assert not out.exists()
+
+
+def test_a_hard_link_to_an_input_is_an_input(returns, tmp_path, run_cli):
+    target = tmp_path / "别名.xlsx"
+    os.link(returns / "putuo-2020-target.xlsx", target)
+    before = hashes(returns)
+    assert_clean(
+        run_cli("merge", str(returns), "-o", str(target), "-q"), 2, target, returns, before
+    )
+
+
+def test_a_summary_inside_the_returns_folder_is_refused(returns, run_cli):
+    target = returns / "汇总.xlsx"
+    before = hashes(returns)
+    err = assert_clean(
+        run_cli("merge", str(returns), "-o", str(target), "-q"), 2, target, returns, before
+    )
+    assert "输入文件夹" in err
+    # a glob's folder is an input folder as well
+    pattern = str(returns / "*.xlsx")
+    assert_clean(run_cli("merge", pattern, "-o", str(target), "-q"), 2, target, returns, before)
+
+
+def test_check_report_onto_an_input_is_refused(returns, run_cli):
+    target = returns / "putuo-2020-target.xlsx"
+    before = hashes(returns)
+    assert_clean(run_cli("check", str(target), "-o", str(target)), 2, target, returns, before)
+    assert_clean(
+        run_cli("check", str(target), "--format", "json", "-o", str(target)),
+        2,
+        target,
+        returns,
+        before,
+    )
+
+
+def test_annotated_copies_inside_the_returns_folder_are_refused(returns, run_cli):
+    target = returns / "批注"
+    before = hashes(returns)
+    assert_clean(
+        run_cli("check", str(returns), "--annotate", str(target), "-q"), 2, target, returns, before
+    )
+    assert not target.exists()
+
+
+def test_extract_onto_an_input_is_refused(returns, run_cli):
+    source = returns / "putuo-2020-target.xlsx"
+    before = hashes(returns)
+    assert_clean(run_cli("extract", str(source), "-o", str(source)), 2, source, returns, before)
+    assert_clean(
+        run_cli("extract", str(source), "--format", "json", "-o", str(source)),
+        2,
+        source,
+        returns,
+        before,
+    )
+
+
+def test_csv_naming_an_existing_file_is_refused(returns, tmp_path, run_cli):
+    existing = tmp_path / "分析"
+    existing.write_text("已有的内容", encoding="utf-8")
+    out = tmp_path / "汇总.xlsx"
+    before = hashes(returns)
+    assert_clean(
+        run_cli("merge", str(returns), "-o", str(out), "--csv", str(existing), "-q"),
+        2,
+        existing,
+        returns,
+        before,
+    )
+    assert existing.read_text(encoding="utf-8") == "已有的内容" and not out.exists()
+
+
+def test_two_outputs_of_one_merge_on_one_file_are_refused(returns, tmp_path, run_cli):
+    out = tmp_path / "汇总.xlsx"
+    before = hashes(returns)
+    assert_clean(
+        run_cli("merge", str(returns), "-o", str(out), "--sqlite", str(out), "-q"),
+        2,
+        out,
+        returns,
+        before,
+    )
+
+
+def test_extract_of_an_unreadable_file_keeps_the_existing_yaml(returns, tmp_path, run_cli):
+    bad = returns / "损坏.xlsx"
+    bad.write_bytes((returns / "putuo-2020-target.xlsx").read_bytes()[:3000])
+    target = tmp_path / "损坏.yaml"
+    target.write_text("# 上次读出的定义\nlayout: target-2020\n", encoding="utf-8")
+    kept = target.read_bytes()
+    before = hashes(returns)
+    assert_clean(run_cli("extract", str(bad), "-o", str(target)), 2, bad, returns, before)
+    assert target.read_bytes() == kept
+    # several inputs and one YAML file: refused before any work
+    many = run_cli("extract", str(returns), "-o", str(target))
+    assert_clean(many, 2, target, returns, before)
+    assert target.read_bytes() == kept
+
+
+# ----------------------------------------------------------------------------------------
+# item 11: counted once; perfxl's own outputs and other years left out, with the reason
+
+
+def test_a_file_sent_twice_is_merged_once_the_newest(returns, tmp_path, run_cli):
+    again = returns / "putuo-2020-target（重发）.xlsx"
+    shutil.copyfile(returns / "putuo-2020-target.xlsx", again)
+    old = time.time() - 86400
+    os.utime(returns / "putuo-2020-target.xlsx", (old, old))
+    before = hashes(returns)
+    out = tmp_path / "汇总.xlsx"
+    err = assert_clean(
+        run_cli("merge", str(returns), "-o", str(out), "-q"), 1, None, returns, before
+    )
+    assert merged_sources(out) == (GOOD - {"putuo-2020-target.xlsx"}) | {again.name}
+    listed = not_merged(out)
+    assert len(listed) == 3 and all("M010" in r and again.name in r for r in listed.values())
+    assert all(where.startswith(str(returns / "putuo-2020-target.xlsx")) for where in listed)
+    assert "M010" in err
+    # stop: its own exit code, nothing written
+    stop = tmp_path / "停.xlsx"
+    err = assert_clean(
+        run_cli("merge", str(returns), "-o", str(stop), "--duplicates", "stop", "-q"),
+        3,
+        None,
+        returns,
+        before,
+    )
+    assert "M014" not in err and "重复" in err and not stop.exists()
+
+
+def test_perfxl_own_outputs_in_the_returns_folder_are_skipped(returns, tmp_path, run_cli):
+    first = tmp_path / "上次汇总.xlsx"
+    assert run_cli("merge", str(returns), "-o", str(first), "-q")[0] == 0
+    notes = tmp_path / "批注"
+    assert run_cli(
+        "check", str(returns / "putuo-2020-target.xlsx"), "--annotate", str(notes), "-q"
+    )[0] in (0, 1)
+    shutil.copyfile(first, returns / "上次汇总.xlsx")
+    shutil.copyfile(
+        notes / "putuo-2020-target（检查结果）.xlsx", returns / "putuo（检查结果）.xlsx"
+    )
+    before = hashes(returns)
+    out = tmp_path / "汇总.xlsx"
+    result = run_cli("merge", str(returns), "-o", str(out), "-q")
+    assert_clean(result, 1, None, returns, before)
+    assert merged_sources(out) == GOOD
+    listed = not_merged(out)
+    assert set(listed) == {str(returns / "上次汇总.xlsx"), str(returns / "putuo（检查结果）.xlsx")}
+    assert (
+        "M011" in listed[str(returns / "上次汇总.xlsx")]
+        and "汇总表" in listed[str(returns / "上次汇总.xlsx")]
+    )
+    assert "标注副本" in listed[str(returns / "putuo（检查结果）.xlsx")]
+
+
+def test_outputs_of_older_versions_are_known_by_their_sheets():
+    assert own_output({}, ["汇总", "按单位", "项目", "指标", "未合并"]) == "summary"
+    assert own_output({"layout": "declaration"}, ["检查结果", "项目一"]) == "annotated"
+    assert own_output({"output": "annotated"}, ["项目一"]) == "annotated"
+    assert own_output({"layout": "declaration"}, ["封面", "项目一"]) is None
+
+
+def test_mixed_years_are_reported_and_year_selects_one(returns, tmp_path, run_cli):
+    out = tmp_path / "汇总.xlsx"
+    before = hashes(returns)
+    err = assert_clean(
+        run_cli("merge", str(returns), "-o", str(out), "-q"), 0, None, returns, before
+    )
+    assert "3 个年度：2020 年度（2 个文件）、2021 年度（1 个文件）、2024 年度（2 个文件）" in err
+    assert "--year" in err
+    result = merge(expand_inputs([str(returns)]), out, MergeOptions())
+    assert [y for y, _n in result.years] == [2020, 2021, 2024] and result.notices[0].code == "M013"
+    only = tmp_path / "2024.xlsx"
+    assert_clean(
+        run_cli("merge", str(returns), "-o", str(only), "--year", "2024", "-q"),
+        1,
+        None,
+        returns,
+        before,
+    )
+    assert merged_sources(only) == {"minhang-2024-declaration.xlsx", "jiading-2024-self-eval.xlsx"}
+    listed = not_merged(only)
+    assert len(listed) == 3 and all("M012" in r and "2024" in r for r in listed.values())
+
+
+# ----------------------------------------------------------------------------------------
+# item 12: what only looks like a workbook is listed, not skipped
+
+
+@pytest.fixture
+def odd_entries(returns, tmp_path) -> dict[str, Path]:
+    entries = {
+        "folder": returns / "文件夹.xlsx",
+        "dangling": returns / "已删除.xlsx",
+        "loop": returns / "循环.xlsx",
+        "up": returns / "上层",
+    }
+    entries["folder"].mkdir()
+    entries["dangling"].symlink_to(tmp_path / "不存在.xlsx")
+    entries["loop"].symlink_to(entries["loop"])
+    entries["up"].symlink_to(returns, target_is_directory=True)
+    linked = tmp_path / "别处"
+    linked.mkdir()
+    shutil.copyfile(returns / "putuo-2020-target.xlsx", linked / "链接进来的.xlsx")
+    (returns / "别处").symlink_to(linked, target_is_directory=True)
+    return entries
+
+
+def test_merge_lists_links_and_folders_named_like_workbooks(
+    returns, odd_entries, tmp_path, run_cli
+):
+    before = hashes(returns)
+    out = tmp_path / "汇总.xlsx"
+    assert_clean(
+        run_cli("merge", str(returns), "-o", str(out), "-q", "--duplicates", "keep"),
+        1,
+        None,
+        returns,
+        before,
+    )
+    listed = not_merged(out)
+    assert set(listed) == {str(p) for p in odd_entries.values()}
+    assert "文件夹" in listed[str(odd_entries["folder"])]
+    assert "不存在" in listed[str(odd_entries["dangling"])]
+    assert "循环" in listed[str(odd_entries["loop"])] and "循环" in listed[str(odd_entries["up"])]
+    # a folder reached through a link is read like any other
+    assert merged_sources(out) == GOOD | {"链接进来的.xlsx"}
+    ws = openpyxl.load_workbook(out, read_only=True)["汇总"]
+    cover = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r and r[0]}
+    assert cover["输入文件"] == 10 and cover["未合并（见「未合并」工作表）"] == 4
+
+
+def test_check_reports_them_too(returns, odd_entries, run_cli):
+    before = hashes(returns)
+    result = run_cli("check", str(returns), "--format", "json")
+    assert_clean(result, 2, None, returns, before)
+    import json
+
+    files = {f["path"]: f for f in json.loads(result[1])["files"]}
+    for path in odd_entries.values():
+        assert files[str(path)]["findings"][0]["code"] == "R001"
+    assert len(files) == 10 and sum(f["layout"] is not None for f in files.values()) == 6
