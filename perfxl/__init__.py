@@ -1,6 +1,6 @@
 """perfxl — 财政项目支出绩效目标表的生成、回收检查与汇总。
 
-The library in seven calls (see docs/api.md)::
+The library in eight calls (see docs/api.md)::
 
     import perfxl
     report = perfxl.check(["回收/"])
@@ -26,6 +26,7 @@ _EXPORTS = {
     "extract": "perfxl.api",
     "merge": "perfxl.api",
     "status": "perfxl.api",
+    "compare": "perfxl.api",
     "Progress": "perfxl.results",
     "NotUsed": "perfxl.results",
     "LoadResult": "perfxl.results",
@@ -41,6 +42,8 @@ _EXPORTS = {
     "UnitStatus": "perfxl.results",
     "ReturnedFile": "perfxl.results",
     "UnmatchedFile": "perfxl.results",
+    "CompareResult": "perfxl.results",
+    "CompareFinding": "perfxl.results",
     "Finding": "perfxl.core.findings",
     "PerfxlError": "perfxl.core.errors",
     "OutputError": "perfxl.core.errors",
@@ -56,6 +59,7 @@ __all__ = [
     "extract",
     "merge",
     "status",
+    "compare",
     "Progress",
     "NotUsed",
     "LoadResult",
@@ -71,6 +75,8 @@ __all__ = [
     "UnitStatus",
     "ReturnedFile",
     "UnmatchedFile",
+    "CompareResult",
+    "CompareFinding",
     "Finding",
     "PerfxlError",
     "OutputError",
@@ -78,7 +84,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from perfxl.api import blank, check, extract, generate, load, merge, status
+    from perfxl.api import blank, check, compare, extract, generate, load, merge, status
     from perfxl.core.errors import OutputError, PerfxlError
     from perfxl.core.findings import Finding
     from perfxl.define.model import Document
@@ -87,6 +93,8 @@ if TYPE_CHECKING:
         BlankResult,
         CheckedFile,
         CheckReport,
+        CompareFinding,
+        CompareResult,
         ExtractResult,
         GeneratedFile,
         GenerateResult,

@@ -7,6 +7,7 @@
     extract(workbooks…)    → ExtractResult  (project definitions read back)
     merge(workbooks…, out) → MergeResult    (the 汇总 workbook)
     status(roster, inbox…) → StatusResult   (who has returned, with errors, late; 回收情况.xlsx)
+    compare(last, this)    → CompareResult  (this year's forms against last year's; 对比.xlsx)
 
 Bad user data never raises: the result says what is wrong. :class:`~perfxl.core.errors.PerfxlError`
 (with a complete Chinese message) is raised only when a call cannot start at all — no input
@@ -27,6 +28,7 @@ from perfxl.results import (
     BlankFileResult,
     BlankResult,
     CheckReport,
+    CompareResult,
     ExtractResult,
     GenerateResult,
     LoadResult,
@@ -44,7 +46,7 @@ PathLike = Union[str, "os.PathLike[str]"]
 ProgressCallback = Callable[[Progress], None]
 T = TypeVar("T")
 
-__all__ = ["load", "generate", "blank", "check", "extract", "merge", "status"]
+__all__ = ["load", "generate", "blank", "check", "extract", "merge", "status", "compare"]
 
 
 def _workers(workers: int | None) -> int:
@@ -456,6 +458,59 @@ def status(
         )
 
     return run_status(loaded, found, check_all, moment, similarity, output)
+
+
+def compare(
+    last: PathLike | Iterable[PathLike],
+    this: PathLike | Iterable[PathLike],
+    out: PathLike | None = None,
+    *,
+    money_share: float = 0.2,
+    text_similarity: float = 0.9,
+    framework: str | None = None,
+    templates: Sequence[PathLike] = (),
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> CompareResult:
+    """This year's forms against last year's (files or folders, any layouts: last year's
+    申报 or 自评 against this year's 申报). Projects are paired by unit and name (exact, then
+    alike); each pair is checked for a copied goal (C001, C002), an unchanged indicator set
+    (C003), targets laxer than last year's target (C004) or last year's 实际完成值 (C005),
+    money up by more than ``money_share`` with the indicators unchanged (C006) and dropped
+    indicators (C007), each finding with its cell on both sides. ``out``: also write the
+    对比 workbook there."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from perfxl.rounds.compare import CompareOptions, build_comparison, read_side
+
+    if not 0 <= money_share <= 100:
+        raise PerfxlError(f"错误：资金增幅阈值应是 0 到 100 之间的比例（0.2 即 20%），不是 {money_share}")
+    if not 0 < text_similarity <= 1:
+        raise PerfxlError(f"错误：目标文字相似度阈值应在 0 到 1 之间，不是 {text_similarity}")
+    for given in (*_paths(last), *_paths(this)):
+        if not given.exists():
+            raise PerfxlError(f"{given}：错误：文件或文件夹不存在")
+    last_paths, this_paths = _workbooks(last), _workbooks(this)
+    options = CompareOptions(Decimal(str(money_share)), text_similarity)
+    fw = _framework(framework, templates)
+    folders = tuple(Path(t) for t in templates)
+    every = [*last_paths, *this_paths]
+    read = read_side(
+        every,
+        folders,
+        fw,
+        _workers(workers),
+        _ticker(progress, len(every), lambda r: Path(r.path).name),
+    )
+    result = build_comparison(read[: len(last_paths)], read[len(last_paths) :], options)
+    if out is None:
+        return result
+    from perfxl.rounds.compare import compare_tables
+    from perfxl.rounds.tables import write_tables
+
+    written = write_tables(Path(out), compare_tables(result))
+    return replace(result, written=(str(written),))
 
 
 def _framework(framework: str | None, templates: Sequence[PathLike]) -> str | None:

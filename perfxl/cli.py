@@ -1,4 +1,5 @@
-"""Command line: ``perfxl generate | blank | check | extract | merge | status | rules | layouts``.
+"""Command line: ``perfxl generate | blank | check | extract | merge | status | compare | rules |
+layouts``.
 
 Only argument parsing and output live here; each command calls one function of
 :mod:`perfxl.api` and maps its result to text and an exit code: 0 success, 1 findings
@@ -657,6 +658,80 @@ def status(
         from perfxl.rounds.status import status_text
 
         _say(status_text(result))
+    if not result.readable:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if not result.ok:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command(rich_help_panel="命令")
+def compare(
+    last: Annotated[
+        Path,
+        typer.Argument(
+            help="上年的表：工作簿或文件夹（申报表或自评表）", show_default=False, rich_help_panel="参数"
+        ),
+    ],
+    this: Annotated[
+        Path,
+        typer.Argument(help="本年的表：工作簿或文件夹", show_default=False, rich_help_panel="参数"),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="对比结果工作簿（.xlsx），如 对比.xlsx", rich_help_panel="选项"),
+    ] = None,
+    money_share: Annotated[
+        float,
+        typer.Option(
+            "--money-share",
+            min=0.0,
+            help="资金增幅超过此比例而指标未变时提示（0.2 即 20%）",
+            rich_help_panel="选项",
+        ),
+    ] = 0.2,
+    text_similarity: Annotated[
+        float,
+        typer.Option(
+            "--text-similarity",
+            min=0.5,
+            max=1.0,
+            help="目标文字与上年的相似度达到此值即提示（0.5–1）",
+            rich_help_panel="选项",
+        ),
+    ] = 0.9,
+    fmt: Annotated[
+        str, typer.Option("--format", help="输出格式：text 或 json", rich_help_panel="选项")
+    ] = "text",
+    framework: FrameworkOption = None,
+    templates: TemplatesOption = None,
+    jobs: JobsOption = None,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="不显示进度条", rich_help_panel="选项")
+    ] = False,
+    _help: HelpOption = None,
+) -> None:
+    """与上年对比：照抄的目标、未变的指标、比上年宽松的指标值、资金增加而指标未变、删掉的指标（退出码：0 无警告，1 有警告，2 有文件无法读取）。"""
+    from perfxl.api import compare as run_compare
+
+    _require_format(fmt, ("text", "json"))
+    with _progress_bar("读取中", not quiet and fmt == "text") as progress:
+        result = run_compare(
+            last,
+            this,
+            output,
+            money_share=money_share,
+            text_similarity=text_similarity,
+            framework=framework,
+            templates=templates or (),
+            workers=jobs,
+            progress=progress,
+        )
+    if fmt == "json":
+        _emit_json(result.to_dict(), None)
+    else:
+        from perfxl.rounds.compare import compare_text
+
+        _say(compare_text(result))
     if not result.readable:
         raise typer.Exit(EXIT_BAD_INPUT)
     if not result.ok:

@@ -582,3 +582,137 @@ class StatusResult:
             "unmatched": [f.to_dict() for f in self.unmatched],
             "written": list(self.written),
         }
+
+
+# ----------------------------------------------------------------------------------------
+# compare
+
+
+@dataclass(frozen=True)
+class Side:
+    """A place on one side of a comparison: the file, the sheet and the cell."""
+
+    file: str
+    sheet: str
+    cell: str = ""
+
+    @property
+    def place(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+    def to_dict(self) -> dict[str, str]:
+        return {"file": self.file, "sheet": self.sheet, "cell": self.cell}
+
+
+@dataclass(frozen=True)
+class CompareFinding:
+    """A C finding with its place on both sides: ``this`` (this year's form; None for a
+    project only last year had) and ``last``. ``finding.sheet``/``cell`` are this year's
+    place when there is one."""
+
+    finding: Finding
+    unit: str
+    this: Side | None
+    last: Side | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.finding.to_dict(),
+            "project": self.finding.project,
+            "unit": self.unit,
+            "this": self.this.to_dict() if self.this else None,
+            "last": self.last.to_dict() if self.last else None,
+        }
+
+
+@dataclass(frozen=True)
+class PairedProject:
+    """A project of this year and its counterpart of last year: ``match`` is ``exact`` (same
+    unit and name, years aside) or ``similar`` (names alike by ``similarity``)."""
+
+    unit: str
+    name: str
+    last_name: str
+    match: str
+    similarity: float
+    this: Side
+    last: Side
+    codes: tuple[str, ...] = ()  # the codes of the pair's findings
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "name": self.name,
+            "last_name": self.last_name,
+            "match": self.match,
+            "similarity": self.similarity,
+            "this": self.this.to_dict(),
+            "last": self.last.to_dict(),
+            "codes": list(self.codes),
+        }
+
+
+@dataclass(frozen=True)
+class UnpairedProject:
+    side: str  # "last" or "this"
+    unit: str
+    name: str
+    where: Side
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"side": self.side, "unit": self.unit, "name": self.name, **self.where.to_dict()}
+
+
+@dataclass(frozen=True)
+class CompareResult:
+    """This year against last year: the pairs, the unpaired projects of either side, the C
+    findings, and the files that could not be read (``not_used``)."""
+
+    pairs: tuple[PairedProject, ...]
+    unpaired: tuple[UnpairedProject, ...]
+    findings: tuple[CompareFinding, ...]
+    not_used: tuple[NotUsed, ...] = ()
+    last_files: int = 0
+    this_files: int = 0
+    money_share: float = 0.2
+    text_similarity: float = 0.9
+    written: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Every file read and no warning (copied, lowered, dropped…); notes (提示) aside."""
+        return self.readable and not any(
+            f.finding.severity in (ERROR, WARNING) for f in self.findings
+        )
+
+    @property
+    def readable(self) -> bool:
+        return not self.not_used
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {
+            "last_files": self.last_files,
+            "this_files": self.this_files,
+            "pairs": len(self.pairs),
+            "similar": sum(1 for p in self.pairs if p.match == "similar"),
+            "unpaired_last": sum(1 for u in self.unpaired if u.side == "last"),
+            "unpaired_this": sum(1 for u in self.unpaired if u.side == "this"),
+            "findings": len(self.findings),
+            "warnings": sum(1 for f in self.findings if f.finding.severity == WARNING),
+            "infos": sum(1 for f in self.findings if f.finding.severity == "info"),
+            "unreadable": len(self.not_used),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "summary": self.summary,
+            "money_share": self.money_share,
+            "text_similarity": self.text_similarity,
+            "pairs": [p.to_dict() for p in self.pairs],
+            "unpaired": [u.to_dict() for u in self.unpaired],
+            "findings": [f.to_dict() for f in self.findings],
+            "not_used": [n.to_dict() for n in self.not_used],
+            "written": list(self.written),
+        }

@@ -7,7 +7,8 @@ a retired rule keeps its code reserved. The page docs/findings.md is generated f
 (``python -m perfxl.checks.catalogue``) and a test keeps the two identical.
 
 Groups: D — the project definition (YAML); R — reading a file; O — outputs perfxl writes;
-S — structure; F — header fields; M — money; I — indicators; T — text; E — self-evaluation.
+S — structure; F — header fields; M — money; I — indicators; T — text; E — self-evaluation;
+C — this year against last year (``compare``).
 """
 
 from __future__ import annotations
@@ -822,6 +823,83 @@ _RULES = [
         "定性指标的完成情况与得分档次不符",
         "指标「{name}」完成情况为「{actual}」，得分应在分值的 {band}，实际为 {score}/{weight}",
         "达成 80–100%，部分达成 60–80%，未达成 60% 以下",
+    ),
+    # this year against last year (perfxl compare): {last} is the place on last year's form
+    Rule(
+        "C001",
+        WARNING,
+        "目标文字照抄上年",
+        "{label}与上年（{last}）一字不差",
+        "请按本年度的任务和上年的完成情况重新填写绩效目标",
+        "E6",
+    ),
+    Rule(
+        "C002",
+        WARNING,
+        "目标文字与上年几乎相同",
+        "{label}与上年（{last}）几乎相同（不计年份、空格和标点，相似度 {ratio}）",
+        "请按本年度的任务和上年的完成情况重新填写绩效目标",
+        "E6",
+    ),
+    Rule(
+        "C003",
+        WARNING,
+        "绩效指标和指标值与上年完全相同",
+        "{count} 个绩效指标的名称和指标值与上年（{last}）完全相同",
+        "请根据本年度的任务和上年的实际完成情况调整指标和指标值",
+        "E6",
+    ),
+    Rule(
+        "C004",
+        WARNING,
+        "指标值比上年宽松",
+        "指标「{name}」的指标值「{target}」比上年的「{last_target}」（{last}）宽松",
+        "指标值一般不应低于上年；确需降低时请在目标中说明理由",
+        "E13",
+    ),
+    Rule(
+        "C005",
+        WARNING,
+        "指标值低于上年实际完成值",
+        "指标「{name}」的指标值「{target}」不如上年实际完成的「{actual}」（{last}）",
+        "已经做到的水平不应作为新的目标；请提高指标值或说明理由",
+        "E13",
+    ),
+    Rule(
+        "C006",
+        WARNING,
+        "资金大幅增加而绩效指标未变",
+        "项目资金 {money} 元比上年 {last_money} 元（{last}）增加 {share}（超过 {limit}），"
+        "但绩效指标和指标值与上年相同",
+        "资金增加较多时，产出和效益指标应相应提高",
+    ),
+    Rule(
+        "C007",
+        WARNING,
+        "上年的指标本年没有了",
+        "上年的指标「{name}」（{last}，指标值「{last_target}」）本年没有",
+        "请确认是否有意删除；删除时请说明理由",
+    ),
+    Rule(
+        "C008",
+        INFO,
+        "项目按相近的名称与上年配对",
+        "本年项目「{name}」按相近的名称与上年的「{last_name}」（{last}）配对（相似度 {ratio}）",
+        "请确认是同一个项目；不是时请忽略这一项的对比结果",
+    ),
+    Rule(
+        "C009",
+        INFO,
+        "上年的项目本年没有",
+        "上年的项目「{last_name}」（{last}）在本年的表中没有",
+        "项目已结束时无需处理；否则请检查项目名称或是否漏交",
+    ),
+    Rule(
+        "C010",
+        INFO,
+        "本年新增的项目",
+        "项目「{name}」在上年的表中没有，无法与上年对比",
+        "新增项目请另行审核",
     ),
 ]
 

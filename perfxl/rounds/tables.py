@@ -77,5 +77,7 @@ def write_tables(target: Path, tables: Sequence[Table]) -> Path:
             sheet.set_paper(9)  # A4
             sheet.fit_to_pages(1, 0)
             sheet.repeat_rows(top)
+            sheet.set_header("&C&A")  # the sheet's name on every printed page
+            sheet.set_footer("&C第 &P 页，共 &N 页")
         workbook.close()
     return target
