@@ -151,3 +151,18 @@ def test_bad_calls_are_refused(pair, run_cli, tmp_path) -> None:
     assert code == 2 and "没有找到任何工作簿" in err
     with pytest.raises(perfxl.PerfxlError, match="目标文字相似度"):
         perfxl.compare(pair["last"], pair["this"], text_similarity=0)
+
+
+def test_published_forms_of_other_provinces_pair_with_themselves(tmp_path) -> None:
+    """The 14 real forms of tests/corpus/ (read by the vocabulary) compared with themselves:
+    every project pairs exactly, none is left over, nothing is unreadable, and each project
+    with indicators has the same set as «last year» (C003)."""
+    from tests.corpus import FORMS
+
+    paths = [module.FORM.save(tmp_path / f"{name}.xlsx") for name, module in FORMS.items()]
+    result = perfxl.compare(paths, paths, workers=2)
+    assert result.readable and not result.unpaired
+    assert result.pairs and all(p.match == "exact" for p in result.pairs)
+    assert all(p.last.file == p.this.file for p in result.pairs)
+    with_indicators = [p for p in result.pairs if "C003" in p.codes]
+    assert len(with_indicators) == len(result.pairs)

@@ -21,6 +21,7 @@ where a bigger budget may lawfully raise a ceiling), ``=`` only for percentages 
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -79,7 +80,6 @@ class Project:
     goal_label: str = ""
     money: Decimal | None = None  # 元
     money_cell: str = ""
-    money_label: str = ""
     indicators: list[Indicator] = field(default_factory=list)
 
     def where(self, cell: str = "") -> str:
@@ -150,8 +150,6 @@ def read_side_file(path: Path, templates: tuple[Path, ...], framework: str | Non
             if isinstance(value, Decimal):
                 project.money = value * scale
                 project.money_cell = ref(cell_key)
-                spec = layout.field(money_key)
-                project.money_label = spec.label if spec else "项目资金"
         for ind in typed.indicators:
             name = str(ind.values.get("name") or "").strip()
             if not name:
@@ -239,6 +237,15 @@ def _unit_key(project: Project) -> str:
     return normalise(project.unit)
 
 
+def _alike(a: str, b: str) -> float:
+    """difflib's ratio, or 0 when its cheap upper bounds already fall below the threshold
+    (most pairs of a large batch are far apart; the full ratio is the costly part)."""
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < NAME_SIMILARITY or matcher.quick_ratio() < NAME_SIMILARITY:
+        return 0.0
+    return matcher.ratio()
+
+
 def pair_projects(
     last: Sequence[Project], this: Sequence[Project]
 ) -> tuple[list[tuple[Project, Project, str, float]], list[Project], list[Project]]:
@@ -256,14 +263,15 @@ def pair_projects(
             rest_this.append(p)
     rest_last = [p for group in by_key.values() for p in group]
     candidates: list[tuple[float, int, int]] = []
+    same_unit: dict[tuple[str, str], bool] = {}
     for i, t in enumerate(rest_this):
         for j, lp in enumerate(rest_last):
-            same_unit = _unit_key(t) == _unit_key(lp) or (
-                similarity(_unit_key(t), _unit_key(lp)) >= NAME_SIMILARITY
-            )
-            if not same_unit:
+            units = (_unit_key(t), _unit_key(lp))
+            if units not in same_unit:
+                same_unit[units] = units[0] == units[1] or _alike(*units) >= NAME_SIMILARITY
+            if not same_unit[units]:
                 continue
-            ratio = similarity(project_key(t.name), project_key(lp.name))
+            ratio = _alike(project_key(t.name), project_key(lp.name))
             if ratio >= NAME_SIMILARITY:
                 candidates.append((ratio, i, j))
     used_this: set[int] = set()
