@@ -441,12 +441,15 @@ def status(
         if not folder.exists():
             raise PerfxlError(f"{folder}：错误：文件或文件夹不存在")
     output = Path(out) if out is not None else None
-    skip = {p.resolve() for p in (roster_path, output) if p is not None}
-    found = [p for p in expand_workbooks(folders) if p.resolve() not in skip]
+    found = [p for p in expand_workbooks(folders) if not _same_file(p, roster_path)]
+    plan = _plan(folders, [*found, roster_path])
+    if output is not None:
+        plan.claim(output, "回收情况工作簿")
     options = RunOptions(
         templates=tuple(Path(t) for t in templates),
         want_projects=True,
         framework=_framework(framework, templates),
+        skip_outputs=True,
     )
 
     def check_all(paths: list[Path]) -> list[Any]:
@@ -458,6 +461,13 @@ def status(
         )
 
     return run_status(loaded, found, check_all, moment, similarity, output)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return False
 
 
 def compare(
@@ -492,6 +502,9 @@ def compare(
         if not given.exists():
             raise PerfxlError(f"{given}：错误：文件或文件夹不存在")
     last_paths, this_paths = _workbooks(last), _workbooks(this)
+    plan = _plan([*_paths(last), *_paths(this)], [*last_paths, *this_paths])
+    if out is not None:
+        plan.claim(Path(out), "对比结果工作簿")
     options = CompareOptions(Decimal(str(money_share)), text_similarity)
     fw = _framework(framework, templates)
     folders = tuple(Path(t) for t in templates)
@@ -509,7 +522,7 @@ def compare(
     from perfxl.rounds.compare import compare_tables
     from perfxl.rounds.tables import write_tables
 
-    written = write_tables(Path(out), compare_tables(result))
+    written = write_tables(Path(out), compare_tables(result), "compare")
     return replace(result, written=(str(written),))
 
 

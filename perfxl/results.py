@@ -677,6 +677,7 @@ class CompareResult:
     money_share: float = 0.2
     text_similarity: float = 0.9
     written: tuple[str, ...] = ()
+    skipped: tuple[NotUsed, ...] = ()  # perfxl's own outputs among the inputs: not compared
 
     @property
     def ok(self) -> bool:
@@ -714,5 +715,6 @@ class CompareResult:
             "unpaired": [u.to_dict() for u in self.unpaired],
             "findings": [f.to_dict() for f in self.findings],
             "not_used": [n.to_dict() for n in self.not_used],
+            "skipped": [n.to_dict() for n in self.skipped],
             "written": list(self.written),
         }

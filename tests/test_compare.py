@@ -143,6 +143,22 @@ def test_pairing_prefers_the_closest_name_and_never_reuses_a_project() -> None:
     assert [x.name for x in unpaired_this] == ["完全不同的新项目"]
 
 
+def test_outputs_never_land_among_the_inputs(pair, run_cli, tmp_path) -> None:
+    inside = Path(pair["this"]) / "对比.xlsx"
+    code, _, err = run_cli("compare", str(pair["last"]), str(pair["this"]), "-o", str(inside))
+    assert code == 2 and "对比结果工作簿" in err and not inside.exists()
+    # a comparison workbook (or any perfxl output) left among the forms is skipped, said so
+    mixed = tmp_path / "2025"
+    mixed.mkdir()
+    for path in Path(pair["this"]).iterdir():
+        (mixed / path.name).write_bytes(path.read_bytes())
+    (written,) = pair["result"].written
+    (mixed / "对比.xlsx").write_bytes(Path(written).read_bytes())
+    result = perfxl.compare(pair["last"], mixed, workers=1)
+    assert result.readable and len(result.skipped) == 1 and "对比结果表" in result.skipped[0].reason
+    assert result.summary == {**pair["result"].summary, "this_files": 11}  # counted, not used
+
+
 def test_bad_calls_are_refused(pair, run_cli, tmp_path) -> None:
     code, _, err = run_cli("compare", str(tmp_path / "无"), str(pair["this"]))
     assert code == 2 and "文件或文件夹不存在" in err

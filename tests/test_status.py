@@ -187,13 +187,21 @@ def test_a_complete_round_exits_0_and_an_unreadable_file_2(tmp_path, run_cli) ->
     inbox.mkdir()
     for unit in units:
         write_return(unit, Return(), inbox / f"{unit.unit}.xlsx")
-    # the command's own output in the inbox, and the roster, are not returns
-    out = inbox / "回收情况.xlsx"
+    # the workbook is not written into the inbox (the next run would read it as a return)
+    inside = inbox / "回收情况.xlsx"
+    code, _, err = run_cli("status", "--roster", str(roster), str(inbox), "-o", str(inside), "-q")
+    assert code == 2 and "回收情况工作簿" in err and not inside.exists()
+    out = tmp_path / "回收情况.xlsx"
     code, text, _ = run_cli("status", "--roster", str(roster), str(inbox), "-o", str(out), "-q")
     assert code == 0, text
-    assert out.exists()
-    code, text, _ = run_cli("status", "--roster", str(roster), str(inbox), "-o", str(out), "-q")
-    assert code == 0 and "0 个未识别" in text
+    # a copy of it put among the returns anyway, and the roster there too, are not returns
+    (inbox / "回收情况-副本.xlsx").write_bytes(out.read_bytes())
+    (inbox / "名单.csv").write_bytes(roster.read_bytes())
+    result = perfxl.status(inbox / "名单.csv", inbox, workers=1)
+    (own,) = result.unmatched
+    assert own.readable and "回收情况表" in own.reason and result.ok and result.readable
+    (inbox / "名单.csv").unlink()
+    (inbox / "回收情况-副本.xlsx").unlink()
     # a damaged file named as a unit: that unit has an error, the call says a file is unreadable
     (inbox / f"{units[1].unit}.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
     result = perfxl.status(roster, inbox, workers=1)

@@ -17,7 +17,12 @@ _TEXT_TYPES = ("lpwstr", "lpstr", "bstr")
 META_PROPERTIES = ("layout", "layout_version", "framework", "year", "money_unit", "sheets")
 # what perfxl writes into its own outputs (annotated copies, summaries): their kind
 OUTPUT_PROPERTY = PREFIX + "output"
-OUTPUT_KINDS = {"annotated": "标注副本", "summary": "汇总表"}
+OUTPUT_KINDS = {
+    "annotated": "标注副本",
+    "summary": "汇总表",
+    "status": "回收情况表",
+    "compare": "对比结果表",
+}
 # the sheets an output of older versions (written before the property) starts with
 _SUMMARY_SHEETS = ["汇总", "按单位", "项目", "指标", "未合并"]
 _ANNOTATED_FIRST_SHEET = "检查结果"

@@ -96,6 +96,7 @@ class FileRead:
     layout: str | None = None
     year: int | None = None
     projects: list[Project] = field(default_factory=list)
+    skipped: bool = False  # perfxl's own output (an annotated copy, a summary…): not a form
 
 
 def read_side_file(path: Path, templates: tuple[Path, ...], framework: str | None) -> FileRead:
@@ -103,10 +104,19 @@ def read_side_file(path: Path, templates: tuple[Path, ...], framework: str | Non
     from perfxl.checks.run import RunOptions, check_file
     from perfxl.layout.templates import template_set
     from perfxl.read.convert import typed_project
-    from perfxl.read.locate import read_workbook
+    from perfxl.read.locate import OwnOutput, read_workbook
+    from perfxl.read.props import OUTPUT_KINDS
 
     try:
-        rb = read_workbook(path, template_set(templates), framework_id=framework)
+        rb = read_workbook(path, template_set(templates), framework_id=framework, skip_outputs=True)
+    except OwnOutput as exc:
+        kind = OUTPUT_KINDS[exc.kind]
+        return FileRead(
+            str(path),
+            True,
+            f"「{path.name}」是 perfxl 写出的{kind}，不是交回的表，未对比",
+            skipped=True,
+        )
     except Exception:  # any failure: the check says why, in its words (R codes), as it does
         report = check_file(path, RunOptions(templates=templates, want_projects=False))
         return FileRead(str(path), False, report.reason() or "无法读取")
@@ -515,11 +525,13 @@ def build_comparison(
     not_used = tuple(
         NotUsed(f.path, f.reason) for f in (*last_files, *this_files) if not f.readable
     )
+    skipped = tuple(NotUsed(f.path, f.reason) for f in (*last_files, *this_files) if f.skipped)
     return CompareResult(
         tuple(paired),
         tuple(unpaired),
         tuple(findings),
         not_used,
+        skipped=skipped,
         last_files=len(last_files),
         this_files=len(this_files),
         money_share=float(options.money_share),
@@ -611,7 +623,7 @@ def compare_tables(result: CompareResult) -> list:
             [n, "上年" if u.side == "last" else "本年", u.unit, u.name, u.where.file, u.where.sheet]
         )
     unread = Table("无法读取", ["序号", "文件", "原因"])
-    for n, unused in enumerate(result.not_used, start=1):
+    for n, unused in enumerate((*result.not_used, *result.skipped), start=1):
         unread.rows.append([n, unused.path, unused.reason])
     return [issues, pairs, unpaired, unread]
 
@@ -626,6 +638,8 @@ def compare_text(result: CompareResult) -> str:
         lines.append(f"  {item.finding.code} {item.finding.format()}")
     for unused in result.not_used:
         lines.append(f"无法读取：{unused.path}：{unused.reason}")
+    for unused in result.skipped:
+        lines.append(f"未对比：{unused.reason}")
     for path in result.written:
         lines.append(f"已写出 {path}")
     return "\n".join(lines)

@@ -94,7 +94,14 @@ def parse_deadline(value: str | dt.date | dt.datetime | None) -> dt.datetime | N
 
 
 def file_time(path: Path) -> dt.datetime:
-    return dt.datetime.fromtimestamp(os.stat(path).st_mtime).replace(microsecond=0)
+    """The modification time; of the link itself for a link to nothing (intake says why the
+    file cannot be read), the epoch when even that is gone."""
+    for stat in (os.stat, os.lstat):
+        try:
+            return dt.datetime.fromtimestamp(stat(path).st_mtime).replace(microsecond=0)
+        except (OSError, ValueError):
+            continue
+    return dt.datetime.fromtimestamp(0)
 
 
 @dataclass
@@ -106,6 +113,7 @@ class _Candidate:
     match: str = ""
     similarity: float | None = None
     reason: str = ""
+    own_output: bool = False
 
 
 class _Matcher:
@@ -227,6 +235,10 @@ def build_status(
     matcher = _Matcher(roster.units, threshold)
     candidates = [_Candidate(r, t, _unit_in_file(r)) for r, t in zip(reports, times)]
     for item in candidates:
+        own = next((f for f in item.report.findings if f.code == "M011"), None)
+        if own is not None:  # perfxl's own output left in the inbox: not a return
+            item.reason, item.own_output = f"{own.message}（{own.hint}）", True
+            continue
         matcher.match(item)
     by_unit: dict[int, list[_Candidate]] = {}
     unmatched: list[UnmatchedFile] = []
@@ -236,7 +248,7 @@ def build_status(
                 UnmatchedFile(
                     item.report.path,
                     _stamp(item.modified),
-                    item.report.readable,
+                    item.report.readable or item.own_output,
                     item.report.layout,
                     item.unit_in_file,
                     item.reason,
@@ -448,7 +460,7 @@ def run_status(
 
     from perfxl.rounds.tables import write_tables
 
-    written = write_tables(output, status_tables(result))
+    written = write_tables(output, status_tables(result), "status")
     return replace(result, written=(str(written),))
 
 

@@ -30,14 +30,19 @@ class Table:
     note: str = ""  # shown above the header when given (what the sheet lists)
 
 
-def write_tables(target: Path, tables: Sequence[Table]) -> Path:
+def write_tables(target: Path, tables: Sequence[Table], kind: str) -> Path:
+    """Write the tables; ``kind`` (a key of ``read.props.OUTPUT_KINDS``) marks the workbook
+    as perfxl's own output, so that check, merge and status never take it for a return."""
     import xlsxwriter
+
+    from perfxl.read.props import OUTPUT_PROPERTY
 
     with atomic_output(target) as temporary:
         workbook = xlsxwriter.Workbook(
             str(temporary),
             {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
         )
+        workbook.set_custom_property(OUTPUT_PROPERTY, kind)
         base = {"font_name": "宋体", "font_size": 10, "valign": "top"}
         head = workbook.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1})
         note = workbook.add_format({**base, "italic": True, "font_color": "#595959"})
