@@ -267,6 +267,7 @@ def check(
 
         folder = plan.claim_folder(Path(annotate), "标注副本的文件夹")
         targets = [plan.claim(t, "标注副本") for t in mirrored(found, folder, annotated_name)]
+    plan.ready()
     options = RunOptions(
         templates=tuple(Path(t) for t in templates),
         want_projects=projects,
@@ -327,6 +328,7 @@ def extract(
         else:
             folder = plan.claim_folder(target, "输出文件夹")
             targets = [plan.claim(t, "项目定义 YAML") for t in mirrored(found, folder, _yaml_name)]
+    plan.ready()
     options = RunOptions(
         templates=tuple(Path(t) for t in templates),
         want_definition=True,

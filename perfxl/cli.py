@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_DUPLICATES = 3  # merge --duplicates stop found the same project twice
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # Ctrl-C, SIGTERM (128 + the signal number)
+STOPPED = "{why}：已停止全部处理进程；没有写出不完整的文件，临时文件已删除（已写完的文件保留）。"
 
 app = typer.Typer(
     name="perfxl",
@@ -411,7 +412,7 @@ def check(
             _write_report(output, text)
         else:
             _say(text)
-    if not report.readable:
+    if not report.readable or report.unwritten:
         raise typer.Exit(EXIT_BAD_INPUT)
     if report.summary["errors"]:
         raise typer.Exit(EXIT_FINDINGS)
@@ -604,7 +605,10 @@ def status(
     output: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output", help="回收情况工作簿（.xlsx），如 回收情况.xlsx", rich_help_panel="选项"
+            "-o",
+            "--output",
+            help="回收情况工作簿（.xlsx），如 回收情况.xlsx",
+            rich_help_panel="选项",
         ),
     ] = None,
     deadline: Annotated[
@@ -778,6 +782,23 @@ def layouts(
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
+def _stopped(why: str, code: int) -> None:
+    """Interrupted: every output was already removed or left whole on the way out (atomic
+    writes, the merge's working folder) and the workers are stopped. Exit at once, without
+    waiting for a worker pool's thread at interpreter exit."""
+    import os
+
+    from perfxl.core.parallel import remove_library_temporaries
+
+    remove_library_temporaries()
+    with contextlib.suppress(Exception):
+        _complain(STOPPED.format(why=why), style="")
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``perfxl`` command; exits with the command's code."""
     _setup_streams()
@@ -785,13 +806,17 @@ def main(argv: list[str] | None = None) -> None:
     if not args or any(a in ("-h", "--help") for a in args):
         i18n.localize_help_strings()  # typer's help screen (and its rich) only when asked
     command = typer.main.get_command(app)
+    from perfxl.core.parallel import Terminated, stop_on_sigterm
+
+    stop_on_sigterm()
     try:
         code = command.main(args=args, prog_name="perfxl", standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        _complain("已中止。", style="")
-        sys.exit(130)
+    except (typer.Abort, KeyboardInterrupt):  # Ctrl-C (the command-line library's Abort)
+        _stopped("已按 Ctrl-C 中断", EXIT_INTERRUPTED)
+    except Terminated:
+        _stopped("收到终止信号（SIGTERM）", EXIT_TERMINATED)
     except PerfxlError as exc:
         _complain(exc.format())
         sys.exit(EXIT_BAD_INPUT)
@@ -802,4 +827,6 @@ def main(argv: list[str] | None = None) -> None:
             _complain("运行 perfxl --help 或 perfxl 命令 --help 查看用法。", style="")
             sys.exit(EXIT_BAD_INPUT)
         raise
+    if code == EXIT_INTERRUPTED:  # typer's own answer to Ctrl-C (KeyboardInterrupt → 130)
+        _stopped("已按 Ctrl-C 中断", EXIT_INTERRUPTED)
     sys.exit(code if isinstance(code, int) else 0)

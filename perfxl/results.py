@@ -309,6 +309,11 @@ class CheckReport:
         return tuple(f.annotated for f in self.files if f.annotated)
 
     @property
+    def unwritten(self) -> tuple[str, ...]:
+        """The files whose annotated copy could not be written (O001 says why)."""
+        return tuple(f.path for f in self.files if any(x.code == "O001" for x in f.findings))
+
+    @property
     def not_used(self) -> tuple[NotUsed, ...]:
         return tuple(NotUsed(f.path, f.reason()) for f in self.files if not f.readable)
 

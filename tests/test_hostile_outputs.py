@@ -9,12 +9,18 @@ of the batch still reported or merged.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -455,3 +461,255 @@ def test_check_reports_them_too(returns, odd_entries, run_cli):
     for path in odd_entries.values():
         assert files[str(path)]["findings"][0]["code"] == "R001"
     assert len(files) == 10 and sum(f["layout"] is not None for f in files.values()) == 6
+
+
+# ----------------------------------------------------------------------------------------
+# item 17: Ctrl-C and SIGTERM stop everything, leave nothing half-written
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def _copies(folder: Path) -> list[Path]:
+    """The annotated copies written (not the temporary file of one being written)."""
+    return [p for p in folder.glob("*.xlsx") if not p.name.startswith(".")]
+
+
+@pytest.fixture
+def big_batch(returns) -> Path:
+    """200 returns: long enough on two workers to be interrupted half-way."""
+    for i in range(39):
+        for name in GOOD:
+            shutil.copyfile(returns / name, returns / f"{i:02d}-{name}")
+    return returns
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+@pytest.mark.parametrize(
+    ("command", "sig", "whole_group", "code"),
+    [
+        ("merge", "SIGINT", True, 130),  # Ctrl-C: the terminal signals the whole group
+        ("merge", "SIGTERM", False, 143),  # kill PID: the main process only
+        ("check", "SIGTERM", False, 143),
+    ],
+)
+def test_interrupted_batches_stop_their_workers_and_leave_nothing(
+    big_batch, tmp_path, command, sig, whole_group, code
+):
+
+    out = tmp_path / "输出"
+    args = (
+        ["merge", str(big_batch), "-o", str(out / "汇总.xlsx")]
+        if command == "merge"
+        else ["check", str(big_batch), "--annotate", str(out / "批注")]
+    )
+    before = hashes(big_batch)
+    env = dict(
+        os.environ,
+        TMPDIR=tempfile.gettempdir(),
+        PYTHONPATH=str(Path(__file__).resolve().parent.parent),
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "perfxl", *args, "-j", "2", "-q"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        # a shell's background job ignores Ctrl-C; a user's terminal does not
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    started = time.monotonic()
+    try:
+        while len(_children(proc.pid)) < 2 and time.monotonic() - started < 120:
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        assert len(workers) == 2, "the workers never started"
+        if command == "check":  # half-way: some copies written, not all
+            while not _copies(out / "批注") and time.monotonic() - started < 120:
+                time.sleep(0.05)
+        else:
+            time.sleep(1.0)
+        assert proc.poll() is None, "the batch ended before it could be interrupted"
+        if whole_group:
+            os.killpg(proc.pid, getattr(signal, sig))
+        else:
+            proc.send_signal(getattr(signal, sig))
+        stdout, stderr = proc.communicate(timeout=60)  # a hang fails here
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    err = stderr.decode("utf-8")
+    assert proc.returncode == code, err
+    assert "Traceback" not in err + stdout.decode("utf-8") and "InvalidStateError" not in err
+    assert ("Ctrl-C" if code == 130 else "SIGTERM") in err and "没有写出不完整的文件" in err
+    deadline = time.monotonic() + 5
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(w) for w in workers), "a worker outlived the batch"
+    assert hashes(big_batch) == before
+    assert leftovers(tmp_path) == [] and os.listdir(tempfile.gettempdir()) == []
+    if command == "merge":
+        assert not (out / "汇总.xlsx").exists()
+    else:  # the copies written are whole workbooks
+        copies = _copies(out / "批注")
+        assert 0 < len(copies) < 200
+        for copy in copies[:3]:
+            assert openpyxl.load_workbook(copy, read_only=True).sheetnames[0] == "检查结果"
+
+
+# ----------------------------------------------------------------------------------------
+# item 16: read-only, immutable and full places
+
+
+@contextlib.contextmanager
+def _read_only(folder: Path, how: str) -> Iterator[None]:
+    """``folder`` made unwritable: immutable (chattr +i), a read-only bind mount, or — as
+    an ordinary user, whom chmod binds — mode 0555."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if how == "chmod":
+        if IS_ROOT:
+            pytest.skip("root ignores the mode; the immutable and read-only cases cover it")
+        folder.chmod(0o555)
+        undo = [lambda: folder.chmod(0o755)]
+    elif not IS_ROOT:
+        pytest.skip("needs root")
+    elif how == "immutable":
+        if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+            pytest.skip("chattr +i is not supported here")
+        undo = [lambda: subprocess.run(["chattr", "-i", str(folder)], check=True)]
+    else:
+        mount = ["mount", "--bind", "-o", "ro", str(folder), str(folder)]
+        if subprocess.run(mount, capture_output=True).returncode:
+            pytest.skip("cannot mount here")
+        undo = [lambda: subprocess.run(["umount", str(folder)], check=True)]
+    try:
+        yield
+    finally:
+        for step in undo:
+            step()
+
+
+@contextlib.contextmanager
+def _full_disk(folder: Path) -> Iterator[None]:
+    """A 64 KiB tmpfs at ``folder``, filled up (root only)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if not IS_ROOT:
+        pytest.skip("needs root (the fake ENOSPC writer covers it otherwise)")
+    mount = ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)]
+    if subprocess.run(mount, capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        with contextlib.suppress(OSError), open(folder / "填满", "wb") as fh:
+            while True:
+                fh.write(b"\0" * 4096)
+                fh.flush()
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+READ_ONLY = ["immutable", "bind-ro", "chmod"]
+
+
+@pytest.mark.parametrize("how", READ_ONLY)
+def test_merge_into_a_read_only_folder(returns, tmp_path, run_cli, how):
+    folder = tmp_path / "只读"
+    before = hashes(returns)
+    with _read_only(folder, how):
+        target = folder / "汇总.xlsx"
+        err = assert_clean(
+            run_cli("merge", str(returns), "-o", str(target), "-q"), 2, target, returns, before
+        )
+        assert "不允许写入" in err or "只读" in err or "没有写入权限" in err
+        assert os.listdir(folder) == []
+
+
+@pytest.mark.parametrize("how", READ_ONLY)
+def test_check_and_extract_into_a_read_only_folder(returns, tmp_path, run_cli, how):
+    folder = tmp_path / "只读"
+    before = hashes(returns)
+    with _read_only(folder, how):
+        assert_clean(
+            run_cli("check", str(returns), "--annotate", str(folder), "-q"),
+            2,
+            folder,
+            returns,
+            before,
+        )
+        report = folder / "报告.txt"
+        assert_clean(run_cli("check", str(returns), "-o", str(report)), 2, report, returns, before)
+        assert_clean(
+            run_cli("extract", str(returns), "-o", str(folder)), 2, folder, returns, before
+        )
+        assert os.listdir(folder) == []
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_merge_onto_a_full_disk(returns, tmp_path, run_cli):
+    folder = tmp_path / "满"
+    before = hashes(returns)
+    with _full_disk(folder):
+        target = folder / "汇总.xlsx"
+        err = assert_clean(
+            run_cli("merge", str(returns), "-o", str(target), "-q"), 2, target, returns, before
+        )
+        assert "磁盘已满" in err
+        assert os.listdir(folder) == ["填满"]
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_merge_with_a_full_tmpdir(returns, tmp_path, run_cli, monkeypatch):
+    folder = tmp_path / "满的临时文件夹"
+    before = hashes(returns)
+    out = tmp_path / "汇总.xlsx"
+    with _full_disk(folder):
+        monkeypatch.setattr(tempfile, "tempdir", str(folder))
+        result = run_cli("merge", str(returns), "-o", str(out), "-q", "-j", "2")
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+        err = assert_clean(result, 2, folder, returns, before)
+        assert "磁盘已满" in err and "TMPDIR" in err
+        assert os.listdir(folder) == ["填满"] and not out.exists()
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_a_full_disk_found_while_writing_keeps_the_old_file(
+    returns, tmp_path, run_cli, monkeypatch
+):
+    """Without root: the disk fills up while the summary is flushed (a fake ENOSPC)."""
+    from perfxl.core import atomic
+
+    out = tmp_path / "汇总.xlsx"
+    out.write_bytes(b"old summary")
+    before = hashes(returns)
+
+    def full(_path: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic, "_flush_to_disk", full)
+    err = assert_clean(
+        run_cli("merge", str(returns), "-o", str(out), "-q"), 2, out, returns, before
+    )
+    assert "磁盘已满" in err and "原有的文件保持不变" in err
+    assert out.read_bytes() == b"old summary"
+    # the same for an annotated copy: a per-file O001, every file still reported
+    notes = tmp_path / "批注"
+    result = run_cli("check", str(returns), "--annotate", str(notes), "--format", "json")
+    assert_clean(result, 2, None, returns, before)
+    import json
+
+    files = json.loads(result[1])["files"]
+    assert len(files) == 5 and all(f["findings"][-1]["code"] == "O001" for f in files)
+    assert all("磁盘已满" in f["findings"][-1]["message"] for f in files)
+    assert [p.name for p in notes.iterdir()] == []

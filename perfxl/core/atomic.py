@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import os
 import secrets
+import sys
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,6 +118,8 @@ def atomic_output(target: Path | str) -> Iterator[Path]:
         raise OutputError(
             f"{target}：错误：无法在此位置写入：{describe_os_error(exc)}。未写入任何文件。"
         ) from None
+    failure: OutputError | None = None
+    hook = sys.unraisablehook
     try:
         yield temporary
         _flush_to_disk(temporary)
@@ -124,11 +129,40 @@ def atomic_output(target: Path | str) -> Iterator[Path]:
         cause = _os_error_in(exc) if isinstance(exc, Exception) else None
         if cause is None:
             raise
-        raise OutputError(
+        failure = OutputError(
             f"{target}：错误：写入失败：{describe_os_error(cause)}。"
             f"{'原有的文件保持不变' if target.exists() else '未留下不完整的文件'}，临时文件已删除。"
-        ) from None
+        )
+        # A zip file the writer left open closes when its frame goes, and fails again on the
+        # full disk («Exception ignored in ZipFile.__del__» on stderr): let it go now, quietly.
+        sys.unraisablehook = _ignore_unraisable
+        try:
+            for chained in _chain(exc):
+                traceback.clear_frames(chained.__traceback__)
+            gc.collect()
+        finally:
+            sys.unraisablehook = hook
+    if failure is not None:
+        raise failure
     _sync_folder(folder)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc``, the exceptions it was raised from and the OSErrors a library wrapped in it."""
+    out: list[BaseException] = []
+    todo: list[BaseException | None] = [exc]
+    while todo and len(out) < 10:
+        current = todo.pop()
+        if current is None or any(current is seen for seen in out):
+            continue
+        out.append(current)
+        todo += [current.__cause__, current.__context__]
+        todo += [a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]
+    return out
+
+
+def _ignore_unraisable(_unraisable: object) -> None:
+    """The failure is already reported as an OutputError."""
 
 
 def _remove(temporary: Path) -> None:
@@ -141,6 +175,22 @@ def _remove(temporary: Path) -> None:
         shutil.rmtree(temporary, ignore_errors=True)
     except OSError:
         pass
+
+
+def ensure_writable(target: Path | str, is_folder: bool = False) -> Path:
+    """Before a long batch: make the folder of ``target`` (or ``target`` itself, a folder)
+    and prove a file can be created there (a read-only, immutable or full folder is said
+    now, not after the work)."""
+    target = Path(target)
+    folder = target if is_folder else target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _create_temporary(folder, "" if is_folder else target.suffix[:16]).unlink()
+    except OSError as exc:
+        raise OutputError(
+            f"{target}：错误：无法在此位置写入：{describe_os_error(exc)}。未做任何处理。"
+        ) from None
+    return target
 
 
 def atomic_write(target: Path | str, data: str | bytes, encoding: str = "utf-8") -> Path:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from perfxl.core.atomic import ensure_writable
 from perfxl.core.catalogue import finding
 from perfxl.core.errors import OutputError
 
@@ -67,6 +68,7 @@ class OutputPlan:
                 self._input_ids.setdefault(identity, path)
         self._folders = [(_resolved(folder), folder) for folder in folders]
         self._claimed: dict[str, tuple[Path, str]] = {}
+        self._probes: dict[str, tuple[Path, bool]] = {}
 
     def _input_at(self, target: Path) -> Path | None:
         identity = _identity(target)
@@ -100,16 +102,28 @@ class OutputPlan:
             other, other_what = self._claimed[key]
             raise refusal("O004", target, what=what, other=other_what)
         self._claimed[key] = (target, what)
+        self._probe(target)
         return target
+
+    def _probe(self, target: Path, is_folder: bool = False) -> None:
+        folder = _key(_resolved(target if is_folder else target.parent))
+        self._probes.setdefault(folder, (target, is_folder))
+
+    def ready(self) -> None:
+        """Once every output is claimed: one write test per output folder (made if need be),
+        so that a read-only, immutable or full place is said before any work."""
+        for target, is_folder in self._probes.values():
+            ensure_writable(target, is_folder)
 
     def claim_folder(self, folder: Path, what: str) -> Path:
         """An output folder (for --csv, --annotate, extract -o): it must not be a file, nor an
-        input file."""
+        input file, and must take files."""
         source = self._input_at(folder)
         if source is not None:
             raise refusal("O002", folder, what=what, input=source)
         if folder.exists() and not folder.is_dir():
             raise refusal("O006", folder, what=what)
+        self._probe(folder, is_folder=True)
         return folder
 
 

@@ -11,16 +11,27 @@ that had not finished are run again one at a time, each lane in a process of its
 is replaced when it dies; the item that still kills its process is the culprit, and
 ``on_crash(item, exc)`` turns it into that item's own result (without ``on_crash`` the
 break is raised).
+
+An interruption stops the whole batch, workers included: Ctrl-C (KeyboardInterrupt) or
+SIGTERM (:class:`Terminated`, once :func:`stop_on_sigterm` is installed) in this process
+terminates every worker before it propagates. Workers ignore Ctrl-C (the terminal sends it to
+the whole process group: this process decides), and a worker told to stop unwinds its item —
+so an output it was writing removes its temporary file — and exits quietly.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from types import FrameType
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -28,6 +39,91 @@ R = TypeVar("R")
 # Items handed to a worker at a time: small and fixed, so the results waiting to be
 # collected never grow with the size of the batch, and a crash re-runs few items.
 CHUNK = 8
+
+
+# How long stopped workers get to unwind (remove their temporary files) before they are killed.
+STOP_GRACE = 0.5
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived (a BaseException, like KeyboardInterrupt: no ``except Exception`` of a
+    reader may swallow it)."""
+
+
+def _raise_terminated(_signum: int, _frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+def stop_on_sigterm() -> None:
+    """Make SIGTERM raise :class:`Terminated` in this process (the command line installs it;
+    a library caller keeps its own signal handling)."""
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+_busy = False  # in a worker: an item is running (stopping must unwind it)
+
+
+def _worker_stop(_signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM in a worker: unwind the running item (its temporary files go). Between items
+    the worker may be sending a result: it is left alone, to be killed once that is sent —
+    a worker that dies half-way through a message would hang the pool's reader."""
+    if _busy:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends it at once
+        raise Terminated()
+
+
+def _start_worker() -> None:
+    if hasattr(signal, "SIGINT"):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM") and os.name == "posix":
+        signal.signal(signal.SIGTERM, _worker_stop)
+
+
+def remove_library_temporaries() -> None:
+    """Before leaving without exit handlers (``os._exit``): openpyxl keeps each sheet of a
+    workbook being saved in a temporary file of its own (in TMPDIR), removed only at exit."""
+    writer = sys.modules.get("openpyxl.worksheet._writer")
+    for path in list(getattr(writer, "ALL_TEMP_FILES", ())):
+        with contextlib.suppress(OSError):
+            os.remove(path)
+
+
+def _guarded(fn: Callable[..., R], *args: Any) -> R:
+    """Run one task in a worker; told to stop, the task unwinds and the worker exits."""
+    global _busy
+    _busy = True
+    try:
+        return fn(*args)
+    except Terminated:
+        remove_library_temporaries()
+        os._exit(EXIT_TERMINATED)
+    finally:
+        _busy = False
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker of ``pool`` now: ask (SIGTERM: a running item unwinds), give them
+    :data:`STOP_GRACE`, kill the rest (idle, or in native code), and do not wait for the
+    pool's own thread (it may wait for a message a dead worker never finished)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + STOP_GRACE
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(STOP_GRACE)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def default_workers() -> int:
@@ -81,9 +177,10 @@ def _results(
         return
     done_late: dict[int, R] = {}  # finished after an earlier chunk's pool broke
     unfinished: list[int] = []
-    with ProcessPoolExecutor(max_workers=min(workers, len(items))) as pool:
+    pool = _pool(min(workers, len(items)))
+    try:
         futures = [
-            (start, pool.submit(_run_chunk, fn, list(items[start : start + CHUNK])))
+            (start, pool.submit(_guarded, _run_chunk, fn, list(items[start : start + CHUNK])))
             for start in range(0, len(items), CHUNK)
         ]
         for start, future in futures:
@@ -97,6 +194,10 @@ def _results(
                     done_late[start + offset] = result
                 else:
                     yield result
+    except BaseException:  # Ctrl-C, SIGTERM, or the consumer gave up: no worker lives on
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
     if not unfinished:
         return
     done_late.update(_isolated(fn, items, unfinished, min(workers, len(unfinished)), on_crash))
@@ -117,20 +218,24 @@ def _isolated(
     lock = threading.Lock()
     failures: list[BaseException] = []
     results: dict[int, R] = {}
+    pools: dict[int, ProcessPoolExecutor] = {}  # each lane's current pool, to stop them all
+    stopping = threading.Event()
 
     def next_index() -> int | None:
         with lock:
-            return queue.pop() if queue and not failures else None
+            return queue.pop() if queue and not failures and not stopping.is_set() else None
 
-    def lane() -> None:
-        pool = ProcessPoolExecutor(max_workers=1)
+    def lane(number: int) -> None:
+        pool = pools[number] = _pool(1)
         try:
             while (index := next_index()) is not None:
                 try:
-                    result = pool.submit(fn, items[index]).result()
+                    result = pool.submit(_guarded, fn, items[index]).result()
                 except BrokenProcessPool as exc:
                     pool.shutdown(wait=True)
-                    pool = ProcessPoolExecutor(max_workers=1)
+                    if stopping.is_set():
+                        return
+                    pool = pools[number] = _pool(1)
                     if on_crash is None:
                         with lock:
                             failures.append(exc)
@@ -142,8 +247,15 @@ def _isolated(
             pool.shutdown(wait=True)
 
     with ThreadPoolExecutor(max_workers=lanes) as threads:
-        for future in [threads.submit(lane) for _ in range(lanes)]:
-            future.result()
+        futures = [threads.submit(lane, number) for number in range(lanes)]
+        try:
+            for future in futures:
+                future.result()
+        except BaseException:
+            stopping.set()
+            for pool in list(pools.values()):
+                _stop(pool)
+            raise
     if failures:
         raise failures[0]
     return results

@@ -952,10 +952,12 @@ def _plan_outputs(
     plan.claim(output, "汇总表")
     if options.sqlite_path is not None:
         plan.claim(options.sqlite_path, "SQLite 文件")
-    if options.csv_dir is None:
-        return []
-    csv_dir = plan.claim_folder(options.csv_dir, "CSV 文件夹")
-    return [plan.claim(csv_dir / name, "CSV 文件") for name in CSV_FILES]
+    targets = []
+    if options.csv_dir is not None:
+        csv_dir = plan.claim_folder(options.csv_dir, "CSV 文件夹")
+        targets = [plan.claim(csv_dir / name, "CSV 文件") for name in CSV_FILES]
+    plan.ready()
+    return targets
 
 
 @contextlib.contextmanager
