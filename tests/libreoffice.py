@@ -6,6 +6,7 @@ private profile folder so parallel or repeated runs never share state.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -87,3 +88,45 @@ def pdf_text(path: Path) -> str | None:
     return subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True
     ).stdout
+
+
+UNO_PYTHON = "/usr/bin/python3"  # Debian's python3-uno belongs to the system interpreter
+UNO_TYPING = Path(__file__).with_name("uno_typing.py")
+
+
+def require_uno() -> str:
+    """The interpreter that can drive LibreOffice over UNO (skip, or fail under CI, without)."""
+    require_soffice()
+    probe = subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True)
+    if probe.returncode == 0:
+        return UNO_PYTHON
+    if os.environ.get("PERFXL_REQUIRE_LIBREOFFICE") or os.environ.get("CI"):
+        pytest.fail("python3-uno is required here but not installed")
+    pytest.skip("python3-uno is not installed")
+
+
+def type_into(
+    jobs: list[tuple[Path, Path, list[tuple[str, ...]]]], profile: Path, workdir: Path
+) -> list[Path]:
+    """Enter text into cells in LibreOffice, as a person's input is taken (see
+    ``uno_typing.py``), and save each workbook as .xlsx. ``jobs`` are (input, output, edits)
+    with edits (sheet, A1, text) or (sheet, A1, text, "general")."""
+    python = require_uno()
+    profile.mkdir(parents=True, exist_ok=True)
+    spec = {
+        "soffice": require_soffice(),
+        "profile": profile.resolve().as_uri(),
+        "jobs": [
+            {"input": str(i), "output": str(o), "edits": [list(e) for e in edits]}
+            for i, o, edits in jobs
+        ],
+    }
+    spec_path = workdir / "uno-jobs.json"
+    spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    result = subprocess.run(
+        [python, str(UNO_TYPING), str(spec_path)], capture_output=True, text=True, timeout=600
+    )
+    outputs = [o for _, o, _ in jobs]
+    missing = [o for o in outputs if not o.is_file()]
+    assert result.returncode == 0 and not missing, (result.stdout, result.stderr, missing)
+    return outputs
