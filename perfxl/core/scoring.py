@@ -3,6 +3,8 @@
 预算执行率 = 全年执行数 / 全年预算数 × 100; its score = min(1, 执行率) × 分数 (10 by default);
 总分 = that score + the indicators' 得分; 评分等级 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差
 (domain notes §3.2–3.5). Every result is rounded half-up to two decimals, as Excel's ROUND.
+The form's formulas show nothing (an empty text) until what they depend on is entered —
+a blank form must not show 0 points and 「差」 — and :func:`shown_scores` says the same.
 """
 
 from __future__ import annotations
@@ -105,3 +107,37 @@ def project_scores(
         "total": total,
         "grade": grade(total),
     }
+
+
+def shown_scores(project: Any, execution: Any) -> dict[str, Any]:
+    """What the 自评表's formula cells display: :func:`project_scores`, with an empty text
+    where a formula shows nothing yet — a rate and its score without a positive 全年预算数,
+    the weight total before any indicator's 分值, the total and the grade before any 得分."""
+    computed = project_scores(project, execution)
+    if not computed:
+        return computed
+
+    def has_budget(key: str) -> bool:
+        row = project.values.get(key)
+        value = (
+            row[execution.budget]
+            if isinstance(row, tuple) and execution.budget < len(row)
+            else None
+        )
+        budget = _dec(value)
+        return budget is not None and budget > 0
+
+    def entered(column: str) -> bool:
+        return any(_dec(ind.values.get(column)) is not None for ind in project.indicators)
+
+    shown = dict(computed)
+    for key in execution.rows:
+        if not has_budget(key):
+            shown[f"rate:{key}"] = ""
+    if not has_budget(execution.total):
+        shown["execution_rate"] = shown["execution_score"] = ""
+    if not entered("weight"):
+        shown["weight_total"] = ""
+    if not entered("score"):
+        shown["total"] = shown["grade"] = ""
+    return shown

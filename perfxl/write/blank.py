@@ -155,7 +155,13 @@ def _blank_document(
     items = projects or [("", None)] * max(1, sheets)
     doc_projects = []
     for name, amount in items:
-        values: dict[str, Any] = dict(common)
+        # a field's default from the layout (the 自评表's 分数 for budget execution)
+        values: dict[str, Any] = {
+            spec.key: Decimal(str(spec.default))
+            for spec in layout.fields
+            if spec.default is not None
+        }
+        values.update(common)
         values["name"] = name or None
         if amount_field:
             if layout.field(amount_field) and layout.field(amount_field).type == "money_row":

@@ -746,7 +746,7 @@ def _resolve_project_cells(
             value = plan.value
             if plan.value_of is not None:
                 if computed is None:
-                    computed = scoring.project_scores(project, doc.layout.roles.execution)
+                    computed = scoring.shown_scores(project, doc.layout.roles.execution)
                 value = computed.get(plan.value_of)
             out.append(Resolved(value, plan.style or "formula", formula=plan.formula))
         elif kind == "field":
