@@ -129,6 +129,8 @@ def check_workbook(rb: ReadWorkbook, reports: bool = True) -> CheckResult:
         typed = typed_project(rp, layout, findings, rb.money_unit)
         out = _Out(findings, rp.sheet, typed.name)
         _structure(rp, layout, out)
+        if rp.table_found and layout.indicators.required and not _any_indicator(typed):
+            out.add("S012", None, label=layout.indicators.label)
         _fields(typed, layout, rb, out)
         _money(typed, layout, out)
         _indicators(typed, layout, framework, out)
@@ -160,6 +162,10 @@ def _structure(rp: ReadProject, layout: Layout, out: _Out) -> None:
             if value is not None and str(value).strip() and seen < 5:
                 out.add("S005", Cell(value, r, c), value=_short(value))
                 seen += 1
+
+
+def _any_indicator(p: TypedProject) -> bool:
+    return any(ind.values.get("name") or ind.values.get("target") for ind in p.indicators)
 
 
 def _short(value: Any, n: int = 30) -> str:

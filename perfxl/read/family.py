@@ -33,6 +33,7 @@ import yaml
 from perfxl.core.errors import TemplateError
 from perfxl.read.locate import Cell
 from perfxl.read.money import parse_money
+from perfxl.read.pairs import inline_pairs as _inline_pairs
 
 # ----------------------------------------------------------------------------------------
 # the vocabulary
@@ -1018,27 +1019,6 @@ def _read_money_tables(
 
 
 _GRADE = re.compile(r"^(优|良|中|差|优秀|良好|合格|不合格|较好|一般|较差)$")
-
-
-def _inline_pairs(value: Any) -> list[tuple[str, str]]:
-    """``填表人: 某某 联系电话:1660… 填报日期:`` typed into one cell: its label → value pairs.
-    The text must begin with a label, and each label is short and free of digits and
-    sentence punctuation: a goal that happens to contain 其中： is no pair."""
-    if not isinstance(value, str) or ("：" not in value and ":" not in value) or len(value) > 200:
-        return []
-    text = value.strip()
-    labels = [m for m in _PAIR_LABEL.finditer(text) if not _BAD_LABEL.search(m.group(1))]
-    if not labels or labels[0].start() != 0:
-        return []
-    pairs = []
-    for i, m in enumerate(labels):
-        stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
-        pairs.append((m.group(1), text[m.end() : stop].strip()))
-    return pairs
-
-
-_PAIR_LABEL = re.compile(r"(?:^|(?<=\s))([^\s:：]{1,16}?)\s*[:：]")
-_BAD_LABEL = re.compile(r"[\d。，,；;、“”]")
 
 
 def _read_pairs(

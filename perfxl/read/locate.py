@@ -33,6 +33,7 @@ from perfxl.layout.roles import Anchor, formula_anchors, require_cells
 from perfxl.layout.sheetspec import Placed, SheetSpec
 from perfxl.layout.templates import Layout, TemplateSet, template_set
 from perfxl.read.guard import FileInfo, IntakeError, Limits, inspect_for_reading
+from perfxl.read.pairs import inline_pairs
 from perfxl.read.props import meta_from_properties, own_output
 
 AUXILIARY_SHEETS = {META_SHEET, COVER_SHEET, GUIDE_SHEET, "检查结果"}
@@ -348,7 +349,7 @@ class _Sheet:
     calamine gives "" for empty cells, which the ``if value`` tests skip first. With
     ``known``, only texts that normalise to one of its labels are indexed."""
 
-    __slots__ = ("rows", "merges", "width", "_merge_ends", "label_positions", "_known")
+    __slots__ = ("rows", "merges", "width", "_merge_ends", "label_positions", "_known", "inline")
 
     def __init__(
         self,
@@ -362,6 +363,9 @@ class _Sheet:
         self._merge_ends: dict[tuple[int, int], tuple[int, int]] | None = None
         self._known = known
         positions: dict[str, list[tuple[int, int]]] = {}
+        # labels typed into one cell with their values (项目类别：特定目标类): label -> the
+        # cells and values, consulted only when the label stands nowhere on its own
+        inline: dict[str, list[Cell]] = {}
         exact = known.exact if known is not None else {}
         normalise = known.key_of if known is not None else _norm
         for r, row in enumerate(rows):
@@ -373,6 +377,8 @@ class _Sheet:
                             continue
                         key = normalise(value)
                         if not key:
+                            if known is not None and ("：" in value or ":" in value):
+                                _index_pairs(value, r, c, known, inline)
                             continue
                     hits = positions.get(key)
                     if hits is None:
@@ -380,6 +386,7 @@ class _Sheet:
                     else:
                         hits.append((r, c))
         self.label_positions = positions
+        self.inline = inline
 
     def is_label(self, value: Any, labels: set[str]) -> bool:
         """Whether a cell value is one of ``labels`` (normalised), without normalising text
@@ -413,7 +420,8 @@ class _Sheet:
         This runs for most fields of every sheet, so it does its lookups itself."""
         hits = self.label_positions.get(label)
         if not hits:
-            return None
+            typed = self.inline.get(label)
+            return typed[min(nth, len(typed) - 1)] if typed else None
         r, c = hits[nth] if nth < len(hits) else hits[-1]
         ends = self._merge_ends
         if ends is None:
@@ -429,10 +437,28 @@ class _Sheet:
                     continue
                 if self.is_label(value, labels):
                     break
-                return Cell(text, r, cc)
+                return Cell(_without_label(text, label), r, cc)
             if value is not None:
                 return Cell(value, r, cc)
         return Cell(None, r, start)
+
+
+def _index_pairs(
+    value: str, r: int, c: int, known: KnownLabels, inline: dict[str, list[Cell]]
+) -> None:
+    """Each known label of a cell holding ``label：value`` pairs, with its value."""
+    for label, text in inline_pairs(value):
+        key = known.key_of(label)
+        if key is not None:
+            inline.setdefault(key, []).append(Cell(text or None, r, c))
+
+
+def _without_label(text: str, label: str) -> str:
+    """A value cell that repeats its label (项目类别：特定目标类 right of 项目类别): the value."""
+    pairs = inline_pairs(text) if ("：" in text or ":" in text) else ()
+    if len(pairs) == 1 and norm_label(pairs[0][0]) == label:
+        return pairs[0][1]
+    return text
 
 
 def _present(sheet: _Sheet, text: str, nth: int, aliases: tuple[str, ...]) -> tuple[str, int]:
