@@ -23,6 +23,7 @@ from perfxl.layout.frameworks import Framework, squash
 from perfxl.layout.roles import Anchor, SumGroup
 from perfxl.layout.templates import FieldSpec, Layout
 from perfxl.read.convert import TypedIndicator, TypedProject, typed_project
+from perfxl.read.facts import FormulaCell
 from perfxl.read.locate import Cell, ReadProject, ReadWorkbook, norm_label
 
 TOLERANCE = Decimal("0.01")
@@ -131,9 +132,10 @@ def check_workbook(rb: ReadWorkbook, reports: bool = True) -> CheckResult:
         _structure(rp, layout, out)
         if rp.table_found and layout.indicators.required and not _any_indicator(typed):
             out.add("S012", None, label=layout.indicators.label)
-        _fields(typed, layout, rb, out)
+        formulas = rb.cell_formulas.get(rp.sheet, {})
+        _fields(typed, layout, rb, out, formulas)
         _money(typed, layout, out)
-        _indicators(typed, layout, framework, out)
+        _indicators(typed, layout, framework, out, formulas)
         _texts(typed, layout, rb, out)
         if layout.indicators.column("score") is not None:
             _self_evaluation(typed, rp, layout, rb.formulas, out)
@@ -173,12 +175,38 @@ def _short(value: Any, n: int = 30) -> str:
     return text if len(text) <= n else text[:n] + "…"
 
 
-def _fields(p: TypedProject, layout: Layout, rb: ReadWorkbook, out: _Out) -> None:
+_TEXT_TYPES = frozenset(("text", "longtext", "choice", "level"))
+
+
+def _typed_as_formula(
+    label: str, cell: Cell | None, formulas: dict[tuple[int, int], FormulaCell], out: _Out
+) -> bool:
+    """A text cell that holds a formula or an error value (T004, T005): what was typed into
+    a General cell starting with "=". True when reported (the cell's value is then no text)."""
+    found = formulas.get((cell.row, cell.col)) if cell is not None and formulas else None
+    if found is None:
+        return False
+    if found.formula:
+        out.add("T004", cell, label=label, formula=found.formula, shown=found.shown or "")
+    else:
+        out.add("T005", cell, label=label, shown=found.shown or "")
+    return True
+
+
+def _fields(
+    p: TypedProject,
+    layout: Layout,
+    rb: ReadWorkbook,
+    out: _Out,
+    formulas: dict[tuple[int, int], FormulaCell],
+) -> None:
     for spec in layout.fields:
         if spec.key in layout.roles.reported:
             continue
         value = p.values.get(spec.key)
         cell = p.cells.get(spec.key) or p.cells.get(f"{spec.key}#1")
+        if spec.type in _TEXT_TYPES and _typed_as_formula(spec.label, cell, formulas, out):
+            continue
         if spec.required and (
             value is None
             or value == ""
@@ -327,8 +355,16 @@ def _is_row(layout: Layout, key: str) -> bool:
     return _spec(layout, key).type == "money_row"
 
 
-def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> None:
+def _indicators(
+    p: TypedProject,
+    layout: Layout,
+    fw: Framework,
+    out: _Out,
+    formulas: dict[tuple[int, int], FormulaCell] | None = None,
+) -> None:
+    formulas = formulas or {}
     level_cols = layout.indicators.level_columns
+    text_columns = [c for c in layout.indicators.columns if c.type in ("text", "longtext")]
     used_level1: set[str] = set()
     names: dict[str, Cell | None] = {}
     qualitative = 0
@@ -408,8 +444,16 @@ def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> No
             names[name] = name_cell
         if len(name) > MAX_NAME:
             out.add("I007", name_cell, length=len(name), limit=MAX_NAME)
+        broken = False
+        for column in text_columns:
+            label = f"指标「{name}」的{column.label}"
+            if _typed_as_formula(label, ind.cells.get(column.key), formulas, out):
+                broken = broken or column.key == "target"
+        if broken:
+            continue
         target_text = ind.values.get("target")
         target_cell = ind.cells.get("target")
+        target_text = _rate_typed_as_number(name, target_cell, ind, target_text, out)
         if not target_text:
             out.add("I008", target_cell, name=name)
             continue
@@ -433,6 +477,31 @@ def _indicators(p: TypedProject, layout: Layout, fw: Framework, out: _Out) -> No
 
 
 _RATE_ENDINGS = (*RATE_SUFFIXES, "满意度", "知晓度", "知晓率")
+
+
+def _rate_typed_as_number(
+    name: str, cell: Cell | None, ind: TypedIndicator, text: Any, out: _Out
+) -> Any:
+    """A rate's target that is a number from 0 to 1 with no unit beside it: ``100%`` or
+    ``95%`` typed into a General cell, stored as 1 or 0.95. It is read as the percentage it
+    was (T006), in the indicator's values too, so reports and extracted YAML show 100%."""
+    value = cell.value if cell is not None else None
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return text
+    if not _is_rate(name) or ind.values.get("measure_unit") or not 0 <= value <= 1:
+        return text
+    number = (Decimal(repr(float(value))) * 100).normalize()
+    percent = f"{format(number, 'f')}%"
+    out.add(
+        "T006",
+        cell,
+        name=name,
+        value=text,
+        percent=percent,
+        percent_value=format(number.quantize(Decimal("0.01")), "f"),
+    )
+    ind.values["target"] = percent
+    return percent
 
 
 def _is_rate(name: str) -> bool:

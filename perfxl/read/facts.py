@@ -2,7 +2,9 @@
 
 - which part holds which sheet (from ``xl/workbook.xml`` and its relationships);
 - whether a sheet still carries list validations — the dropdowns people lose by pasting over
-  them (``checks/structure.py`` judges it).
+  them (``checks/structure.py`` judges it);
+- which cells hold a formula or an error value (:func:`formula_cells`): a target typed into a
+  General cell as ``=12000.00(件)`` became a formula, and the value reader sees only its result.
 
 Every part is parsed by expat (:func:`safe_parser`) with the refusals :mod:`defusedxml` makes —
 no DTD, no entity declarations, no external entities (the guard has already refused any part
@@ -17,7 +19,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from html import unescape
+from typing import Any, NamedTuple
 from xml.parsers import expat
 
 _SHEET_NAMESPACES = (
@@ -153,3 +156,54 @@ def _parse_for_lists(pieces: Iterable[bytes]) -> bool | None:
     if not parse(safe_parser(start), pieces, lambda: found):
         return None
     return found
+
+
+class FormulaCell(NamedTuple):
+    """A cell holding a formula or an error value, as its sheet part stores it."""
+
+    formula: str | None  # the formula with its "=" (None: an error value without a formula)
+    shown: str | None  # the cached result as stored (#NAME?, #VALUE!, a number…)
+    error: bool  # the cached result is an error value
+
+
+_CELL = re.compile(
+    rb"<(?:[\w.-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c\s*>)", re.S
+)
+_ATTR_R = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_ATTR_T = re.compile(rb'\bt="([a-zA-Z]+)"')
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?f\s*>)", re.S)
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*>(.*?)</(?:[\w.-]+:)?v\s*>", re.S)
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def formula_cells(part: bytes) -> dict[tuple[int, int], FormulaCell]:
+    """(row, column), 0-based -> the formula or error value of every such cell of a sheet part.
+    Parts without any (a form people filled with text) are passed over by one byte search."""
+    if b"<f" not in part and b":f" not in part and b't="e"' not in part:
+        return {}
+    out: dict[tuple[int, int], FormulaCell] = {}
+    for m in _CELL.finditer(part):
+        attrs, body = m.group(1), m.group(2) or b""
+        kind = _ATTR_T.search(attrs)
+        error = kind is not None and kind.group(1) == b"e"
+        f = _FORMULA.search(body) if body else None
+        if f is None and not error:
+            continue
+        ref = _ATTR_R.search(attrs)
+        if ref is None:
+            continue
+        v = _VALUE.search(body)
+        formula = unescape(f.group(1).decode("utf-8", "replace")) if f and f.group(1) else None
+        shown = unescape(v.group(1).decode("utf-8", "replace")) if v else None
+        if f is not None and formula is None:
+            formula = ""  # a shared formula's follower: its text is held by the first cell
+        out[(int(ref.group(2)) - 1, _column_index(ref.group(1)))] = FormulaCell(
+            None if formula is None else "=" + formula if formula else "", shown, error
+        )
+    return out

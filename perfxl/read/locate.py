@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ from perfxl.layout.render import COVER_SHEET, GUIDE_SHEET, META_SHEET, reference
 from perfxl.layout.roles import Anchor, formula_anchors, require_cells
 from perfxl.layout.sheetspec import Placed, SheetSpec
 from perfxl.layout.templates import Layout, TemplateSet, template_set
+from perfxl.read.facts import FormulaCell, formula_cells, sheet_parts
 from perfxl.read.guard import FileInfo, IntakeError, Limits, inspect_for_reading
 from perfxl.read.pairs import inline_pairs
 from perfxl.read.props import meta_from_properties, own_output
@@ -121,6 +123,9 @@ class ReadWorkbook:
     sheet_names: list[str]
     formulas: dict[str, Anchor] = field(default_factory=dict)  # formula cell id -> anchor
     family: Any = None  # a FamilyRead (read/familyform.py) when read by the vocabulary
+    # .xlsx/.xlsm: sheet -> (row, column) -> the formula or error value a cell holds, which
+    # the values alone do not show (a target typed as =12000.00(件) into a General cell)
+    cell_formulas: dict[str, dict[tuple[int, int], FormulaCell]] = field(default_factory=dict)
 
 
 class OwnOutput(PerfxlError):
@@ -693,7 +698,12 @@ def _detected_framework(
 
 
 def _family_workbook(
-    path: Path, info: FileInfo, meta: dict[str, str], names: list[str], family: Any
+    path: Path,
+    info: FileInfo,
+    meta: dict[str, str],
+    names: list[str],
+    family: Any,
+    cell_formulas: dict[str, dict[tuple[int, int], FormulaCell]],
 ) -> ReadWorkbook:
     return ReadWorkbook(
         path=path,
@@ -707,6 +717,7 @@ def _family_workbook(
         projects=family.projects,
         sheet_names=names,
         family=family,
+        cell_formulas=cell_formulas,
     )
 
 
@@ -810,6 +821,7 @@ def read_workbook(
     templates = templates or template_set()
     info, archive = inspect_for_reading(path, limits or Limits())
     book = _calamine_book(path, archive)
+    cell_formulas = _cell_formulas(archive) if info.format in ("xlsx", "xlsm") else {}
     del archive  # calamine keeps its own copy
     try:
         names = [m.name for m in book.sheets_metadata]
@@ -834,7 +846,7 @@ def read_workbook(
         family = _read_by_vocabulary(sheet_of, names, templates, forced)
         if family is None:
             raise _not_a_form(path, sheet_of, names, templates)
-        return _family_workbook(path, info, meta, names, family)
+        return _family_workbook(path, info, meta, names, family, cell_formulas)
     layout = templates.layout(layout_id)
     fw_id = meta.get("framework") or layout.framework
     framework = templates.framework(
@@ -857,7 +869,7 @@ def read_workbook(
         # resembles (the layout would report its own labels as missing)
         family = _read_by_vocabulary(sheet_of, names, templates, forced)
         if family is not None:
-            return _family_workbook(path, info, meta, names, family)
+            return _family_workbook(path, info, meta, names, family, cell_formulas)
     if forced is not None:
         framework = templates.framework(forced)
     elif how == "labels":
@@ -878,7 +890,31 @@ def read_workbook(
         projects=projects,
         sheet_names=names,
         formulas=lmap.formulas,
+        cell_formulas=cell_formulas,
     )
+
+
+def _cell_formulas(archive: bytes | None) -> dict[str, dict[tuple[int, int], FormulaCell]]:
+    """Every project sheet's cells holding a formula or an error value, from the verified
+    bytes (empty when the parts cannot be mapped to their sheets)."""
+    if archive is None:
+        return {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+            names = set(zf.namelist())
+            if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+                return {}
+            parts = sheet_parts(zf.read("xl/workbook.xml"), zf.read("xl/_rels/workbook.xml.rels"))
+            out = {}
+            for sheet, part in (parts or {}).items():
+                if sheet in AUXILIARY_SHEETS or part not in names:
+                    continue
+                found = formula_cells(zf.read(part))
+                if found:
+                    out[sheet] = found
+            return out
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return {}  # the guard has read these bytes already; the values are still read
 
 
 _YEAR_IN_TITLE = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[)）]|(\d{4})\s*年绩效目标")
