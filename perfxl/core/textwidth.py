@@ -42,3 +42,10 @@ def line_count(text: str, capacity: float) -> int:
 def line_height(font_size: float) -> float:
     """Points per text line for a CJK font of ``font_size`` points (Excel's own ratio ~1.3)."""
     return round(font_size * 1.32 + 0.5, 1)
+
+
+def text_height(text: str, span: float, font_size: float) -> float:
+    """Points of row height a wrapped ``text`` needs in a cell ``span`` column-width units
+    wide (the sum of the spanned columns' widths) at ``font_size`` points."""
+    capacity = span * 11.0 / font_size - 1.5
+    return line_count(text, capacity) * line_height(font_size) + 6

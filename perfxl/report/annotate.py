@@ -22,6 +22,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from perfxl.core.atomic import atomic_output
 from perfxl.core.errors import ERROR, INFO, SEVERITY_LABEL, WARNING, OutputError
 from perfxl.core.findings import Finding
+from perfxl.core.textwidth import line_height, text_height
 from perfxl.read.props import OUTPUT_PROPERTY
 
 RESULT_SHEET = "检查结果"
@@ -58,6 +59,8 @@ def annotate(
         wb = openpyxl.load_workbook(source, keep_vba=False, keep_links=False, rich_text=True)
     else:
         wb = _values_copy(source)
+    for ws in wb.worksheets:
+        fit_rows(ws)
     _mark_cells(wb, findings)
     _result_sheet(wb, source, findings)
     mark_output(wb, "annotated")
@@ -95,6 +98,56 @@ def _values_copy(source: Path) -> Any:
                     if isinstance(value, str):
                         cell.data_type = "s"  # text stays text, never a formula
     return wb
+
+
+# Text shorter than this fits any row of a form; longer text is measured.
+_FITS_ANY_ROW = 8
+_DEFAULT_COLUMN_WIDTH = 8.43  # Excel's, in character units, when a sheet does not say
+_DEFAULT_ROW_HEIGHT = 15.0
+_MAX_ROW_HEIGHT = 409.0  # Excel's limit
+
+
+def fit_rows(ws: Any) -> None:
+    """Grow every row too low for the wrapped text it holds (a goal that grew as the unit
+    typed: no spreadsheet program grows a merged cell's row by itself), with the heights of
+    ``perfxl.core.textwidth``; rows are never made lower."""
+    merges = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
+    fmt = ws.sheet_format
+    default_width = fmt.defaultColWidth or _DEFAULT_COLUMN_WIDTH
+    default_height = fmt.defaultRowHeight or _DEFAULT_ROW_HEIGHT
+    rows = ws.row_dimensions
+    widths: dict[int, float] = {}  # a dimension may stand for a run of columns (min–max)
+    for dim in ws.column_dimensions.values():
+        if dim.width and dim.min:
+            for c in range(dim.min, (dim.max or dim.min) + 1):
+                widths[c] = float(dim.width)
+
+    def width(c: int) -> float:
+        return widths.get(c, default_width)
+
+    def height(r: int) -> float:
+        dim = rows.get(r)
+        return float(dim.height) if dim is not None and dim.height else default_height
+
+    for row in ws.iter_rows():
+        for cell in row:
+            value = cell.value
+            if not isinstance(value, str) or len(value) < _FITS_ANY_ROW:
+                continue
+            if type(cell).__name__ == "MergedCell" or not cell.alignment.wrap_text:
+                continue  # covered by a merge, or shown on one line
+            merge = merges.get((cell.row, cell.column))
+            first_col, last_col = (merge.min_col, merge.max_col) if merge else (cell.column,) * 2
+            first_row, last_row = (merge.min_row, merge.max_row) if merge else (cell.row,) * 2
+            span = sum(width(c) for c in range(first_col, last_col + 1))
+            size = float(cell.font.sz or 11)
+            need = text_height(value, span, size)
+            have = sum(height(r) for r in range(first_row, last_row + 1))
+            # a line short, not the rounding of a height to the screen's pixels
+            if need > have + line_height(size) / 2:
+                extra = (need - have) / (last_row - first_row + 1)
+                for r in range(first_row, last_row + 1):
+                    rows[r].height = min(round(height(r) + extra, 1), _MAX_ROW_HEIGHT)
 
 
 def _mark_cells(wb: Any, findings: list[Finding]) -> None:

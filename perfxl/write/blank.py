@@ -37,6 +37,11 @@ _RESERVED = {
 }
 
 
+# Characters of free text (项目总目标, 年度总体目标, 项目概况…) each such row of a blank has room
+# for, so that a goal of this length typed in prints whole.
+BLANK_TEXT_ROOM = 300
+
+
 @dataclass
 class BlankOptions:
     layout: str | None = None
@@ -217,7 +222,9 @@ def write_blank(
         )
     items = []
     for f in files:
-        write_options = WriteOptions(cover=len(f.document.projects) > 1, guide=True)
+        write_options = WriteOptions(
+            cover=len(f.document.projects) > 1, guide=True, text_room=BLANK_TEXT_ROOM
+        )
         items.append((f.document, f.output, options.templates, write_options))
     return parallel_map(_write_one, items, workers, on_done, on_crash=_crashed)
 

@@ -23,7 +23,7 @@ from perfxl import __version__
 from perfxl.core import scoring
 from perfxl.core.atomic import atomic_output
 from perfxl.core.errors import OutputError, TemplateError
-from perfxl.core.textwidth import line_count, line_height, text_width
+from perfxl.core.textwidth import text_height, text_width
 from perfxl.define.model import Document, Project
 from perfxl.layout.render import COVER_SHEET, GUIDE_SHEET, META_SHEET, project_spec, render
 from perfxl.layout.sheetspec import IndicatorShape, Placed, SheetSpec
@@ -62,6 +62,11 @@ class WriteOptions:
     validations: bool = (
         True  # False for printable copies whose dropdown lists are not in the workbook
     )
+    # rows of an empty goal (the layout's roles.goal) get the height this many Chinese
+    # characters need, rows of other empty free text (longtext) half of it: Excel, WPS and
+    # LibreOffice never grow a merged cell's row as people type, so a long goal typed into
+    # a blank would print cut off
+    text_room: int = 0
 
 
 @dataclass
@@ -71,6 +76,7 @@ class Resolved:
     validation: dict[str, Any] | None = None
     url: str | None = None
     formula: str | None = None
+    room: str = ""  # text the cell must have room for while it is empty (WriteOptions.text_room)
 
 
 @dataclass
@@ -281,7 +287,9 @@ def _write_cells(
     for cell, res in pairs:
         value = res.value
         if value is None or value == "":
-            continue
+            if not res.room:
+                continue
+            value = res.room
         span = starts[cell.last_col + 1] - starts[cell.col]
         need = _text_height(display_text(value), span, font_size(res.style))
         if cell.rowspan == 1:
@@ -374,8 +382,7 @@ def coalesce_validations(
 
 @functools.lru_cache(maxsize=8192)
 def _text_height(text: str, span: float, size: float) -> float:
-    capacity = span * 11.0 / size - 1.5
-    return line_count(text, capacity) * line_height(size) + 6
+    return text_height(text, span, size)
 
 
 def _write_value(ws: Any, row: int, col: int, res: Resolved, fmt: Any) -> None:
@@ -513,9 +520,11 @@ class DocumentWriter:
         ws = workbook.add_worksheet(sheet_name)
         spec = self.project_spec(doc, project)
         work = self._shapes.work(spec, doc)
-        resolved = _resolve_project_cells(work.plans, doc, project)
+        resolved = _resolve_project_cells(work.plans, doc, project, self.options.text_room)
         if not self.options.validations:
-            resolved = [Resolved(r.value, r.style, None, r.url, r.formula) for r in resolved]
+            resolved = [
+                Resolved(r.value, r.style, None, r.url, r.formula, r.room) for r in resolved
+            ]
         _write_cells(ws, spec, resolved, formats, layout.orientation, work.validations)
         if self.options.protect:
             ws.protect("", PROTECTION)
@@ -731,8 +740,9 @@ def _list_validation(spec: FieldSpec) -> dict[str, Any]:
 
 
 def _resolve_project_cells(
-    plans: list[_CellPlan], doc: Document, project: Project
+    plans: list[_CellPlan], doc: Document, project: Project, text_room: int = 0
 ) -> list[Resolved]:
+    goal, goal_room, other_room = doc.layout.roles.goal, "中" * text_room, "中" * (text_room // 2)
     values = project.values
     indicators = project.indicators
     computed: dict[str, Any] | None = None
@@ -753,9 +763,12 @@ def _resolve_project_cells(
             value = values.get(plan.key) if plan.field else doc.values.get(plan.key)
             if plan.part is not None:  # one column of a money_row field
                 value = value[plan.part] if value else None
-            out.append(
-                Resolved(value, plan.style or _field_style(plan.field, value), plan.validation)
+            resolved = Resolved(
+                value, plan.style or _field_style(plan.field, value), plan.validation
             )
+            if text_room and plan.field is not None and plan.field.type == "longtext":
+                resolved.room = goal_room if plan.key == goal else other_room
+            out.append(resolved)
         else:
             index = plan.index
             value = (
