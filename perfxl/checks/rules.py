@@ -23,8 +23,7 @@ from perfxl.layout.frameworks import Framework, squash
 from perfxl.layout.roles import Anchor, SumGroup
 from perfxl.layout.templates import FieldSpec, Layout
 from perfxl.read.convert import TypedIndicator, TypedProject, typed_project
-from perfxl.read.facts import FormulaCell
-from perfxl.read.locate import Cell, ReadProject, ReadWorkbook, norm_label
+from perfxl.read.locate import Cell, ReadProject, ReadWorkbook, SheetFormulas, norm_label
 
 TOLERANCE = Decimal("0.01")
 MAX_NAME = 100
@@ -132,7 +131,7 @@ def check_workbook(rb: ReadWorkbook, reports: bool = True) -> CheckResult:
         _structure(rp, layout, out)
         if rp.table_found and layout.indicators.required and not _any_indicator(typed):
             out.add("S012", None, label=layout.indicators.label)
-        formulas = rb.cell_formulas.get(rp.sheet, {})
+        formulas = rb.cell_formulas
         _fields(typed, layout, rb, out, formulas)
         _money(typed, layout, out)
         _indicators(typed, layout, framework, out, formulas)
@@ -176,14 +175,18 @@ def _short(value: Any, n: int = 30) -> str:
 
 
 _TEXT_TYPES = frozenset(("text", "longtext", "choice", "level"))
+_VALUE_COLUMNS = frozenset(("target", "actual"))
 
 
 def _typed_as_formula(
-    label: str, cell: Cell | None, formulas: dict[tuple[int, int], FormulaCell], out: _Out
+    label: str, cell: Cell | None, formulas: SheetFormulas | None, out: _Out
 ) -> bool:
-    """A text cell that holds a formula or an error value (T004, T005): what was typed into
-    a General cell starting with "=". True when reported (the cell's value is then no text)."""
-    found = formulas.get((cell.row, cell.col)) if cell is not None and formulas else None
+    """An empty text cell that holds a formula or an error value (T004, T005): what was
+    typed into a General cell starting with "=", whose result (an error) reads as empty.
+    True when reported."""
+    if cell is None or formulas is None or cell.value not in (None, ""):
+        return False
+    found = formulas.at(out.sheet, cell.row, cell.col)
     if found is None:
         return False
     if found.formula:
@@ -198,14 +201,19 @@ def _fields(
     layout: Layout,
     rb: ReadWorkbook,
     out: _Out,
-    formulas: dict[tuple[int, int], FormulaCell],
+    formulas: SheetFormulas,
 ) -> None:
     for spec in layout.fields:
         if spec.key in layout.roles.reported:
             continue
         value = p.values.get(spec.key)
         cell = p.cells.get(spec.key) or p.cells.get(f"{spec.key}#1")
-        if spec.type in _TEXT_TYPES and _typed_as_formula(spec.label, cell, formulas, out):
+        # a required text field that reads as empty may hold a formula (asked only then)
+        if (
+            spec.required
+            and spec.type in _TEXT_TYPES
+            and _typed_as_formula(spec.label, cell, formulas, out)
+        ):
             continue
         if spec.required and (
             value is None
@@ -360,11 +368,11 @@ def _indicators(
     layout: Layout,
     fw: Framework,
     out: _Out,
-    formulas: dict[tuple[int, int], FormulaCell] | None = None,
+    formulas: SheetFormulas | None = None,
 ) -> None:
-    formulas = formulas or {}
     level_cols = layout.indicators.level_columns
-    text_columns = [c for c in layout.indicators.columns if c.type in ("text", "longtext")]
+    # the columns where values starting with "=" are written (指标值, 实际完成值)
+    value_columns = [c for c in layout.indicators.columns if c.key in _VALUE_COLUMNS]
     used_level1: set[str] = set()
     names: dict[str, Cell | None] = {}
     qualitative = 0
@@ -445,7 +453,7 @@ def _indicators(
         if len(name) > MAX_NAME:
             out.add("I007", name_cell, length=len(name), limit=MAX_NAME)
         broken = False
-        for column in text_columns:
+        for column in value_columns:
             label = f"指标「{name}」的{column.label}"
             if _typed_as_formula(label, ind.cells.get(column.key), formulas, out):
                 broken = broken or column.key == "target"

@@ -3,7 +3,7 @@
 - which part holds which sheet (from ``xl/workbook.xml`` and its relationships);
 - whether a sheet still carries list validations — the dropdowns people lose by pasting over
   them (``checks/structure.py`` judges it);
-- which cells hold a formula or an error value (:func:`formula_cells`): a target typed into a
+- which cells hold a formula or an error value (:func:`formula_cell_at`): a target typed into a
   General cell as ``=12000.00(件)`` became a formula, and the value reader sees only its result.
 
 Every part is parsed by expat (:func:`safe_parser`) with the refusals :mod:`defusedxml` makes —
@@ -169,41 +169,49 @@ class FormulaCell(NamedTuple):
 _CELL = re.compile(
     rb"<(?:[\w.-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c\s*>)", re.S
 )
-_ATTR_R = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _ATTR_T = re.compile(rb'\bt="([a-zA-Z]+)"')
 _FORMULA = re.compile(rb"<(?:[\w.-]+:)?f\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?f\s*>)", re.S)
+# an <f> element (with or without a namespace prefix; not a validation's <formula1>), or an
+# error value; byte searches, far faster over a whole part than any pattern
+_FORMULA_TOKENS = (b"<f>", b"<f ", b":f>", b":f ", b't="e"')
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*>(.*?)</(?:[\w.-]+:)?v\s*>", re.S)
 
 
-def _column_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
+def may_hold_formulas(part: bytes) -> bool:
+    """Whether a sheet part has any formula or error value at all (one pass of a byte search:
+    a form people filled with text has neither)."""
+    return any(token in part for token in _FORMULA_TOKENS)
 
 
-def formula_cells(part: bytes) -> dict[tuple[int, int], FormulaCell]:
-    """(row, column), 0-based -> the formula or error value of every such cell of a sheet part.
-    Parts without any (a form people filled with text) are passed over by one byte search."""
-    if b"<f" not in part and b":f" not in part and b't="e"' not in part:
-        return {}
-    out: dict[tuple[int, int], FormulaCell] = {}
-    for m in _CELL.finditer(part):
-        attrs, body = m.group(1), m.group(2) or b""
-        kind = _ATTR_T.search(attrs)
-        error = kind is not None and kind.group(1) == b"e"
-        f = _FORMULA.search(body) if body else None
-        if f is None and not error:
-            continue
-        ref = _ATTR_R.search(attrs)
-        if ref is None:
-            continue
-        v = _VALUE.search(body)
-        formula = unescape(f.group(1).decode("utf-8", "replace")) if f and f.group(1) else None
-        shown = unescape(v.group(1).decode("utf-8", "replace")) if v else None
-        if f is not None and formula is None:
-            formula = ""  # a shared formula's follower: its text is held by the first cell
-        out[(int(ref.group(2)) - 1, _column_index(ref.group(1)))] = FormulaCell(
-            None if formula is None else "=" + formula if formula else "", shown, error
-        )
-    return out
+def formula_cell_at(part: bytes, row: int, col: int) -> FormulaCell | None:
+    """The formula or error value of the cell at (row, column), 0-based, of a sheet part; None
+    when that cell holds neither (or is not written). Only that cell's element is parsed."""
+    ref = f' r="{_column_letters(col)}{row + 1}"'.encode()
+    pos = part.find(ref)
+    if pos < 0:
+        return None
+    m = _CELL.match(part, part.rfind(b"<", 0, pos))
+    if m is None:
+        return None
+    attrs, body = m.group(1), m.group(2) or b""
+    kind = _ATTR_T.search(attrs)
+    error = kind is not None and kind.group(1) == b"e"
+    f = _FORMULA.search(body) if body else None
+    if f is None and not error:
+        return None
+    v = _VALUE.search(body)
+    shown = unescape(v.group(1).decode("utf-8", "replace")) if v else None
+    if f is None:
+        return FormulaCell(None, shown, error)
+    # a shared formula's follower holds no text of its own (its first cell does)
+    text = unescape(f.group(1).decode("utf-8", "replace")) if f.group(1) else ""
+    return FormulaCell("=" + text if text else "", shown, error)
+
+
+def _column_letters(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

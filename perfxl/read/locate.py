@@ -33,7 +33,7 @@ from perfxl.layout.render import COVER_SHEET, GUIDE_SHEET, META_SHEET, reference
 from perfxl.layout.roles import Anchor, formula_anchors, require_cells
 from perfxl.layout.sheetspec import Placed, SheetSpec
 from perfxl.layout.templates import Layout, TemplateSet, template_set
-from perfxl.read.facts import FormulaCell, formula_cells, sheet_parts
+from perfxl.read.facts import FormulaCell, formula_cell_at, may_hold_formulas, sheet_parts
 from perfxl.read.guard import FileInfo, IntakeError, Limits, inspect_for_reading
 from perfxl.read.pairs import inline_pairs
 from perfxl.read.props import meta_from_properties, own_output
@@ -125,7 +125,7 @@ class ReadWorkbook:
     family: Any = None  # a FamilyRead (read/familyform.py) when read by the vocabulary
     # .xlsx/.xlsm: sheet -> (row, column) -> the formula or error value a cell holds, which
     # the values alone do not show (a target typed as =12000.00(件) into a General cell)
-    cell_formulas: dict[str, dict[tuple[int, int], FormulaCell]] = field(default_factory=dict)
+    cell_formulas: SheetFormulas = field(default_factory=lambda: SheetFormulas())
 
 
 class OwnOutput(PerfxlError):
@@ -703,7 +703,7 @@ def _family_workbook(
     meta: dict[str, str],
     names: list[str],
     family: Any,
-    cell_formulas: dict[str, dict[tuple[int, int], FormulaCell]],
+    cell_formulas: SheetFormulas,
 ) -> ReadWorkbook:
     return ReadWorkbook(
         path=path,
@@ -821,7 +821,7 @@ def read_workbook(
     templates = templates or template_set()
     info, archive = inspect_for_reading(path, limits or Limits())
     book = _calamine_book(path, archive)
-    cell_formulas = _cell_formulas(archive) if info.format in ("xlsx", "xlsm") else {}
+    cell_formulas = SheetFormulas(archive if info.format in ("xlsx", "xlsm") else None)
     del archive  # calamine keeps its own copy
     try:
         names = [m.name for m in book.sheets_metadata]
@@ -894,27 +894,45 @@ def read_workbook(
     )
 
 
-def _cell_formulas(archive: bytes | None) -> dict[str, dict[tuple[int, int], FormulaCell]]:
-    """Every project sheet's cells holding a formula or an error value, from the verified
-    bytes (empty when the parts cannot be mapped to their sheets)."""
-    if archive is None:
-        return {}
-    try:
-        with zipfile.ZipFile(io.BytesIO(archive)) as zf:
-            names = set(zf.namelist())
-            if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-                return {}
-            parts = sheet_parts(zf.read("xl/workbook.xml"), zf.read("xl/_rels/workbook.xml.rels"))
-            out = {}
-            for sheet, part in (parts or {}).items():
-                if sheet in AUXILIARY_SHEETS or part not in names:
-                    continue
-                found = formula_cells(zf.read(part))
-                if found:
-                    out[sheet] = found
-            return out
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return {}  # the guard has read these bytes already; the values are still read
+class SheetFormulas:
+    """The cells of a sheet that hold a formula or an error value, read from the verified
+    bytes of an .xlsx/.xlsm on first need: only an empty text cell is asked about (a target
+    typed as =12000.00(件) into a General cell shows an error, which the values read as
+    empty), so most returned forms never open their parts a second time."""
+
+    def __init__(self, archive: bytes | None = None):
+        self._archive = archive
+        self._sheets: dict[str, bytes] = {}  # sheet -> its part, or b"" when it has none
+        self._parts: dict[str, str] | None = None
+        self._zip: zipfile.ZipFile | None = None
+
+    def at(self, sheet: str, row: int, col: int) -> FormulaCell | None:
+        if self._archive is None:
+            return None
+        if sheet not in self._sheets:
+            self._sheets[sheet] = self._read(sheet)
+        part = self._sheets[sheet]
+        return formula_cell_at(part, row, col) if part else None
+
+    def _read(self, sheet: str) -> bytes:
+        assert self._archive is not None
+        try:
+            if self._parts is None:  # the archive's directory, read once
+                self._zip = zipfile.ZipFile(io.BytesIO(self._archive))
+                names = set(self._zip.namelist())
+                rels = "xl/_rels/workbook.xml.rels"
+                found = (
+                    sheet_parts(self._zip.read("xl/workbook.xml"), self._zip.read(rels))
+                    if "xl/workbook.xml" in names and rels in names
+                    else None
+                )
+                self._parts = {k: v for k, v in (found or {}).items() if v in names}
+            name = self._parts.get(sheet)
+            part = self._zip.read(name) if name and self._zip is not None else b""
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            self._parts = {}
+            return b""  # the guard has read these bytes already; the values are still read
+        return part if part and may_hold_formulas(part) else b""
 
 
 _YEAR_IN_TITLE = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[)）]|(\d{4})\s*年绩效目标")
