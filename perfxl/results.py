@@ -467,18 +467,28 @@ class UnitStatus:
     latest: tuple[ReturnedFile, ...] = ()  # the newest return of each form
     fixed: tuple[str, ...] = ()
     new: tuple[str, ...] = ()
+    # the projects whose form has not come back, when each project had its own form
+    # (blank --per-project) and others have
+    missing_forms: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
         text = STATUS_LABELS[self.state]
         if self.state == "errors":
             text += f"（{self.errors}）"
+        if self.missing_forms:
+            text += f"，缺 {len(self.missing_forms)} 张表"
         return text + ("，逾期" if self.late else "")
 
     @property
+    def complete(self) -> bool:
+        """Every form of the unit returned, the newest of each without an error."""
+        return self.state in ("warnings", "passed") and not self.missing_forms
+
+    @property
     def to_chase(self) -> bool:
-        """On the 催报名单: not returned, late, or with errors."""
-        return self.state in ("missing", "errors") or self.late
+        """On the 催报名单: not returned (any of its forms), late, or with errors."""
+        return self.state in ("missing", "errors") or self.late or bool(self.missing_forms)
 
     @property
     def to_confirm(self) -> bool:
@@ -500,6 +510,7 @@ class UnitStatus:
             "latest": [r.path for r in self.latest],
             "fixed": list(self.fixed),
             "new": list(self.new),
+            "missing_forms": list(self.missing_forms),
         }
 
 
@@ -539,8 +550,8 @@ class StatusResult:
 
     @property
     def ok(self) -> bool:
-        """Every unit returned, and no newest return has an error."""
-        return all(u.state in ("warnings", "passed") for u in self.units)
+        """Every unit returned (every form of it), and no newest return has an error."""
+        return all(u.complete for u in self.units)
 
     @property
     def readable(self) -> bool:

@@ -260,3 +260,29 @@ def test_the_roster_reads_code_contact_and_phone(tmp_path) -> None:
     assert (first.code, first.key, first.contact, first.phone) == ("A01", "A01", "联系人甲", "0000-1")
     assert second.code == "" and second.key.startswith("u-") and second.contact == "联系人乙"
     assert second.key == load_roster(path).units[1].key  # derived the same way every time
+
+
+def test_forms_sent_per_project_are_owed_each(tmp_path) -> None:
+    """blank --per-project sends one form per project: a unit that returned one of two is
+    still chased for the other, and a resubmission replaces only its own form."""
+    roster = tmp_path / "名单.csv"
+    roster.write_text(
+        "主管部门,实施单位,项目名称,联系人\n示例局,示例中心,甲项目,联系人甲\n示例局,示例中心,乙项目,\n"
+        "示例局,示例所,丙项目,联系人丙\n",
+        encoding="utf-8",
+    )
+    sent = perfxl.blank(roster, tmp_path / "空白", layout="declaration", year=2025, per_project=True)
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    by_name = {Path(f.output).name: Path(f.output) for f in sent.files}
+    first = next(p for name, p in by_name.items() if "甲项目" in name)
+    (inbox / first.name).write_bytes(first.read_bytes())
+    result = perfxl.status(roster, inbox, workers=1)
+    centre, office = result.units
+    assert centre.missing_forms == ("乙项目",) and "缺 1 张表" in centre.label
+    assert centre.to_chase and not centre.complete and not result.ok
+    assert office.state == "missing"
+    second = next(p for name, p in by_name.items() if "乙项目" in name)
+    (inbox / second.name).write_bytes(second.read_bytes())
+    centre = perfxl.status(roster, inbox, workers=1).units[0]
+    assert centre.missing_forms == () and len(centre.latest) == 2  # two forms, both newest

@@ -316,6 +316,11 @@ def _unit_status(
         reverse=True,
     )
     latest_paths = {c.report.path for c in latest}
+    # forms sent one project each (blank --per-project): the unit owes one per roster project
+    projects = [name for name, _ in unit.projects]
+    missing: list[str] = []
+    if len(projects) > 1 and any(form in projects for form in forms):
+        missing = [name for name in projects if name not in forms]
     return UnitStatus(
         unit.department,
         unit.unit,
@@ -330,6 +335,7 @@ def _unit_status(
         tuple(r for r in returns if r.path in latest_paths),
         tuple(fixed),
         tuple(new),
+        tuple(missing),
     )
 
 
@@ -401,6 +407,8 @@ def status_tables(result: StatusResult) -> list:
         reasons = []
         if u.state == "missing":
             reasons.append("未交")
+        if u.missing_forms:
+            reasons.append(f"未交：{'、'.join(u.missing_forms)}")
         if u.state == "errors":
             reasons.append(f"有错误 {u.errors} 个")
         if u.late:
