@@ -8,11 +8,14 @@
     merge(workbooks…, out) → MergeResult    (the 汇总 workbook)
     status(roster, inbox…) → StatusResult   (who has returned, with errors, late; 回收情况.xlsx)
     compare(last, this)    → CompareResult  (this year's forms against last year's; 对比.xlsx)
+    layouts()              → LayoutInfo…    (the layouts there are)
 
 Bad user data never raises: the result says what is wrong. :class:`~perfxl.core.errors.PerfxlError`
 (with a complete Chinese message) is raised only when a call cannot start at all — no input
 found, a broken ``templates`` folder, an output that cannot be written. Nothing here prints;
-batches report progress through ``progress(Progress(done, total, current))``.
+batches report progress through ``progress(Progress(done, total, current))``; a callback that
+raises :class:`~perfxl.core.errors.Cancelled` stops the batch at the next item, with nothing
+half-written left, and the exception comes through unchanged.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from perfxl.results import (
     CompareResult,
     ExtractResult,
     GenerateResult,
+    LayoutInfo,
     LoadResult,
     MergeResult,
     NotUsed,
@@ -46,7 +50,7 @@ PathLike = Union[str, "os.PathLike[str]"]
 ProgressCallback = Callable[[Progress], None]
 T = TypeVar("T")
 
-__all__ = ["load", "generate", "blank", "check", "extract", "merge", "status", "compare"]
+__all__ = ["load", "generate", "blank", "check", "extract", "merge", "status", "compare", "layouts"]
 
 
 def _workers(workers: int | None) -> int:
@@ -463,6 +467,16 @@ def status(
         )
 
     return run_status(loaded, found, check_all, moment, similarity, output)
+
+def layouts(*, templates: Sequence[PathLike] = ()) -> tuple[LayoutInfo, ...]:
+    """The layouts (表样) there are, built-in and from ``templates`` folders, by id."""
+    from perfxl.layout.templates import template_set
+
+    ts = template_set(tuple(Path(t) for t in templates))
+    return tuple(
+        LayoutInfo(lay.id, lay.name, lay.version, lay.framework, lay.money_unit)
+        for lay in (ts.layout(i) for i in ts.layout_ids())
+    )
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -1,5 +1,5 @@
 """Command line: ``perfxl generate | blank | check | extract | merge | status | compare | rules |
-layouts``.
+layouts | ui``.
 
 Only argument parsing and output live here; each command calls one function of
 :mod:`perfxl.api` and maps its result to text and an exit code: 0 success, 1 findings
@@ -666,6 +666,37 @@ def status(
         raise typer.Exit(EXIT_BAD_INPUT)
     if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)
+
+def ui(
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--folder",
+            help="本轮的文件夹（默认：「文档」中的 perfxl 文件夹）",
+            rich_help_panel="选项",
+        ),
+    ] = None,
+    port: Annotated[
+        int,
+        typer.Option("--port", min=0, max=65535, help="端口（默认自动选一个空闲的）", rich_help_panel="选项"),
+    ] = 0,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="不自动打开浏览器", rich_help_panel="选项")
+    ] = False,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="监听的地址（默认 127.0.0.1 只供本机；0.0.0.0 供局域网，需用启动时显示的口令）",
+            rich_help_panel="选项",
+        ),
+    ] = "127.0.0.1",
+    _help: HelpOption = None,
+) -> None:
+    """打开本地网页：在浏览器中发表、收表、汇总（只在本机运行，不连接网络）。"""
+    from perfxl.ui.server import serve
+
+    serve(folder, host=host, port=port, open_browser=not no_browser, say=_say)
 
 
 @app.command(rich_help_panel="命令")

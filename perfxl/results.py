@@ -51,6 +51,30 @@ class NotUsed:
 
 
 # ----------------------------------------------------------------------------------------
+# layouts
+
+
+@dataclass(frozen=True)
+class LayoutInfo:
+    """One layout (表样) that ``generate`` and ``blank`` can write and ``check`` reads."""
+
+    id: str
+    name: str
+    version: str
+    framework: str
+    money_unit: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "version": self.version,
+            "framework": self.framework,
+            "money_unit": self.money_unit,
+        }
+
+
+# ----------------------------------------------------------------------------------------
 # load
 
 

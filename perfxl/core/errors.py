@@ -24,6 +24,7 @@ __all__ = [
     "DuplicateError",
     "Location",
     "OutputError",
+    "Cancelled",
     "PerfxlError",
     "TemplateError",
 ]
@@ -57,3 +58,12 @@ class OutputError(PerfxlError):
 
 class DuplicateError(PerfxlError):
     """``merge --duplicates stop`` found the same project in several files (its own exit code)."""
+
+
+class Cancelled(PerfxlError):
+    """The caller stopped a batch: its ``progress`` callback raised this. The call stops at the
+    next item, leaves no half-written output (every file is written atomically) and lets this
+    exception through unchanged."""
+
+    def __init__(self, message: str = "已取消。"):
+        super().__init__(message)

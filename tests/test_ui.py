@@ -1,0 +1,474 @@
+"""The local page (perfxl ui) through Flask's test client: every route, the round folder as
+the only state, and everything a hostile or careless upload can do."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from perfxl.results import Progress
+from perfxl.ui import app as ui_app
+from perfxl.ui.app import create_app, ui_state
+from perfxl.ui.rounds import RoundFolder, documents_folder, save_new
+from perfxl.ui.security import upload_name
+
+from .uiround import RETURNED, make_round, unit_name
+
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    return make_round(tmp_path_factory.mktemp("ui-returns"))
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app(tmp_path / "round", workers=1)
+    app.config["TESTING"] = False  # errors go through the error pages, as for a user
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf(client, page: str = "/send") -> str:
+    html = client.get(page).get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+
+
+def wait(app, kind: str):
+    state = ui_state(app)
+    job = state.jobs.latest(kind)
+    assert job is not None
+    job = state.jobs.wait(job.id, timeout=120)
+    assert job.finished, job.to_dict()
+    return job
+
+
+def upload(client, files: list[tuple[str, bytes]], token: str | None = None, json_reply=True):
+    data = {"files": [(io.BytesIO(body), name) for name, body in files]}
+    if token is not None:
+        data["csrf_token"] = token
+    headers = {"Accept": "application/json"} if json_reply else {}
+    return client.post(
+        "/collect/upload", data=data, content_type="multipart/form-data", headers=headers
+    )
+
+
+def no_traceback(text: str) -> None:
+    assert "Traceback" not in text and 'File "' not in text
+
+
+# ----------------------------------------------------------------------------------------
+# every route
+
+
+def test_every_page_answers_in_chinese(client):
+    assert client.get("/").status_code == 302
+    for page, title in (("/send", "发表"), ("/collect", "收表"), ("/merge", "汇总")):
+        response = client.get(page)
+        text = response.get_data(as_text=True)
+        assert response.status_code == 200 and f"<title>{title}" in text
+        assert 'lang="zh-CN"' in text
+        assert "http://" not in text and "https://" not in text  # nothing from the network
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    for asset in ("app.css", "app.js", "icon.svg"):
+        assert client.get(f"/static/{asset}").status_code == 200
+    missing = client.get("/没有这个页面")
+    assert missing.status_code == 404 and "找不到这个页面" in missing.get_data(as_text=True)
+
+
+def test_static_assets_fetch_nothing_from_the_network():
+    static = Path(ui_app.__file__).parent / "static"
+    for path in static.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", text), path.name
+        assert "@import" not in text and "@font-face" not in text
+
+
+def test_round_folder_is_made_and_the_default_is_in_documents(tmp_path, monkeypatch):
+    create_app(tmp_path / "新的一轮", workers=1)
+    assert {p.name for p in (tmp_path / "新的一轮").iterdir()} >= {"回收", "结果", "空白表"}
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "user-dirs.dirs").write_text('XDG_DOCUMENTS_DIR="$HOME/文档"\n', encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    if documents_folder().parent == tmp_path:  # Linux desktops (UOS, 麒麟): XDG user dirs
+        assert documents_folder() == tmp_path / "文档"
+
+
+# ----------------------------------------------------------------------------------------
+# 发表
+
+
+def test_send_roster_and_blanks_as_a_zip(client, app, generated):
+    token = csrf(client)
+    body = generated.roster.read_bytes()
+    response = client.post(
+        "/send/roster",
+        data={"csrf_token": token, "roster": (io.BytesIO(body), "名单.yaml")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = client.get("/send").get_data(as_text=True)
+    assert "共 13 个单位" in page
+    rnd = ui_state(app).round
+    assert rnd.roster() == rnd.root / "名单.yaml"
+    response = client.post(
+        "/send/blanks",
+        data={"csrf_token": token, "layout": "declaration", "year": "2026", "blank_rows": "5"},
+    )
+    assert response.status_code == 302
+    job = wait(app, "send")
+    assert job.state == "done", job.error
+    page = client.get("/send").get_data(as_text=True)
+    link = re.search(r'href="(/results/[^"]+\.zip)"', page).group(1)
+    archive = client.get(link)
+    assert archive.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(archive.data)) as zf:
+        names = zf.namelist()
+        assert len([n for n in names if n.endswith(".xlsx")]) == 13 and "清单.csv" in names
+        first = zf.read(next(n for n in names if n.endswith(".xlsx")))
+    wb = openpyxl.load_workbook(io.BytesIO(first))
+    assert "填报说明" in wb.sheetnames
+
+
+def test_send_refuses_a_bad_roster_and_a_bad_year(client, app):
+    token = csrf(client)
+    for name, body, words in (
+        ("名单.pdf", b"%PDF-1.4", "不是单位名单"),
+        ("名单.yaml", b"departments: [\n", "有问题"),
+        ("名单.xlsx", b"%PDF-1.4 pretending", "不是"),
+        ("名单.csv", b"", "空文件"),
+    ):
+        response = client.post(
+            "/send/roster",
+            data={"csrf_token": token, "roster": (io.BytesIO(body), name)},
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        )
+        text = response.get_data(as_text=True)
+        assert words in text, (name, text[-800:])
+        no_traceback(text)
+    assert ui_state(app).round.roster() is None
+    (ui_state(app).round.root / "名单.yaml").write_text(
+        "departments:\n  - {department: 甲, unit: 乙}\n", encoding="utf-8"
+    )
+    response = client.post("/send/blanks", data={"csrf_token": token, "year": "二〇二六"})
+    assert response.status_code == 400 and "不是整数" in response.get_data(as_text=True)
+    response = client.post(
+        "/send/blanks", data={"csrf_token": token, "year": "2026", "layout": "x"}
+    )
+    assert response.status_code == 400 and "没有表样" in response.get_data(as_text=True)
+
+
+# ----------------------------------------------------------------------------------------
+# 收表
+
+
+def test_upload_checks_and_lists_every_return(client, app, generated):
+    token = csrf(client, "/collect")
+    files = [(p.name, p.read_bytes()) for p in generated.returns]
+    reply = upload(client, files, token)
+    assert reply.status_code == 200
+    data = reply.get_json()
+    assert [a["saved"] for a in data["accepted"]] == [p.name for p in generated.returns]
+    assert data["refused"] == [] and data["job"]["kind"] == "collect"
+    job = wait(app, "collect")
+    assert job.state == "done", job.error
+    inbox = ui_state(app).round.inbox
+    assert sorted(p.name for p in inbox.iterdir()) == sorted(p.name for p in generated.returns)
+    for p in generated.returns:  # saved byte for byte
+        assert (inbox / p.name).read_bytes() == p.read_bytes()
+    page = client.get("/collect").get_data(as_text=True)
+    for i in range(1, RETURNED + 1):
+        assert unit_name(i) in page
+    # a unit's page: every finding, its cell, the value and how to fix it
+    unit = client.get(f"/collect/file/{unit_name(1)}.xlsx").get_data(as_text=True)
+    assert "M001" in unit and "F6" in unit and "2,000.00" in unit and "怎么改" in unit
+    warn = client.get(f"/collect/file/{unit_name(2)}.xlsx").get_data(as_text=True)
+    assert "I009" in warn and "F13" in warn and "很多" in warn
+    clean = client.get(f"/collect/file/{unit_name(3)}.xlsx").get_data(as_text=True)
+    assert "没有发现问题" in clean
+    # the annotated copy of one, and of all as a zip
+    copy = client.get(f"/collect/annotated/{unit_name(1)}.xlsx")
+    assert copy.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(copy.data))
+    assert wb.sheetnames[0] == "检查结果"
+    assert client.post("/collect/annotated.zip", data={"csrf_token": token}).status_code == 302
+    job = wait(app, "annotate")
+    assert job.state == "done", job.error
+    with zipfile.ZipFile(ui_state(app).round.results / job.result["zip"]) as zf:
+        assert len(zf.namelist()) == RETURNED
+    report = client.get("/collect/report.json")
+    assert report.status_code == 200 and "attachment" in report.headers["Content-Disposition"]
+    json.loads(report.data)
+
+
+def test_a_resubmission_never_overwrites_the_earlier_return(client, app, generated):
+    token = csrf(client, "/collect")
+    first = generated.returns[0]
+    upload(client, [(first.name, first.read_bytes())], token)
+    wait(app, "collect")
+    again = upload(client, [(first.name, b"PK\x03\x04" + b"\0" * 200)], token).get_json()
+    assert again["refused"] and first.name in again["refused"][0]["reason"]  # damaged: refused
+    second = upload(client, [(first.name, generated.returns[1].read_bytes())], token).get_json()
+    saved = second["accepted"][0]["saved"]
+    assert saved == f"{first.stem}（2）.xlsx"
+    inbox = ui_state(app).round.inbox
+    assert (inbox / first.name).read_bytes() == first.read_bytes()
+    assert (inbox / saved).read_bytes() == generated.returns[1].read_bytes()
+    assert not [p for p in inbox.iterdir() if p.name.startswith(".perfxl-")]
+
+
+def test_save_new_counts_up(tmp_path):
+    names = [save_new(tmp_path, "甲.xlsx", b"x").name for _ in range(3)]
+    assert names == ["甲.xlsx", "甲（2）.xlsx", "甲（3）.xlsx"]
+
+
+def test_bad_uploads_are_refused_with_the_guards_message(client, app, generated):
+    token = csrf(client, "/collect")
+    good = generated.returns[2].read_bytes()
+    reply = upload(
+        client,
+        [
+            ("通知.pdf", b"%PDF-1.4"),
+            ("假的.xlsx", b"%PDF-1.4 this is not a workbook"),
+            ("空的.xlsx", b""),
+            ("截断.xlsx", good[:3000]),
+            ("../../逃出去.xlsx", good),
+            ("CON.xlsx", good),
+            ("C:\\Users\\某人\\桌面\\第三中心.xlsx", good),
+            ("~$临时.xlsx", good),
+        ],
+        token,
+    ).get_json()
+    refused = {r["name"]: r["reason"] for r in reply["refused"]}
+    assert set(refused) == {"通知.pdf", "假的.xlsx", "空的.xlsx", "截断.xlsx", "~$临时.xlsx"}
+    assert "临时文件" in refused["~$临时.xlsx"]
+    assert "不是工作簿" in refused["通知.pdf"]
+    assert "假的.xlsx" in refused["假的.xlsx"] and "不是" in refused["假的.xlsx"]
+    assert "空文件" in refused["空的.xlsx"]
+    assert "截断.xlsx" in refused["截断.xlsx"]
+    saved = sorted(a["saved"] for a in reply["accepted"])
+    assert saved == sorted(["逃出去.xlsx", "_CON.xlsx", "第三中心.xlsx"])
+    rnd = ui_state(app).round
+    assert sorted(p.name for p in rnd.inbox.iterdir()) == saved
+    # nothing landed outside the round, and nothing is left in the staging folder
+    assert not (rnd.root.parent / "逃出去.xlsx").exists()
+    assert not list((rnd.results / ".上传中").iterdir())
+    wait(app, "collect")
+
+
+def test_upload_limits(client, app, monkeypatch):
+    token = csrf(client, "/collect")
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    big = upload(client, [("大.xlsx", b"PK" + b"\0" * 20_000)], token)
+    assert big.status_code == 413 and "太大" in big.get_json()["error"]
+    page = upload(client, [("大.xlsx", b"PK" + b"\0" * 20_000)], token, json_reply=False)
+    assert page.status_code == 413 and "一次最多" in page.get_data(as_text=True)
+    no_traceback(page.get_data(as_text=True))
+    app.config["MAX_CONTENT_LENGTH"] = ui_app.MAX_REQUEST_BYTES
+    monkeypatch.setattr(ui_app, "MAX_FILES", 2)
+    many = upload(client, [(f"{i}.xlsx", b"x") for i in range(3)], token)
+    assert many.status_code == 400 and "一次最多上传 2 个文件" in many.get_json()["error"]
+    none = upload(client, [], token)
+    assert none.status_code == 400
+    assert list(ui_state(app).round.inbox.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("../../x.xlsx", "x.xlsx"),
+        ("..\\..\\x.xlsx", "x.xlsx"),
+        ("/etc/passwd.xlsx", "passwd.xlsx"),
+        ("CON.xlsx", "_CON.xlsx"),
+        ("nul.XLSX", "_nul.xlsx"),
+        ("上海市闵行区社会保障服务中心.xlsx", "上海市闵行区社会保障服务中心.xlsx"),
+        ("报表?:*.xlsx", "报表___.xlsx"),
+        ("a\x00b\x1f.xlsx", "ab.xlsx"),
+        ("..xlsx", None),
+        (".xlsx", None),
+        ("..", None),
+        ("x.exe", None),
+        ("", None),
+    ],
+)
+def test_upload_names(raw, expected):
+    assert upload_name(raw, WORKBOOKS) == expected
+
+
+def test_paths_outside_the_round_are_not_served(client, app, generated, tmp_path):
+    rnd = ui_state(app).round
+    (rnd.root / "名单.yaml").write_text("secret", encoding="utf-8")
+    (tmp_path / "outside.xlsx").write_bytes(generated.returns[0].read_bytes())
+    for url in (
+        "/results/../名单.yaml",
+        "/results/..%2f名单.yaml",
+        "/collect/annotated/../../outside.xlsx",
+        "/collect/annotated/..%2f..%2foutside.xlsx",
+        "/collect/file/../../outside.xlsx",
+        "/collect/report.csv",
+    ):
+        response = client.get(url)
+        assert response.status_code in (302, 404), url
+        assert b"secret" not in response.data
+
+
+# ----------------------------------------------------------------------------------------
+# security
+
+
+def test_every_post_needs_the_csrf_token(client, app, generated):
+    csrf(client, "/collect")
+    body = generated.returns[0].read_bytes()
+    for url, data in (
+        ("/collect/upload", {"files": (io.BytesIO(body), "a.xlsx")}),
+        ("/send/roster", {"roster": (io.BytesIO(b"departments: []"), "名单.yaml")}),
+        ("/send/blanks", {"year": "2026"}),
+        ("/collect/refresh", {}),
+        ("/collect/deadline", {"deadline": "2025-03-31"}),
+        ("/collect/annotated.zip", {}),
+        ("/merge", {}),
+        ("/jobs/1/cancel", {}),
+    ):
+        response = client.post(url, data=data, content_type="multipart/form-data")
+        assert response.status_code == 403, url
+        assert "页面已过期" in response.get_data(as_text=True)
+    wrong = client.post("/collect/refresh", data={"csrf_token": "x" * 32})
+    assert wrong.status_code == 403
+    rnd = ui_state(app).round
+    assert rnd.returns() == [] and rnd.roster() is None
+    assert not (rnd.root / "截止日期.txt").exists()
+
+
+def test_lan_mode_needs_the_token(tmp_path):
+    app = create_app(tmp_path / "round", token="right-token", loopback=False, workers=1)
+    client = app.test_client()
+    refused = client.get("/collect")
+    assert refused.status_code == 403 and "访问口令" in refused.get_data(as_text=True)
+    wrong = client.get("/collect?token=wrong")
+    assert wrong.status_code == 403 and "不对" in wrong.get_data(as_text=True)
+    assert client.get("/static/app.js").status_code == 403
+    first = client.get("/collect?token=right-token")
+    assert first.status_code == 302 and first.headers["Location"] == "/collect"
+    assert "HttpOnly" in first.headers["Set-Cookie"]
+    assert client.get("/collect").status_code == 200  # the cookie carries it from now on
+    other = app.test_client()
+    other.set_cookie("perfxl_token", "wrong")
+    assert other.get("/collect").status_code == 403
+
+
+def test_loopback_refuses_other_host_names(client):
+    # a page elsewhere that points a name at 127.0.0.1 (DNS rebinding) is refused
+    response = client.get("/collect", headers={"Host": "evil.example:8000"})
+    assert response.status_code == 403 and "只接受本机" in response.get_data(as_text=True)
+    assert client.get("/collect", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+
+
+def test_an_internal_error_is_a_chinese_page_not_a_traceback(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom in the library")
+
+    monkeypatch.setattr(ui_app.api, "layouts", broken)
+    response = client.get("/send")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 500 and "程序内部出错" in text
+    assert "boom" not in text
+    no_traceback(text)
+    assert (
+        client.get("/jobs/nope", headers={"Accept": "application/json"}).get_json()["code"] == 404
+    )
+    assert client.put("/collect").status_code == 405
+
+
+# ----------------------------------------------------------------------------------------
+# 汇总 and long batches
+
+
+def test_merge_shows_totals_charts_and_gives_the_workbook(client, app, generated):
+    token = csrf(client, "/collect")
+    upload(client, [(p.name, p.read_bytes()) for p in generated.returns], token)
+    wait(app, "collect")
+    assert client.post("/merge", data={"csrf_token": token, "money_unit": "元"}).status_code == 302
+    job = wait(app, "merge")
+    assert job.state == "done", job.error
+    page = client.get("/merge").get_data(as_text=True)
+    assert page.count("<svg") == 3 and "各主管部门的项目金额（元）" in page
+    assert f"项目 <b>{RETURNED}</b>" in page
+    # money: 4 units planted with 2,000 and 8 with 1,000
+    assert "16,000.00" in page
+    summary = client.get("/results/汇总.xlsx")
+    assert summary.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(summary.data))
+    assert "图表" in wb.sheetnames and len(wb["图表"]._charts) == 3
+
+
+def test_a_cancelled_merge_writes_nothing(client, app, generated):
+    token = csrf(client, "/collect")
+    rnd = ui_state(app).round
+    for p in generated.returns:
+        save_new(rnd.inbox, p.name, p.read_bytes())
+    jobs = ui_state(app).jobs
+    real_start = jobs.start
+
+    def start_cancelled(kind, label, work, on_done=None):
+        def cancelled_work(job):
+            job.cancel_requested.set()  # as if 取消 was pressed before the first file ended
+            return work(job)
+
+        return real_start(kind, label, cancelled_work, on_done)
+
+    jobs.start = start_cancelled  # type: ignore[method-assign]
+    client.post("/merge", data={"csrf_token": token})
+    job = wait(app, "merge")
+    assert job.state == "cancelled" and job.done == 1
+    assert not (rnd.results / "汇总.xlsx").exists()
+    assert not [p for p in rnd.results.rglob("*") if p.name.startswith(".perfxl-")]
+    page = client.get("/merge").get_data(as_text=True)
+    assert "已取消" in page
+
+
+def test_job_progress_and_cancel_routes(client, app):
+    token = csrf(client)
+    import threading
+
+    gate = threading.Event()
+
+    def slow(job):
+        job.total = 5
+        for i in range(5):
+            gate.wait(5)
+            job.progress(Progress(i + 1, 5, f"第{i + 1}个"))
+        return None
+
+    job = ui_state(app).jobs.start("slow", "测试", slow)
+    state = client.get(f"/jobs/{job.id}").get_json()
+    assert state["state"] == "running" and state["label"] == "测试"
+    page = client.get("/collect").get_data(as_text=True)
+    assert f'data-job="{job.id}"' in page and "取消" in page
+    reply = client.post(
+        f"/jobs/{job.id}/cancel", data={"csrf_token": token}, headers={"Accept": "application/json"}
+    )
+    assert reply.status_code == 200
+    gate.set()
+    ui_state(app).jobs.wait(job.id)
+    assert client.get(f"/jobs/{job.id}").get_json()["state_label"] == "已取消"
+
+
+def test_round_folder_fingerprint_sees_files_copied_in_by_hand(tmp_path, generated):
+    rnd = RoundFolder(tmp_path / "r").prepare()
+    before = rnd.fingerprint()
+    (rnd.inbox / "手工放入.xlsx").write_bytes(generated.returns[0].read_bytes())
+    assert rnd.fingerprint() != before and len(rnd.returns()) == 1
