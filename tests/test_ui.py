@@ -405,7 +405,7 @@ def test_merge_shows_totals_charts_and_gives_the_workbook(client, app, generated
     job = wait(app, "merge")
     assert job.state == "done", job.error
     page = client.get("/merge").get_data(as_text=True)
-    assert page.count("<svg") == 3 and "各主管部门的项目金额（元）" in page
+    assert page.count("<svg") == 3 and "各实施单位的项目金额（元）" in page
     assert f"项目 <b>{RETURNED}</b>" in page
     # money: 4 units planted with 2,000 and 8 with 1,000
     assert "16,000.00" in page

@@ -596,6 +596,9 @@ def _routes(app: Flask, state: UiState) -> None:
         money_unit = request.form.get("money_unit") or "元"
         if money_unit not in ("元", "万元"):
             abort(400, description="金额单位只能是 元 或 万元。")
+        group = request.form.get("group") or "unit"
+        if group not in ("unit", "department"):
+            abort(400, description="分组方式只能是 按实施单位 或 按主管部门。")
         fingerprint = rnd.fingerprint()
         files = _current_returns(state)
         if not files:
@@ -608,6 +611,7 @@ def _routes(app: Flask, state: UiState) -> None:
                 rnd.results / SUMMARY_NAME,
                 title=title,
                 money_unit=money_unit,
+                group=group,
                 duplicates="newer",
                 workers=workers(),
                 progress=job.progress,
