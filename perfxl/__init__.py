@@ -27,6 +27,8 @@ _EXPORTS = {
     "merge": "perfxl.api",
     "status": "perfxl.api",
     "compare": "perfxl.api",
+    "layouts": "perfxl.api",
+    "LayoutInfo": "perfxl.results",
     "Progress": "perfxl.results",
     "NotUsed": "perfxl.results",
     "LoadResult": "perfxl.results",
@@ -60,6 +62,8 @@ __all__ = [
     "merge",
     "status",
     "compare",
+    "layouts",
+    "LayoutInfo",
     "Progress",
     "NotUsed",
     "LoadResult",
@@ -84,7 +88,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from perfxl.api import blank, check, compare, extract, generate, load, merge, status
+    from perfxl.api import blank, check, compare, extract, generate, layouts, load, merge, status
     from perfxl.core.errors import OutputError, PerfxlError
     from perfxl.core.findings import Finding
     from perfxl.define.model import Document
@@ -98,6 +102,7 @@ if TYPE_CHECKING:
         ExtractResult,
         GeneratedFile,
         GenerateResult,
+        LayoutInfo,
         LoadResult,
         MergeResult,
         NotUsed,

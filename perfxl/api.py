@@ -468,6 +468,7 @@ def status(
 
     return run_status(loaded, found, check_all, moment, similarity, output)
 
+
 def layouts(*, templates: Sequence[PathLike] = ()) -> tuple[LayoutInfo, ...]:
     """The layouts (表样) there are, built-in and from ``templates`` folders, by id."""
     from perfxl.layout.templates import template_set

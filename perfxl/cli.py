@@ -667,6 +667,8 @@ def status(
     if not result.ok:
         raise typer.Exit(EXIT_FINDINGS)
 
+
+@app.command(rich_help_panel="命令")
 def ui(
     folder: Annotated[
         Path | None,
@@ -678,7 +680,9 @@ def ui(
     ] = None,
     port: Annotated[
         int,
-        typer.Option("--port", min=0, max=65535, help="端口（默认自动选一个空闲的）", rich_help_panel="选项"),
+        typer.Option(
+            "--port", min=0, max=65535, help="端口（默认自动选一个空闲的）", rich_help_panel="选项"
+        ),
     ] = 0,
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="不自动打开浏览器", rich_help_panel="选项")

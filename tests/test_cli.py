@@ -128,7 +128,7 @@ def test_python_dash_m_and_checkout_script(tmp_path, minimal_yaml):
 
 
 @pytest.mark.parametrize(
-    "command", ["generate", "blank", "check", "extract", "merge", "rules", "layouts"]
+    "command", ["generate", "blank", "check", "extract", "merge", "status", "rules", "layouts", "ui"]
 )
 def test_every_command_has_chinese_help(run_cli, command):
     code, out, err = run_cli(command, "--help")

@@ -472,3 +472,110 @@ def test_round_folder_fingerprint_sees_files_copied_in_by_hand(tmp_path, generat
     before = rnd.fingerprint()
     (rnd.inbox / "手工放入.xlsx").write_bytes(generated.returns[0].read_bytes())
     assert rnd.fingerprint() != before and len(rnd.returns()) == 1
+
+
+# ----------------------------------------------------------------------------------------
+# one state with the command line: perfxl status on the round folder shows what the page shows
+
+
+def page_rows(html: str) -> dict[str, tuple[str, str]]:
+    """unit → (data-state, the state's label) of the 收表 table."""
+    rows = {}
+    for row in re.findall(r'<tr class="[^"]*" data-state="([^"]*)">(.*?)</tr>', html, re.S):
+        state, cells = row
+        unit = re.search(r"<td>([^<]+)", cells).group(1).strip()
+        label = re.search(r'<span class="tag [^"]*">([^<]+)</span>', cells).group(1)
+        rows[unit] = (state, label)
+    return rows
+
+
+def test_the_page_and_perfxl_status_agree(client, app, generated, run_cli, tmp_path):
+    from .uiround import DEPARTMENT, fixed_return, form_yaml
+
+    token = csrf(client)
+    client.post(
+        "/send/roster",
+        data={
+            "csrf_token": token,
+            "roster": (io.BytesIO(generated.roster.read_bytes()), "名单.yaml"),
+        },
+        content_type="multipart/form-data",
+    )
+    # a stranger's form (a unit not on the roster)
+    stranger_src = tmp_path / "外单位.yaml"
+    stranger_src.write_text(
+        form_yaml(1).replace(unit_name(1), "不在名单上的中心"), encoding="utf-8"
+    )
+    from perfxl import api
+
+    api.generate(stranger_src, tmp_path / "外单位.xlsx", workers=1)
+    files = [(p.name, p.read_bytes()) for p in generated.returns]
+    files.append(("外单位.xlsx", (tmp_path / "外单位.xlsx").read_bytes()))
+    upload(client, files, token)
+    wait(app, "collect")
+    # unit 1 sends its form again, corrected: the newest counts
+    fixed = fixed_return(tmp_path, 1)
+    import os
+    import time
+
+    time.sleep(0.01)
+    reply = upload(client, [(fixed.name, fixed.read_bytes())], token).get_json()
+    assert reply["accepted"][0]["saved"] == f"{unit_name(1)}（2）.xlsx"
+    later = time.time() + 5
+    os.utime(ui_state(app).round.inbox / reply["accepted"][0]["saved"], (later, later))
+    wait(app, "collect")
+    html = client.get("/collect").get_data(as_text=True)
+    rows = page_rows(html)
+    rnd = ui_state(app).round
+    code, out, err = run_cli(
+        "status", "--roster", str(rnd.roster()), str(rnd.inbox), "--format", "json", "-q"
+    )
+    assert code == 1, err  # units missing or with errors
+    cli = json.loads(out)
+    page = json.loads(client.get("/collect/report.json").data)
+    for key in ("units", "unmatched", "summary", "roster", "deadline"):
+        assert page[key] == cli[key], key
+    assert len(cli["units"]) == 13
+    for unit in cli["units"]:
+        assert rows[unit["unit"]] == (unit["state"], unit["label"]), unit["unit"]
+    by_unit = {u["unit"]: u for u in cli["units"]}
+    assert by_unit[unit_name(1)]["state"] == "passed" and len(by_unit[unit_name(1)]["returns"]) == 2
+    assert by_unit[unit_name(4)]["state"] == "errors"
+    assert by_unit[unit_name(2)]["state"] == "warnings"
+    assert by_unit[unit_name(13)]["state"] == "missing"
+    assert [Path(u["path"]).name for u in cli["unmatched"]] == ["外单位.xlsx"]
+    assert "未识别的文件" in html and DEPARTMENT in html
+    # the 回收情况 workbook the page offers is the one status writes
+    book = client.get("/collect/report.xlsx")
+    assert book.status_code == 200
+    assert {"回收情况", "催报名单"} <= set(openpyxl.load_workbook(io.BytesIO(book.data)).sheetnames)
+    # a deadline set on the page is the command's --deadline
+    client.post("/collect/deadline", data={"csrf_token": token, "deadline": "2020-01-31"})
+    assert (rnd.root / "截止日期.txt").read_text(encoding="utf-8").strip() == "2020-01-31"
+    client.get("/collect")
+    wait(app, "collect")
+    html = client.get("/collect").get_data(as_text=True)
+    assert "--deadline 2020-01-31" in html
+    code, out, _ = run_cli(
+        "status",
+        "--roster",
+        str(rnd.roster()),
+        str(rnd.inbox),
+        "--deadline",
+        "2020-01-31",
+        "--format",
+        "json",
+        "-q",
+    )
+    cli = json.loads(out)
+    rows = page_rows(html)
+    for unit in cli["units"]:
+        assert rows[unit["unit"]] == (unit["state"], unit["label"]), unit["unit"]
+    assert sum(u["late"] for u in cli["units"]) == 12 and "逾期" in html
+    # the merge takes the newest return of each unit: unit 1's corrected form, once
+    client.post("/merge", data={"csrf_token": token})
+    job = wait(app, "merge")
+    assert job.state == "done", job.error
+    merged = {Path(p).name for p in job.result.files}
+    assert f"{unit_name(1)}（2）.xlsx" in merged and f"{unit_name(1)}.xlsx" not in merged
+    assert job.result.result.projects == RETURNED

@@ -29,7 +29,9 @@ from .uiround import RETURNED, UNITS, make_round, planted, unit_name
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
 CHROMEDRIVER = shutil.which("chromedriver") or (
     "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None
 )
@@ -177,7 +179,12 @@ def test_the_round_in_a_real_browser(browser, server, tmp_path):
     for row in rows:
         cells = row.find_elements(By.TAG_NAME, "td")
         name = cells[0].text.splitlines()[0]
-        by_unit[name] = (row.get_attribute("data-state"), cells[1].text, cells[2].text, cells[3].text)
+        by_unit[name] = (
+            row.get_attribute("data-state"),
+            cells[1].text,
+            cells[2].text,
+            cells[3].text,
+        )
     for i in range(1, RETURNED + 1):
         state, label, errors, warnings = by_unit[unit_name(i)]
         expected = planted(i)
@@ -207,8 +214,10 @@ def test_the_round_in_a_real_browser(browser, server, tmp_path):
     browser.get(base + "/merge")
     browser.find_element(By.CSS_SELECTOR, "form[action='/merge'] button").click()
     wait_for(
-        lambda: browser.find_elements(By.ID, "download-summary")
-        and not browser.find_elements(By.CSS_SELECTOR, "section.job"),
+        lambda: (
+            browser.find_elements(By.ID, "download-summary")
+            and not browser.find_elements(By.CSS_SELECTOR, "section.job")
+        ),
         180,
         "the summary",
     )
@@ -218,7 +227,11 @@ def test_the_round_in_a_real_browser(browser, server, tmp_path):
     shoot(browser, shots, "汇总")
     browser.find_element(By.ID, "download-summary").click()
     target = browser.downloads / "汇总.xlsx"
-    wait_for(lambda: target.is_file() and not list(browser.downloads.glob("*.crdownload")), 60, "the download")
+    wait_for(
+        lambda: target.is_file() and not list(browser.downloads.glob("*.crdownload")),
+        60,
+        "the download",
+    )
     wb = openpyxl.load_workbook(target)
     assert {"汇总", "项目", "图表"} <= set(wb.sheetnames)
     projects = list(wb["项目"].iter_rows(min_row=2, values_only=True))

@@ -689,7 +689,7 @@ def _roster_units(roster: Path | None) -> list[Any]:
     if roster is None:
         return []
     try:
-        from perfxl.write.blank import load_roster
+        from perfxl.define.roster import load_roster
 
         return list(load_roster(roster).units)
     except PerfxlError:
@@ -711,7 +711,7 @@ def _roster_problem(name: str, suffix: str, data: bytes) -> str | None:
             except IntakeError as exc:
                 return str(exc)
         try:
-            from perfxl.write.blank import load_roster
+            from perfxl.define.roster import load_roster
 
             units = load_roster(probe).units
         except PerfxlError as exc:

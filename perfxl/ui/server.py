@@ -58,13 +58,17 @@ def start(
     token = None if loopback else new_token()
     root = Path(folder) if folder is not None else default_round_folder()
     app = create_app(root, token=token, loopback=loopback, workers=workers)
-    try:
-        server = make_server(host, port, app, threaded=True)
-    except OSError as exc:
+    problem = _bind_problem(host, port)
+    if problem is None:
+        try:
+            server = make_server(host, port, app, threaded=True)
+        except (OSError, SystemExit) as exc:  # werkzeug exits on a taken port
+            problem = getattr(exc, "strerror", None) or "端口已被占用"
+    if problem is not None:
         raise PerfxlError(
-            f"错误：无法在 {host}:{port} 上启动（{exc.strerror or exc}）；"
+            f"错误：无法在 {host}:{port} 上启动（{problem}）；"
             "端口可能已被占用，请换一个端口（--port）或不指定端口"
-        ) from None
+        )
     bound = server.server_port
     # two pages on different ports of one machine share cookies: give each its own names
     app.config["SESSION_COOKIE_NAME"] = f"perfxl_session_{bound}"
@@ -78,6 +82,20 @@ def start(
         )
         running.thread.start()
     return running
+
+
+def _bind_problem(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on (werkzeug would print English and exit)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
 
 
 def _lan_address(host: str) -> str:
