@@ -147,6 +147,7 @@ def shoot(driver, folder: Path, name: str) -> Path:
 
 
 def test_the_round_in_a_real_browser(browser, server, tmp_path):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
 
     generated = make_round(tmp_path / "生成")
@@ -164,36 +165,40 @@ def test_the_round_in_a_real_browser(browser, server, tmp_path):
 
     # 收表: choose the 12 returns (the file input the 选择文件 button opens)
     browser.get(base + "/collect")
+    wait_for(lambda: browser.find_elements(By.ID, "round-table"), 60, "the empty round")
     picker = browser.find_element(By.ID, "pick-files")
     browser.execute_script("arguments[0].hidden = false;", picker)
     picker.send_keys("\n".join(str(p) for p in generated.returns))
 
     def table_ready():
-        if browser.find_elements(By.CSS_SELECTOR, "section.job"):
+        """The table once it lists the uploaded returns (before, it lists the roster's units
+        as 未交; the page reloads itself when the check ends, so elements may go stale)."""
+        try:
+            if browser.find_elements(By.CSS_SELECTOR, "section.job"):
+                return False
+            seen = {}
+            for row in browser.find_elements(By.CSS_SELECTOR, "#round-table tbody tr"):
+                cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
+                seen[cells[0].splitlines()[0]] = (row.get_attribute("data-state"), *cells[1:5])
+        except StaleElementReferenceException:
             return False
-        rows = browser.find_elements(By.CSS_SELECTOR, "#round-table tbody tr")
-        return rows if len(rows) >= RETURNED else False
+        returned = [v for v in seen.values() if v[4]]
+        return seen if len(returned) >= RETURNED else False
 
-    rows = wait_for(table_ready, 180, "the round's table")
-    by_unit = {}
-    for row in rows:
-        cells = row.find_elements(By.TAG_NAME, "td")
-        name = cells[0].text.splitlines()[0]
-        by_unit[name] = (
-            row.get_attribute("data-state"),
-            cells[1].text,
-            cells[2].text,
-            cells[3].text,
-        )
+    found = wait_for(table_ready, 180, "the round's table")
+    by_unit = {name: (v[0], v[1], v[2], v[3]) for name, v in found.items()}
     for i in range(1, RETURNED + 1):
         state, label, errors, warnings = by_unit[unit_name(i)]
         expected = planted(i)
         assert (int(errors) > 0) == (expected == "errors"), (i, by_unit[unit_name(i)])
         assert (int(warnings) > 0) == (expected == "warnings"), (i, by_unit[unit_name(i)])
+        assert label.startswith({"errors": "有错误", "warnings": "仅有警告", "passed": "通过"}[expected])
         if state:  # the round's status (with the roster): its state per unit
             assert state == expected, (i, by_unit[unit_name(i)])
-    if unit_name(UNITS) in by_unit:
-        assert by_unit[unit_name(UNITS)][0] == "missing"
+    assert by_unit[unit_name(UNITS)][:2] == ("missing", "未交")
+    counts = browser.find_element(By.ID, "counts").text.replace("\n", " ")
+    for words in ("单位 13", "未交 1", "有错误 4", "仅有警告 4", "通过 4"):
+        assert words in counts, counts
     browser.set_window_size(1280, 1500)
     collect_shot = shoot(browser, shots, "收表")
     if os.environ.get("PERFXL_UI_SCREENSHOTS") == "docs":
@@ -203,7 +208,11 @@ def test_the_round_in_a_real_browser(browser, server, tmp_path):
     browser.set_window_size(1280, 1000)
 
     # a unit's findings: the cell, the value, how to fix it
-    row = next(r for r in rows if r.text.startswith(unit_name(1)))
+    row = next(
+        r
+        for r in browser.find_elements(By.CSS_SELECTOR, "#round-table tbody tr")
+        if r.text.startswith(unit_name(1))
+    )
     row.find_element(By.LINK_TEXT, "查看问题").click()
     wait_for(lambda: browser.find_elements(By.ID, "findings"), 30, "the findings")
     text = browser.find_element(By.ID, "findings").text

@@ -7,6 +7,8 @@
     return m ? m.getAttribute("content") : "";
   };
 
+  var uploading = 0; /* uploads in flight: a reload now would cut them off */
+
   function post(url, body) {
     return fetch(url, {
       method: "POST",
@@ -31,7 +33,7 @@
           if (job.total) { bar.max = job.total; bar.value = job.done; }
           text.textContent = job.done + " / " + (job.total || "…");
           current.textContent = job.current || "";
-          if (job.state === "running") { setTimeout(tick, 700); } else { location.reload(); }
+          if (job.state === "running" || uploading) { setTimeout(tick, 700); } else { location.reload(); }
         })
         .catch(function () { setTimeout(tick, 2000); });
     }
@@ -73,14 +75,19 @@
     var body = new FormData();
     files.forEach(function (f) { body.append("files", f.file, f.path); });
     list([{ cls: "muted", text: "正在上传 " + files.length + " 个文件……" }]);
+    uploading += 1;
     post("/collect/upload", body).then(function (res) {
+      uploading -= 1;
       if (res.error) { list([{ cls: "bad", text: res.error }]); return; }
       list((res.accepted || []).map(function (a) {
         return { cls: "ok", text: "已收到「" + a.name + "」" + (a.saved !== a.name.split("/").pop() ? "（保存为 " + a.saved + "）" : "") };
       }));
       list((res.refused || []).map(function (r) { return { cls: "bad", text: "未收下：" + r.reason }; }));
       showJob(res.job);
-    }).catch(function () { list([{ cls: "bad", text: "上传失败：与本机程序的连接断开了，请确认程序仍在运行。" }]); });
+    }).catch(function () {
+      uploading -= 1;
+      list([{ cls: "bad", text: "上传失败：与本机程序的连接断开了，请确认程序仍在运行。" }]);
+    });
   }
 
   function fromInput(input) {
