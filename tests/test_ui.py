@@ -589,3 +589,77 @@ def test_the_page_and_perfxl_status_agree(client, app, generated, run_cli, tmp_p
     merged = {Path(p).name for p in job.result.files}
     assert f"{unit_name(1)}（2）.xlsx" in merged and f"{unit_name(1)}.xlsx" not in merged
     assert job.result.result.projects == RETURNED
+
+
+# ----------------------------------------------------------------------------------------
+# 对比上年
+
+
+def test_compare_with_last_year(client, app, generated, tmp_path):
+    from perfxl import api
+
+    from .uiround import form_yaml
+
+    token = csrf(client, "/compare")
+    rnd = ui_state(app).round
+    for p in generated.returns:
+        save_new(rnd.inbox, p.name, p.read_bytes())
+    # last year: the same units, the same goal and indicators (copied), a smaller budget
+    last = tmp_path / "上年定义"
+    last.mkdir()
+    for i in (1, 2, 3):
+        text = form_yaml(i, "passed").replace("year: 2025", "year: 2024")
+        text = text.replace("2025-01-01", "2024-01-01").replace("2025-12-31", "2024-12-31")
+        (last / f"{unit_name(i)}.yaml").write_text(text, encoding="utf-8")
+    made = api.generate(last, tmp_path / "上年", workers=1)
+    assert made.ok
+    files = [(Path(p).name, Path(p).read_bytes()) for p in made.written]
+    data = {"csrf_token": token, "files": [(io.BytesIO(b), n) for n, b in files]}
+    client.post("/compare/upload", data=data, content_type="multipart/form-data")
+    assert len(rnd.last_year_files()) == 3
+    page = client.get("/compare").get_data(as_text=True)
+    assert "已有上年的表 3 个" in page
+    assert client.post("/compare", data={"csrf_token": token}).status_code == 302
+    job = wait(app, "compare")
+    assert job.state == "done", job.error
+    result = job.result.result
+    assert result.summary["pairs"] == 3
+    page = client.get("/compare").get_data(as_text=True)
+    codes = {f.finding.code for f in result.findings}
+    assert codes and all(code in page for code in codes)
+    assert "C001" in codes or "C002" in codes  # the goal copied from last year
+    book = client.get("/results/对比.xlsx")
+    assert book.status_code == 200
+    openpyxl.load_workbook(io.BytesIO(book.data))
+
+
+def test_send_with_the_provinces_own_blank_workbook(client, app, generated):
+    from perfxl.ui.app import blank_takes_form
+
+    if not blank_takes_form():
+        pytest.skip("perfxl.blank(form=...) is not in this version of the library")
+    token = csrf(client)
+    rnd = ui_state(app).round
+    (rnd.root / "名单.yaml").write_bytes(generated.roster.read_bytes())
+    form = generated.returns[2].read_bytes()  # a workbook of the family, as a province's form
+    response = client.post(
+        "/send/blanks",
+        data={
+            "csrf_token": token,
+            "year": "2026",
+            "form_file": (io.BytesIO(form), "省里的表.xlsx"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    job = wait(app, "send")
+    assert job.state == "done", job.error
+    assert [p.name for p in rnd.forms()] == ["省里的表.xlsx"]
+    with zipfile.ZipFile(rnd.results / job.result["zip"]) as zf:
+        assert len([n for n in zf.namelist() if n.endswith(".xlsx")]) == 13
+    bad = client.post(
+        "/send/blanks",
+        data={"csrf_token": token, "year": "2026", "form_file": (io.BytesIO(b"%PDF"), "表.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 400 and "表.xlsx" in bad.get_data(as_text=True)

@@ -68,6 +68,7 @@ SUMMARY_NAME = "汇总.xlsx"
 STATUS_NAME = "回收情况.xlsx"
 REPORT_NAME = "回收情况.json"
 DEADLINE_FILE = "截止日期.txt"
+COMPARE_NAME = "对比.xlsx"
 
 MESSAGES = {
     400: "请求的内容不完整或有误，请返回上一页重试。",
@@ -98,16 +99,31 @@ class MergeView:
 
 
 @dataclass
+class CompareView:
+    fingerprint: tuple[Any, ...]
+    result: Any
+    made: float = field(default_factory=time.time)
+
+
+@dataclass
 class UiState:
     round: RoundFolder
     jobs: Jobs = field(default_factory=Jobs)
     collect: CollectView | None = None
     merge: MergeView | None = None
+    compare: CompareView | None = None
     blanks: list[dict[str, Any]] = field(default_factory=list)
 
 
 def has_status() -> bool:
     return hasattr(api, "status")
+
+
+def blank_takes_form() -> bool:
+    """Whether ``api.blank`` can copy a province's own blank workbook (``form=``)."""
+    import inspect
+
+    return "form" in inspect.signature(api.blank).parameters
 
 
 def create_app(
@@ -300,6 +316,7 @@ def _routes(app: Flask, state: UiState) -> None:
             roster=roster,
             roster_units=_roster_units(roster),
             layouts=api.layouts(),
+            forms=[p.name for p in rnd.forms()] if blank_takes_form() else None,
             year=dt.date.today().year + 1,
             job=job,
             batches=state.blanks,
@@ -344,10 +361,12 @@ def _routes(app: Flask, state: UiState) -> None:
         year = _int(request.form.get("year"), 2000, 2100, "年度")
         blank_rows = _int(request.form.get("blank_rows") or "10", 0, 200, "空白指标行数")
         per_project = request.form.get("per_project") == "1"
+        form = _province_form(rnd, request.form.get("form") or "", request.files.get("form_file"))
         stamp = time.strftime("%Y%m%d-%H%M%S")
         out = rnd.blanks / stamp
 
         def work(job: Job) -> dict[str, Any]:
+            extra: dict[str, Any] = {"form": form} if form is not None else {}
             result = api.blank(
                 roster,
                 out,
@@ -357,6 +376,7 @@ def _routes(app: Flask, state: UiState) -> None:
                 per_project=per_project,
                 workers=workers(),
                 progress=job.progress,
+                **extra,
             )
             written = [Path(p) for p in result.written]
             archive = rnd.results / f"空白表-{stamp}.zip"
@@ -445,34 +465,7 @@ def _routes(app: Flask, state: UiState) -> None:
             return _flash_or_json(
                 f"一次最多上传 {MAX_FILES} 个文件，这次有 {len(uploads)} 个，请分几次上传。", 400
             )
-        accepted: list[dict[str, str]] = []
-        refused: list[dict[str, str]] = []
-        for upload in uploads:
-            shown = _display(upload.filename or "")
-            if shown.startswith("~$"):
-                refused.append(
-                    {
-                        "name": shown,
-                        "reason": f"「{shown}」是 Excel 或 WPS 打开文件时留下的临时文件，不是交回的表。",
-                    }
-                )
-                continue
-            name = upload_name(upload.filename, WORKBOOK_SUFFIXES)
-            if name is None:
-                refused.append(
-                    {
-                        "name": shown,
-                        "reason": f"「{shown}」不是工作簿（只收 .xlsx、.xlsm、.xls、.ods 文件）。",
-                    }
-                )
-                continue
-            data = upload.read()
-            problem = _intake_problem(rnd, name, data)
-            if problem:
-                refused.append({"name": shown, "reason": problem})
-                continue
-            saved = save_new(rnd.inbox, name, data)
-            accepted.append({"name": shown, "saved": saved.name})
+        accepted, refused = _receive(rnd, uploads, rnd.inbox)
         job = start_refresh() if accepted else None
         if _wants_json():
             return jsonify(
@@ -625,6 +618,82 @@ def _routes(app: Flask, state: UiState) -> None:
         job = jobs.start("merge", "汇总", work, done)
         return _job_response(job, url_for("merge"))
 
+    # -- 对比上年 (when the library has compare) -----------------------------------------
+
+    def last_year_files() -> list[Path]:
+        return rnd.last_year_files()
+
+    @app.get("/compare")
+    def compare() -> Any:
+        if not hasattr(api, "compare"):
+            abort(404)
+        view = state.compare
+        fingerprint = (rnd.fingerprint(), rnd.last_year_fingerprint())
+        result = view.result if view else None
+        return render_template(
+            "compare.html",
+            last_files=[p.relative_to(rnd.last_year).as_posix() for p in last_year_files()],
+            this_files=len(_current_returns(state)),
+            job=jobs.latest("compare"),
+            result=result,
+            current=view is not None and view.fingerprint == fingerprint,
+            findings=_compare_rows(result) if result else [],
+            summary_exists=(rnd.results / COMPARE_NAME).is_file(),
+            max_files=MAX_FILES,
+        )
+
+    @app.post("/compare/upload")
+    def compare_upload() -> Any:
+        if not hasattr(api, "compare"):
+            abort(404)
+        uploads = [f for f in request.files.getlist("files") if f and f.filename]
+        if not uploads:
+            flash("请选择上年的工作簿（可一次选多个，或选一个文件夹）。", "error")
+            return redirect(url_for("compare"))
+        if len(uploads) > MAX_FILES:
+            flash(
+                f"一次最多上传 {MAX_FILES} 个文件，这次有 {len(uploads)} 个，请分几次上传。",
+                "error",
+            )
+            return redirect(url_for("compare"))
+        rnd.last_year.mkdir(parents=True, exist_ok=True)
+        accepted, refused = _receive(rnd, uploads, rnd.last_year)
+        if _wants_json():
+            return jsonify({"accepted": accepted, "refused": refused, "job": None})
+        if accepted:
+            flash(f"已收到上年的表 {len(accepted)} 个。", "ok")
+        for item in refused:
+            flash(f"未收下：{item['reason']}", "error")
+        return redirect(url_for("compare"))
+
+    @app.post("/compare")
+    def compare_run() -> Any:
+        if not hasattr(api, "compare"):
+            abort(404)
+        last = last_year_files()
+        this = _current_returns(state)
+        if not last or not this:
+            flash("需要上年的表和今年收到的表才能对比。", "error")
+            return redirect(url_for("compare"))
+        fingerprint = (rnd.fingerprint(), rnd.last_year_fingerprint())
+
+        def work(job: Job) -> CompareView:
+            result = api.compare(  # type: ignore[attr-defined]
+                last,
+                this,
+                rnd.results / COMPARE_NAME,
+                workers=workers(),
+                progress=job.progress,
+            )
+            return CompareView(fingerprint, result)
+
+        def done(job: Job) -> None:
+            if job.result is not None:
+                state.compare = job.result
+
+        job = jobs.start("compare", "对比上年", work, done)
+        return _job_response(job, url_for("compare"))
+
     # -- downloads of what perfxl wrote into 结果/ --------------------------------------
 
     @app.get("/results/<path:name>")
@@ -740,6 +809,69 @@ def _intake_problem(rnd: RoundFolder, name: str, data: bytes) -> str | None:
     finally:
         probe.unlink(missing_ok=True)
     return None
+
+
+def _province_form(rnd: RoundFolder, chosen: str, upload: Any) -> Path | None:
+    """The province's own blank workbook to copy (uploaded now, or one uploaded before), or
+    None for one of perfxl's layouts."""
+    if upload is not None and upload.filename:
+        if not blank_takes_form():
+            abort(400, description="这个版本的 perfxl 还不能按省里的空白表生成。")
+        name = upload_name(upload.filename, (".xlsx",))
+        if name is None:
+            abort(
+                400,
+                description=f"「{_display(upload.filename)}」不是 .xlsx 工作簿：省里的空白表请另存为 .xlsx 后上传。",
+            )
+        data = upload.read()
+        problem = _intake_problem(rnd, name, data)
+        if problem:
+            abort(400, description=problem)
+        rnd.form_folder.mkdir(parents=True, exist_ok=True)
+        return save_new(rnd.form_folder, name, data)
+    if chosen:
+        match = [p for p in rnd.forms() if p.name == chosen]
+        if not match:
+            abort(400, description=f"没有这份空白表「{chosen}」。")
+        return match[0]
+    return None
+
+
+def _receive(
+    rnd: RoundFolder, uploads: list[Any], folder: Path
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Keep each uploaded workbook that passes the intake guard in ``folder`` (never over an
+    earlier file); every upload ends accepted (with the name it was saved as) or refused
+    (with the reason, a Chinese sentence naming it)."""
+    accepted: list[dict[str, str]] = []
+    refused: list[dict[str, str]] = []
+    for upload in uploads:
+        shown = _display(upload.filename or "")
+        if shown.startswith("~$"):
+            refused.append(
+                {
+                    "name": shown,
+                    "reason": f"「{shown}」是 Excel 或 WPS 打开文件时留下的临时文件，不是交回的表。",
+                }
+            )
+            continue
+        name = upload_name(upload.filename, WORKBOOK_SUFFIXES)
+        if name is None:
+            refused.append(
+                {
+                    "name": shown,
+                    "reason": f"「{shown}」不是工作簿（只收 .xlsx、.xlsm、.xls、.ods 文件）。",
+                }
+            )
+            continue
+        data = upload.read()
+        problem = _intake_problem(rnd, name, data)
+        if problem:
+            refused.append({"name": shown, "reason": problem})
+            continue
+        saved = save_new(folder, name, data)
+        accepted.append({"name": shown, "saved": saved.name})
+    return accepted, refused
 
 
 def _zip(archive: Path, members: list[tuple[Path, str]]) -> Path:
@@ -989,6 +1121,29 @@ def _current_returns(state: UiState) -> list[Path]:
     ):
         return [Path(r.path) for u in view.status.units for r in u.latest]
     return state.round.returns()
+
+
+def _compare_rows(result: Any) -> list[dict[str, Any]]:
+    order = {"error": 0, "warning": 1, "info": 2}
+    rows = []
+    for item in sorted(result.findings, key=lambda f: (order.get(f.finding.severity, 3), f.unit)):
+        f = item.finding
+        rows.append(
+            {
+                "code": f.code,
+                "severity": f.severity,
+                "severity_label": {"error": "错误", "warning": "警告", "info": "提示"}.get(
+                    f.severity, f.severity
+                ),
+                "unit": item.unit,
+                "project": f.project,
+                "this": f"{Path(item.this.file).name} {item.this.place}" if item.this else "",
+                "last": f"{Path(item.last.file).name} {item.last.place}" if item.last else "",
+                "message": f.message,
+                "hint": f.hint,
+            }
+        )
+    return rows
 
 
 def _charts(figures: Any) -> dict[str, Any]:

@@ -7,6 +7,8 @@
       空白表/                           blank forms sent out, one folder per batch
       回收/                             every return as uploaded, never overwritten
       结果/                             what perfxl wrote: 批注/ (annotated copies), 汇总.xlsx, reports
+      上年/                             last year's forms, for 对比上年
+      表样/                             a province's own blank workbooks, copied for each unit
 
 The command line works on the same folder (``perfxl status --roster <round>/名单.xlsx
 <round>/回收``), so the page and the command always agree. A resubmission is a new file in
@@ -30,6 +32,8 @@ INBOX = "回收"
 BLANKS = "空白表"
 RESULTS = "结果"
 ANNOTATED = "批注"
+LAST_YEAR = "上年"
+FORMS = "表样"
 ROSTER_STEM = "名单"
 ROSTER_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -106,6 +110,25 @@ class RoundFolder:
     def blanks(self) -> Path:
         return self.root / BLANKS
 
+    @property
+    def last_year(self) -> Path:
+        return self.root / LAST_YEAR
+
+    @property
+    def form_folder(self) -> Path:
+        return self.root / FORMS
+
+    def forms(self) -> list[Path]:
+        """The province's own blank workbooks uploaded for 发表."""
+        return [p for p in _workbooks_in(self.form_folder) if p.suffix.lower() == ".xlsx"]
+
+    def last_year_files(self) -> list[Path]:
+        """Last year's forms, given for 对比上年 (sub-folders too), by name."""
+        return _workbooks_in(self.last_year)
+
+    def last_year_fingerprint(self) -> tuple[tuple[str, int, int], ...]:
+        return _stats(self.last_year_files())
+
     def prepare(self) -> RoundFolder:
         """Create the round's folders (an existing round is left as it is)."""
         try:
@@ -125,18 +148,7 @@ class RoundFolder:
 
     def returns(self) -> list[Path]:
         """Every return in 回收/ (sub-folders too), by name."""
-        if not self.inbox.is_dir():
-            return []
-        return sorted(
-            (
-                p
-                for p in self.inbox.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in WORKBOOK_SUFFIXES
-                and not p.name.startswith((".", "~$"))
-            ),
-            key=lambda p: str(p),
-        )
+        return _workbooks_in(self.inbox)
 
     def fingerprint(self) -> tuple[tuple[str, int, int], ...]:
         """What the returns and the roster are now: name, size and time of each. The page
@@ -145,14 +157,10 @@ class RoundFolder:
         roster = self.roster()
         if roster is not None:
             items.append(roster)
-        out = []
-        for p in items:
-            try:
-                st = p.stat()
-            except OSError:
-                continue
-            out.append((str(p), st.st_size, st.st_mtime_ns))
-        return tuple(out)
+        deadline = self.root / "截止日期.txt"
+        if deadline.is_file():
+            items.append(deadline)
+        return _stats(items)
 
     def within(self, path: Path) -> bool:
         """Whether ``path`` (resolved, symlinks too) lies inside the round folder."""
@@ -161,6 +169,32 @@ class RoundFolder:
         except (OSError, ValueError):
             return False
         return True
+
+
+def _workbooks_in(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(
+        (
+            p
+            for p in folder.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in WORKBOOK_SUFFIXES
+            and not p.name.startswith((".", "~$"))
+        ),
+        key=lambda p: str(p),
+    )
+
+
+def _stats(items: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    out = []
+    for p in items:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        out.append((str(p), st.st_size, st.st_mtime_ns))
+    return tuple(out)
 
 
 def save_new(folder: Path, name: str, data: bytes) -> Path:
