@@ -210,6 +210,8 @@ def test_upload_checks_and_lists_every_return(client, app, generated):
     assert job.state == "done", job.error
     with zipfile.ZipFile(ui_state(app).round.results / job.result["zip"]) as zf:
         assert len(zf.namelist()) == RETURNED
+    link = re.search(r'id="annotated-zip" href="([^"]+)"', client.get("/collect").get_data(as_text=True))
+    assert client.get(link.group(1)).status_code == 200
     report = client.get("/collect/report.json")
     assert report.status_code == 200 and "attachment" in report.headers["Content-Disposition"]
     json.loads(report.data)
@@ -556,6 +558,8 @@ def test_the_page_and_perfxl_status_agree(client, app, generated, run_cli, tmp_p
     assert by_unit[unit_name(2)]["state"] == "warnings"
     assert by_unit[unit_name(13)]["state"] == "missing"
     assert [Path(u["path"]).name for u in cli["unmatched"]] == ["外单位.xlsx"]
+    unit2 = client.get(f"/collect/file/{unit_name(2)}.xlsx").get_data(as_text=True)
+    assert re.search(r"<td>F13|!F13</td>", unit2) and "<td>很多</td>" in unit2
     assert "未识别的文件" in html and DEPARTMENT in html
     # the 回收情况 workbook the page offers is the one status writes
     book = client.get("/collect/report.xlsx")

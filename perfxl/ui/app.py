@@ -452,6 +452,7 @@ def _routes(app: Flask, state: UiState) -> None:
             rows=_collect_rows(view, rnd) if view else [],
             summary=_collect_summary(view) if view else None,
             cli=_status_command(rnd),
+            annotate_job=jobs.latest("annotate"),
             max_mb=MAX_REQUEST_BYTES // MiB,
             max_files=MAX_FILES,
         )
@@ -512,6 +513,11 @@ def _routes(app: Flask, state: UiState) -> None:
         entry = _find_file(view, rnd, name)
         if entry is None:
             abort(404)
+        if view.status is not None and entry["readable"]:
+            # the status lists the findings; the check of this one file also gives the value
+            # each indicator cell holds (a fraction of a second for one form)
+            checked = api.check([Path(entry["path"])], workers=1).files[0]
+            entry["findings"] = _finding_rows(checked.findings, checked)
         return render_template("unit.html", entry=entry, name=name)
 
     @app.get("/collect/annotated/<path:name>")
@@ -1083,12 +1089,14 @@ def _find_file(view: CollectView, rnd: RoundFolder, name: str) -> dict[str, Any]
 
 
 def _finding_rows(findings: Any, checked: Any) -> list[dict[str, Any]]:
-    """Each finding with the value in its cell where the report knows it (indicator targets)."""
+    """Each finding with the indicator target of its row, where the report read one (the
+    message quotes the value of other cells)."""
     values: dict[tuple[str, str], str] = {}
     for project in getattr(checked, "projects", ()) or ():
         for ind in project.get("indicators") or ():
             if ind.get("cell"):
-                values[(project.get("sheet") or "", ind["cell"])] = str(ind.get("target") or "")
+                row = _row_of(ind["cell"])
+                values[(project.get("sheet") or "", row)] = str(ind.get("target") or "")
     order = {"error": 0, "warning": 1, "info": 2}
     rows = []
     for f in sorted(findings, key=lambda f: (order.get(f.severity, 3), f.sheet, f.cell)):
@@ -1102,12 +1110,17 @@ def _finding_rows(findings: Any, checked: Any) -> list[dict[str, Any]]:
                 "where": f"{f.sheet}!{f.cell}"
                 if f.sheet and f.cell
                 else (f.sheet or f.cell or "整个文件"),
-                "value": values.get((f.sheet, f.cell), ""),
+                "value": values.get((f.sheet, _row_of(f.cell)), "") if f.cell else "",
                 "message": f.message,
                 "hint": f.hint,
             }
         )
     return rows
+
+
+def _row_of(cell: str) -> str:
+    """The row of a cell reference: ``F13`` → ``13``."""
+    return cell.lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz").split(":")[0]
 
 
 def _current_returns(state: UiState) -> list[Path]:
