@@ -667,3 +667,16 @@ def test_send_with_the_provinces_own_blank_workbook(client, app, generated):
         content_type="multipart/form-data",
     )
     assert bad.status_code == 400 and "表.xlsx" in bad.get_data(as_text=True)
+
+
+def test_refresh_checks_the_folder_again(client, app, generated):
+    token = csrf(client, "/collect")
+    wait(app, "collect")
+    rnd = ui_state(app).round
+    save_new(rnd.inbox, "手工放入.xlsx", generated.returns[0].read_bytes())  # copied in by hand
+    reply = client.post(
+        "/collect/refresh", data={"csrf_token": token}, headers={"Accept": "application/json"}
+    )
+    assert reply.status_code == 200 and reply.get_json()["kind"] == "collect"
+    wait(app, "collect")
+    assert "手工放入.xlsx" in client.get("/collect").get_data(as_text=True)
