@@ -10,6 +10,7 @@ real forms (E1–E13).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,7 +23,7 @@ from perfxl.core.findings import Finding
 from perfxl.layout.frameworks import Framework, squash
 from perfxl.layout.roles import Anchor, SumGroup
 from perfxl.layout.templates import FieldSpec, Layout
-from perfxl.read.convert import TypedIndicator, TypedProject, typed_project
+from perfxl.read.convert import TypedIndicator, TypedProject, text_of, typed_project
 from perfxl.read.locate import Cell, ReadProject, ReadWorkbook, SheetFormulas, norm_label
 
 TOLERANCE = Decimal("0.01")
@@ -215,10 +216,15 @@ def _fields(
             and _typed_as_formula(spec.label, cell, formulas, out)
         ):
             continue
-        if spec.required and (
-            value is None
-            or value == ""
-            or (isinstance(value, tuple) and all(v is None for v in value))
+        unconverted = value is None and cell is not None and text_of(cell.value) is not None
+        if (
+            spec.required
+            and not unconverted  # something is there that could not be read: reported already
+            and (
+                value is None
+                or value == ""
+                or (isinstance(value, tuple) and all(v is None for v in value))
+            )
         ):
             if cell is not None or spec.key in p.values or spec.type != "money_row":
                 out.add("F001", cell, label=spec.label)
@@ -794,7 +800,8 @@ def _compare_formula_cells(
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A finite number (a formula cell may cache NaN or an infinity: no score to compare)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _formula_cell(rp: ReadProject, anchor: Anchor) -> Cell | None:

@@ -163,9 +163,13 @@ def _unreadable(path: Path, code: str, detail: object) -> CheckedFile:
 
 def crashed(path: Path, exc: BaseException) -> CheckedFile:
     """The report of a file whose reading killed its worker process (a native parser's
-    abort on a damaged file): unreadable, the rest of the batch goes on."""
+    abort on a damaged file the guard let through): unreadable (R011), the rest of the batch
+    goes on."""
     return _unreadable(
-        path, "R004", f"「{path.name}」无法读取：读取时进程意外终止（{type(exc).__name__}）"
+        path,
+        "R011",
+        f"「{path.name}」无法读取：读取这个文件时读取程序意外终止（工作进程崩溃），"
+        "文件很可能已损坏或是被恶意构造的；同一批的其他文件照常处理。",
     )
 
 
@@ -191,7 +195,7 @@ def run_checks(
     annotate_to: Sequence[Path] | None = None,
 ) -> list[CheckedFile]:
     """Check every path; the reports keep the input order. A file whose reading kills its
-    worker process is reported unreadable (R004); the others are checked as usual.
+    worker process is reported unreadable (R011); the others are checked as usual.
     ``annotate_to``: the annotated copy of each path (planned beforehand, one per input)."""
     targets: Sequence[Path | None] = annotate_to if annotate_to is not None else [None] * len(paths)
     return parallel_map(

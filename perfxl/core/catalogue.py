@@ -302,6 +302,27 @@ _RULES = [
     ),
     Rule("R007", ERROR, "XML 中含有实体声明", _DETAIL, "文件可能被篡改，不予读取"),
     Rule("R008", ERROR, "不是可识别的绩效目标表", _DETAIL, "请使用下发的表样填写"),
+    Rule(
+        "R009",
+        ERROR,
+        "表格超出一张绩效表的合理范围",
+        _DETAIL,
+        "一张绩效表最多几百行、几十列；请删除表格以外多余的行列后重新保存",
+    ),
+    Rule(
+        "R010",
+        ERROR,
+        "工作表结构异常",
+        _DETAIL,
+        "单元格位置或个数超出了 Excel 的范围，文件可能被篡改；请用 Excel 另存为新工作簿后发送",
+    ),
+    Rule(
+        "R011",
+        ERROR,
+        "读取时程序意外终止",
+        _DETAIL,
+        "文件很可能已损坏；请让填报单位用 Excel 或 WPS 打开后另存为新工作簿再发送",
+    ),
     # outputs perfxl writes (the annotated copy, reports, summaries)
     Rule(
         "O001",
@@ -579,6 +600,20 @@ _RULES = [
         "有重复的项目（按 --duplicates stop 未生成汇总表）",
         "发现 {count} 组重复的项目，按 --duplicates stop 未生成汇总表：{listing}",
         "删去多余的文件后重新汇总，或改用 --duplicates newer（保留较新的）或 keep（都保留）",
+    ),
+    Rule(
+        "M015",
+        ERROR,
+        "金额不是确定的数",
+        "{label}是「{value}」，不是一个确定的数，无法计算和汇总",
+        "请填写具体金额；NaN、无穷大多来自出错的公式或导出程序，请改为数字",
+    ),
+    Rule(
+        "M016",
+        ERROR,
+        "金额超出可用的范围",
+        "{label}「{value}」超出了可用的范围（绝对值应小于 {limit}）",
+        "请检查是否多写了位数或写成了科学计数法；Excel 只保留 15 位有效数字",
     ),
     # indicators
     Rule(

@@ -154,14 +154,15 @@ def parse_decimal(text: str) -> Decimal:
         raise ValueProblem("D037", value=text) from None
     if not value.is_finite():
         raise ValueProblem("D037", value=text)
-    if abs(value) >= MAX_AMOUNT:
+    if value and value.adjusted() >= MAX_AMOUNT_DIGITS:  # adjusted(): no context, no Overflow
         # Excel keeps 15 significant digits and no spreadsheet number reaches 1e308: a value
         # like 1e400 cannot be written, and none this large is money
         raise ValueProblem("D046", value=text, limit="1,000,000,000,000,000")
     return value
 
 
-MAX_AMOUNT = Decimal(10) ** 15
+MAX_AMOUNT_DIGITS = 15  # |amount| < 10**15
+MAX_AMOUNT = Decimal(10) ** MAX_AMOUNT_DIGITS
 
 
 ROW_PARTS = ("initial", "full_year", "executed")

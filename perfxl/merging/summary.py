@@ -15,6 +15,7 @@ import datetime as dt
 import errno
 import glob
 import json
+import math
 import os
 import shutil
 import sqlite3
@@ -428,6 +429,18 @@ def _columns(db: sqlite3.Connection, templates: TemplateSet) -> list[_Column]:
     return cols
 
 
+def _finite(value: Any) -> float | None:
+    """A stored number as a float, None when there is none or it is NaN or infinite (which
+    a worksheet cannot hold: XlsxWriter refuses them)."""
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _value(fields: dict[str, Any], col: _Column, source_unit: str, target_unit: str) -> Any:
     value = fields.get(col.key)
     if col.key == "unit" and not value:
@@ -438,14 +451,16 @@ def _value(fields: dict[str, Any], col: _Column, source_unit: str, target_unit: 
         return None
     if col.kind == "money":
         try:
-            return float(_convert(Decimal(str(value)), source_unit, target_unit))
+            number = float(_convert(Decimal(str(value)), source_unit, target_unit))
         except ArithmeticError:
             return str(value)
+        return number if math.isfinite(number) else str(value)
     if col.kind == "number":
         try:
-            return float(Decimal(str(value)))
+            number = float(Decimal(str(value)))
         except ArithmeticError:
             return str(value)
+        return number if math.isfinite(number) else str(value)
     return str(value)
 
 
@@ -568,7 +583,7 @@ def write_summary(
             pending = next(indicator_rows, None)
             counts[l1 or "（空）"] = counts.get(l1 or "（空）", 0) + 1
             kinds[kind if kind in kinds else "other"] += 1
-            numeric = float(value) if value not in (None, "") else None
+            numeric = _finite(value)
             _write_row(
                 indicators_ws,
                 ind_r,
@@ -836,7 +851,7 @@ def _write_row(
             ws.write_blank(r, c, None, fmt["cell"])
         elif isinstance(value, bool):
             ws.write_string(r, c, "是" if value else "否", fmt["cell"])
-        elif isinstance(value, (int, float)):
+        elif isinstance(value, (int, float)) and math.isfinite(value):
             style = (
                 ("bold_money" if bold else "money")
                 if c in money

@@ -18,7 +18,7 @@ import yaml
 
 from perfxl.core.catalogue import finding
 from perfxl.core.findings import Finding
-from perfxl.define.model import ValueProblem, parse_date, parse_decimal
+from perfxl.define.model import MAX_AMOUNT_DIGITS, ValueProblem, parse_date, parse_decimal
 from perfxl.layout.templates import FieldSpec, Layout
 from perfxl.read.locate import Cell, ReadProject, ReadWorkbook, excel_serial_to_date
 from perfxl.read.money import in_unit, parse_money
@@ -94,14 +94,28 @@ def convert_cell(
         if isinstance(value, bool):
             value = text_of(value)
         if isinstance(value, float) and not math.isfinite(value):
-            report("F005", value=text_of(value))
+            report("M015", value=_not_finite(value))
             return None
         if isinstance(value, (int, float)):
-            return Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
+            number = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
+            if _out_of_range(number):
+                shown = f"{value:g}" if isinstance(value, float) else _short(str(value))
+                report("M016", value=shown, limit=_LIMIT_TEXT)
+                return None
+            return number
         try:
             number = parse_decimal(str(value))
-        except ValueProblem:
+        except ValueProblem as problem:
+            if problem.code == "D046":
+                report("M016", value=_short(str(value)), limit=_LIMIT_TEXT)
+                return None
+            if _names_no_number(str(value)):
+                report("M015", value=_short(str(value)))
+                return None
             money = parse_money(value) if spec.type != "number" else None
+            if money is not None and _out_of_range(money.amount):
+                report("M016", value=_short(str(value)), limit=_LIMIT_TEXT)
+                return None
             if money is None:
                 report("F005", value=value)
                 return None
@@ -127,6 +141,31 @@ def convert_cell(
         return text_of(value)
     report("F007", value=value, stored_as="文本")
     return date
+
+
+_LIMIT_TEXT = "1,000,000,000,000,000"
+
+
+def _out_of_range(number: Decimal) -> bool:
+    return bool(number) and number.adjusted() >= MAX_AMOUNT_DIGITS
+
+
+def _not_finite(value: float) -> str:
+    if math.isnan(value):
+        return "NaN（不是数）"
+    return "负无穷大" if value < 0 else "无穷大（或超出 Excel 能表示的范围的数）"
+
+
+def _names_no_number(text: str) -> bool:
+    """NaN, Inf, Infinity as typed or exported (Decimal reads them; they are no amount)."""
+    try:
+        return not Decimal(text.strip()).is_finite()
+    except ArithmeticError:
+        return False
+
+
+def _short(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[:n] + "…"
 
 
 def typed_project(

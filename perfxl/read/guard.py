@@ -21,6 +21,10 @@ Finding codes (stable; callers and documentation may rely on them):
 - ``R005`` the workbook is encrypted (an opening password)
 - ``R006`` the file is too large, or looks like a decompression bomb
 - ``R007`` an XML part declares a DTD or entities (billion laughs, XXE)
+- ``R009`` a sheet holds values beyond the rows or columns a form can have (see Limits), or
+  the shared strings declare more strings than that
+- ``R010`` a sheet or the shared strings hold a position or count no spreadsheet can have
+  (a cell past XFD1048576, a row numbered 4294967295): damaged or crafted
 """
 
 from __future__ import annotations
@@ -32,12 +36,13 @@ import re
 import stat
 import struct
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from perfxl.core.errors import PerfxlError
-from perfxl.read import facts, props
+from perfxl.read import bounds, facts, props
 from perfxl.read.parts import (
     INFLATE_ERRORS,
     PART_CHUNK,
@@ -54,6 +59,8 @@ CORRUPT = "R004"
 ENCRYPTED = "R005"
 TOO_LARGE = "R006"
 XML_ENTITIES = "R007"
+SHEET_TOO_LARGE = "R009"
+SHEET_MALFORMED = "R010"
 
 KiB = 1024
 MiB = 1024 * 1024
@@ -115,6 +122,13 @@ class Limits:
     max_part_bytes: int = 150 * MiB  # one part (e.g. a sheet XML)
     max_ratio: int = 100  # uncompressed / compressed size of any part larger than 1 MiB
     max_entries: int = 10_000  # zip members
+    # A sheet's values may reach this far. The largest real form in tests/corpus has 39 rows
+    # and 13 columns; a 清单式 sheet of a department with 200 projects of 20 indicators has
+    # 4,000 rows. Beyond this a sheet is not a form (a pasted export, a runaway fill), and
+    # reading it costs minutes and gigabytes (a cell at ZZ100000: 70 million cells).
+    max_sheet_rows: int = 10_000
+    max_sheet_columns: int = 256  # IV: Excel 2003's last column
+    max_shared_strings: int = 1_000_000  # distinct strings a workbook declares
 
 
 DEFAULT_LIMITS = Limits()
@@ -206,6 +220,10 @@ def describe_limits(limits: Limits = DEFAULT_LIMITS) -> str:
         f"大于 {_size(RATIO_MIN_PART)} 的部件压缩比不超过 {limits.max_ratio}:1（防止压缩炸弹）；"
         "每个部件解压后都与压缩包目录记录的大小和 CRC-32 校验值核对，不符即按文件损坏拒绝；"
         "XML 部件中不得含有 DTD 或实体声明（<!DOCTYPE、<!ENTITY）；"
+        f"每张工作表中有内容的单元格不超过第 {limits.max_sheet_rows} 行、"
+        f"第 {limits.max_sheet_columns} 列（真实表格最多几十行、十几列），"
+        f"共享字符串不超过 {limits.max_shared_strings} 个，"
+        "单元格位置和行号不超出 Excel 的范围（XFD1048576）；"
         "加密（设置了打开密码）的工作簿无法读取，需请填报单位取消密码后重新发送。"
     )
 
@@ -329,8 +347,9 @@ def _inspect_zip(
             if fmt == "ods" and _ods_is_encrypted(zf, names):
                 raise _encrypted(name)
             parts = Parts(data, zf, limits.max_part_bytes)
-            _read_every_part(parts, infos, name, limits)
-            dropdowns = _dropdowns(parts, zf, names) if fmt != "ods" else None
+            sheets = _sheet_parts(parts, zf, names) if fmt != "ods" else None
+            _read_every_part(parts, infos, name, limits, sheets)
+            dropdowns = _dropdowns(parts, zf, names, sheets) if sheets is not None else None
             properties = (
                 props.perfxl_properties(parts.whole(zf.getinfo(props.CUSTOM_PROPERTIES)))
                 if fmt != "ods" and props.CUSTOM_PROPERTIES in names
@@ -345,32 +364,50 @@ def _inspect_zip(
     return fmt, macros, dropdowns, _for_the_reader(parts, infos, fmt), properties
 
 
-def _read_every_part(parts: Parts, infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> None:
+def _read_every_part(
+    parts: Parts,
+    infos: list[zipfile.ZipInfo],
+    name: str,
+    limits: Limits,
+    sheets: dict[str, str] | None,
+) -> None:
     """Inflate and verify every part a parser may read, within the limits; refuse a DTD at
-    the head of an XML part.
+    the head of an XML part, and a sheet or shared-strings table past the bounds of a form
+    (``sheets``: sheet name -> part, when the workbook part could be mapped).
 
     A bomb is reported as a bomb: a part that does not match its directory entry (R004) is
     only reported once every part has been measured against the limits (R006)."""
     total = 0
     damaged: PartDamaged | None = None
+    sheet_names = {part: sheet for sheet, part in (sheets or {}).items()}
     for info in infos:
         if not _parser_reads(info):
             continue
         xml = info.filename.lower().endswith(XML_SUFFIXES)
+        kind = _bounded_kind(info.filename, sheet_names)
         try:
             if info.file_size <= PART_CHUNK or info.filename in _WHOLE_PARTS:
                 body = parts.whole(info)
                 size = len(body)
                 if xml:
                     _check_xml_head(body, info, name)
+                if kind:
+                    _check_bounds(kind, (body,), size, info, name, limits, sheet_names)
             else:  # a large part (or one whose entry says so) is inflated in steps
-                size = 0
-                for piece in parts.chunks(info):
-                    if xml and size == 0:
-                        _check_xml_head(piece, info, name)
-                    size += len(piece)
-                    if total + size > limits.max_uncompressed_bytes:
-                        raise _total_too_large(name, total + size, limits)
+                stream = _Measured(parts, info, name, limits, total, xml)
+                refused: IntakeError | None = None
+                if kind:
+                    try:
+                        _check_bounds(kind, stream, info.file_size, info, name, limits, sheet_names)
+                    except IntakeError as exc:
+                        refused = exc
+                # the rest of the part, read even after a refusal: the scan saw unverified
+                # bytes, and a flipped bit must be reported as damage, never as a finding
+                for _ in stream:
+                    pass
+                size = stream.size
+                if refused is not None:
+                    raise refused
         except PartTooLarge as exc:
             raise _part_too_large(name, exc.info, limits) from None
         except PartDamaged as exc:
@@ -388,15 +425,102 @@ def _read_every_part(parts: Parts, infos: list[zipfile.ZipInfo], name: str, limi
         ) from damaged
 
 
-def _dropdowns(parts: Parts, zf: zipfile.ZipFile, names: set[str]) -> dict[str, bool] | None:
-    """Sheet name -> whether the sheet still carries list validations; None when the
-    workbook part cannot be mapped to its sheets (the dropdown check is then skipped)."""
+class _Measured:
+    """A large part's pieces as they are inflated, each counted against the limits (and the
+    first searched for a DTD): one pass feeds both the measure and the bounds scan."""
+
+    def __init__(
+        self, parts: Parts, info: zipfile.ZipInfo, name: str, limits: Limits, before: int, xml: bool
+    ):
+        self.size = 0
+        self._pieces = parts.chunks(info)
+        self._info, self._name, self._limits = info, name, limits
+        self._before, self._xml = before, xml
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        piece = next(self._pieces)
+        if self._xml and self.size == 0:
+            _check_xml_head(piece, self._info, self._name)
+        self.size += len(piece)
+        if self._before + self.size > self._limits.max_uncompressed_bytes:
+            raise _total_too_large(self._name, self._before + self.size, self._limits)
+        return piece
+
+
+def _bounded_kind(part: str, sheet_names: dict[str, str]) -> str:
+    """ "sheet" for a part the value reader builds as a sheet, "strings" for the shared
+    strings, "" for the others."""
+    lower = part.lower()
+    if part in sheet_names or (lower.startswith("xl/worksheets/") and lower.endswith(".xml")):
+        return "sheet"
+    if lower.rsplit("/", 1)[-1] == "sharedstrings.xml":
+        return "strings"
+    return ""
+
+
+def _check_bounds(
+    kind: str,
+    pieces: Iterable[bytes],
+    size: int,
+    info: zipfile.ZipInfo,
+    name: str,
+    limits: Limits,
+    sheet_names: dict[str, str],
+) -> None:
+    sheet = sheet_names.get(info.filename)
+    where = f"工作表「{sheet}」" if sheet else f"部件「{info.filename}」"
+    try:
+        if kind == "sheet":
+            bounds.scan_sheet(pieces, limits.max_sheet_rows, limits.max_sheet_columns)
+        else:
+            head = next(iter(pieces), b"")
+            bounds.shared_strings(head, size, limits.max_shared_strings)
+    except bounds.OutOfBounds as exc:
+        if exc.what == "strings":
+            what = (
+                f"的共享字符串表声明有 {exc.ref} 个不同的文字，超过上限 "
+                f"{limits.max_shared_strings} 个"
+            )
+            where = ""
+        else:
+            passed = f"第 {exc.row} 行" if exc.what == "rows" else f"第 {exc.column} 列"
+            what = (
+                f"在 {exc.ref}（{passed}）还有内容，超出一张绩效表格的合理范围"
+                f"（最多 {limits.max_sheet_rows} 行、{limits.max_sheet_columns} 列）"
+            )
+        raise IntakeError(
+            SHEET_TOO_LARGE,
+            f"「{name}」的{where}{what}，未读取。请删除表格以外多余的行、列"
+            "（或把其他数据移到另一个文件）后重新保存再发送。",
+        ) from None
+    except bounds.Malformed as exc:
+        raise IntakeError(
+            SHEET_MALFORMED,
+            f"「{name}」的{where}结构异常：{exc.reason}，文件已损坏或是被恶意构造的，"
+            "已拒绝读取。请让填报单位用 Excel 或 WPS 打开后另存为新的工作簿再发送。",
+        ) from None
+
+
+def _sheet_parts(parts: Parts, zf: zipfile.ZipFile, names: set[str]) -> dict[str, str] | None:
+    """Sheet name -> part, from the workbook part and its relationships; None when they are
+    missing or cannot be read (the part loop then reports a damaged or oversized one)."""
     if not all(part in names for part in _WORKBOOK_PARTS):
         return None
-    workbook, rels = (parts.whole(zf.getinfo(part)) for part in _WORKBOOK_PARTS)
-    sheets = facts.sheet_parts(workbook, rels)
-    if sheets is None:
+    try:
+        workbook, rels = (parts.whole(zf.getinfo(part)) for part in _WORKBOOK_PARTS)
+    except _UNMAPPED:
         return None
+    return facts.sheet_parts(workbook, rels)
+
+
+def _dropdowns(
+    parts: Parts, zf: zipfile.ZipFile, names: set[str], sheets: dict[str, str]
+) -> dict[str, bool] | None:
+    """Sheet name -> whether the sheet still carries list validations; None when a sheet
+    part cannot be parsed (the dropdown check is then skipped)."""
     out: dict[str, bool] = {}
     for sheet, part in sheets.items():
         if part not in names:
@@ -438,6 +562,8 @@ _BINARY_SUFFIXES = (*_MEDIA_SUFFIXES, ".svg", ".bin")
 _WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 # parts read whole whatever their size: the facts and properties are read from them
 _WHOLE_PARTS = (*_WORKBOOK_PARTS, props.CUSTOM_PROPERTIES)
+# what reading the workbook part and its relationships may raise before the part loop
+_UNMAPPED: tuple[type[Exception], ...] = (PartTooLarge, PartDamaged, *INFLATE_ERRORS)
 # what reading a damaged archive raises
 _DAMAGED: tuple[type[Exception], ...] = (
     zipfile.BadZipFile,

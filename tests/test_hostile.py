@@ -1,0 +1,383 @@
+"""The hostile-input suite: one bad input never costs the others.
+
+Every case is built in ``tmp_path`` from workbooks perfxl generated from the sample data (plainly
+synthetic), with one part changed as a broken exporter or an attacker would change it (see
+tests/hostile_files.py). For each case, next to good workbooks in the same batch:
+
+- no traceback, and the exit code the documentation gives (docs/check.md: 2 when a file cannot
+  be read, 1 when a file has errors);
+- a Chinese message that names the bad file;
+- every input byte-identical afterwards, and no partial or temporary file left (TMPDIR is a
+  folder of the test's own, and must be empty again);
+- every good file reported exactly as when it is checked alone (and merged as without the bad
+  one).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from perfxl import api
+from tests import hostile_files as hf
+from tests.conftest import ROOT, SAMPLES
+
+GOOD_SAMPLES = ("minhang-2024-declaration", "jiading-2024-self-eval")
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def goods(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The good workbooks, generated once for the module."""
+    folder = tmp_path_factory.mktemp("good")
+    result = api.generate([SAMPLES / f"{name}.yaml" for name in GOOD_SAMPLES], folder, workers=1)
+    assert result.ok, result
+    return {path.stem: path for path in sorted(folder.glob("*.xlsx"))}
+
+
+@pytest.fixture(scope="module")
+def alone(goods: dict[str, Path]) -> dict[str, dict]:
+    """Each good workbook's report when it is checked alone (the path left out)."""
+    return {
+        name: _comparable(api.check(path, workers=1).files[0].to_dict())
+        for name, path in goods.items()
+    }
+
+
+def _comparable(report: dict) -> dict:
+    return {k: v for k, v in report.items() if k not in ("path", "annotated")}
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+class Batch:
+    """A folder of inputs (the good workbooks and the bad ones), a private TMPDIR, and the
+    assertions every case makes."""
+
+    def __init__(self, tmp_path: Path, goods: dict[str, Path], monkeypatch: pytest.MonkeyPatch):
+        self.root = tmp_path
+        self.inputs = tmp_path / "回收"
+        self.inputs.mkdir()
+        for path in goods.values():
+            shutil.copy2(path, self.inputs / path.name)
+        self.goods = list(goods)
+        self.tmp = tmp_path / "tmp"
+        self.tmp.mkdir()
+        monkeypatch.setenv("TMPDIR", str(self.tmp))
+        monkeypatch.setattr(tempfile, "tempdir", str(self.tmp))
+        self.bad: list[Path] = []
+
+    def add(self, name: str, build: Callable[[Path, Path], Path], good: str = GOOD_SAMPLES[0]):
+        path = build(self.inputs / f"{good}.xlsx", self.inputs / name)
+        self.bad.append(path)
+        return path
+
+    def snapshot(self) -> None:
+        self.before = _digest(self.inputs)
+
+    def check_untouched(self, outputs: set[str] = frozenset()) -> None:
+        assert _digest(self.inputs) == self.before, "an input was changed"
+        assert not list(self.tmp.iterdir()), f"left in TMPDIR: {list(self.tmp.iterdir())}"
+        left = {p.name for p in self.root.iterdir()} - {"回收", "tmp", *outputs}
+        assert not left, f"partial or temporary files left: {left}"
+
+
+def _check(batch: Batch, run_cli, *extra: str) -> tuple[int, dict, str]:
+    batch.snapshot()
+    code, out, err = run_cli("check", str(batch.inputs), "--format", "json", "-j", "1", *extra)
+    assert "Traceback" not in out + err
+    return code, json.loads(out), err
+
+
+def _assert_reports(data: dict, batch: Batch, alone: dict, bad_codes: dict[str, str]) -> None:
+    by_name = {Path(f["path"]).name: f for f in data["files"]}
+    assert len(by_name) == len(batch.goods) + len(batch.bad), "every input is in the report"
+    for name in batch.goods:
+        assert _comparable(by_name[f"{name}.xlsx"]) == alone[name], f"{name} reported differently"
+    for path in batch.bad:
+        report = by_name[path.name]
+        codes = [f["code"] for f in report["findings"]]
+        assert bad_codes[path.name] in codes, (path.name, codes)
+        message = next(
+            f["message"] for f in report["findings"] if f["code"] == bad_codes[path.name]
+        )
+        assert path.name in message and CHINESE.search(message), message
+
+
+# --- item 13: sheets and counts a form cannot have ------------------------------------------
+
+# (file name, builder, code): each would abort python-calamine (SIGABRT), hang it or take
+# gigabytes, were it handed over unmeasured
+SHEET_CASES = [
+    (
+        "单元格XFD1048576.xlsx",
+        lambda g, o: hf.with_sheet(g, o, hf.extra_cell("XFD1048576", 1048576)),
+        "R009",
+    ),
+    (
+        "行号4294967295.xlsx",
+        lambda g, o: hf.with_sheet(g, o, hf.extra_cell("A4294967295", 4294967295)),
+        "R010",
+    ),
+    ("列超出XFD.xlsx", lambda g, o: hf.with_sheet(g, o, hf.extra_cell("XFE30", 30)), "R010"),
+    ("共享字符串4294967295.xlsx", lambda g, o: hf.sst_counts(g, o, 4294967295, 4294967295), "R010"),
+    (
+        "单元格ZZ100000.xlsx",
+        lambda g, o: hf.with_sheet(g, o, hf.extra_cell("ZZ100000", 100000)),
+        "R009",
+    ),
+    ("一万六千列.xlsx", lambda g, o: hf.streamed_sheet(g, o, hf.filled_rows(27, 1, 16384)), "R009"),
+]
+
+
+@pytest.mark.parametrize("name, build, code", SHEET_CASES, ids=[c[0] for c in SHEET_CASES])
+def test_a_sheet_no_form_can_have_is_that_file_own_error(
+    tmp_path, goods, alone, monkeypatch, run_cli, name, build, code
+):
+    batch = Batch(tmp_path, goods, monkeypatch)
+    batch.add(name, build)
+    exit_code, data, _ = _check(batch, run_cli)
+    assert exit_code == 2
+    _assert_reports(data, batch, alone, {name: code})
+    batch.check_untouched()
+
+
+def test_a_style_only_cell_far_away_is_no_content(tmp_path, goods, alone, monkeypatch, run_cli):
+    """Formatting a range leaves cells without values (calamine skips them): not a finding."""
+    batch = Batch(tmp_path, goods, monkeypatch)
+
+    def style_only(good: Path, out: Path) -> Path:
+        cell = b'<row r="100000"><c r="ZZ100000" s="3"/></row></sheetData>'
+        return hf.with_sheet(good, out, lambda xml: xml.replace(b"</sheetData>", cell, 1))
+
+    path = batch.add("格式单元格.xlsx", style_only)
+    exit_code, data, _ = _check(batch, run_cli)
+    reports = {Path(f["path"]).name: f for f in data["files"]}
+    assert _comparable(reports[path.name]) == alone[GOOD_SAMPLES[0]]
+    batch.check_untouched()
+
+
+def test_a_million_filled_rows_is_one_finding_quickly_and_small(
+    tmp_path, goods, alone, monkeypatch, run_cli
+):
+    """Issue 15 item 3: a sheet of 1,000,000 filled indicator rows (built streaming, 12 MB on
+    disk, 120 MB inflated) is refused at row 10,001 of the scan: one R009, a small JSON report."""
+    batch = Batch(tmp_path, goods, monkeypatch)
+    path = batch.add(
+        "一百万行.xlsx",
+        lambda g, o: hf.streamed_sheet(g, o, hf.indicator_rows(g, 27, 1_000_000)),
+    )
+    started = time.perf_counter()
+    exit_code, data, _ = _check(batch, run_cli)
+    elapsed = time.perf_counter() - started
+    assert exit_code == 2
+    _assert_reports(data, batch, alone, {path.name: "R009"})
+    [report] = [f for f in data["files"] if Path(f["path"]).name == path.name]
+    assert [f["code"] for f in report["findings"]] == ["R009"]
+    assert "第 10001 行" in report["findings"][0]["message"]
+    assert len(json.dumps(report, ensure_ascii=False)) < 2000
+    assert elapsed < 20  # two good files and the refusal; about 1.5 s on a 2-core machine
+    batch.check_untouched()
+
+
+def test_a_million_row_check_keeps_memory_flat(tmp_path, goods):
+    """The same file checked by a fresh process: its peak memory stays that of a small batch."""
+    path = hf.streamed_sheet(
+        goods[GOOD_SAMPLES[0]],
+        tmp_path / "一百万行.xlsx",
+        hf.indicator_rows(goods[GOOD_SAMPLES[0]], 27, 1_000_000),
+    )
+    script = (
+        "import json, resource, sys; from perfxl import api; "
+        "r = api.check(sys.argv[1], workers=1); "
+        "print(json.dumps([r.files[0].findings[0].code, "
+        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    code, peak_kib = json.loads(done.stdout)
+    assert code == "R009"
+    # the file is held once (12 MB) with 1 MiB pieces inflated; a million rows read would
+    # take gigabytes
+    assert peak_kib < 250 * 1024, peak_kib
+
+
+# --- item 13: a worker that dies is that file's own finding -----------------------------------
+
+CRASHING = [
+    ("单元格XFD1048576.xlsx", hf.extra_cell("XFD1048576", 1048576)),
+    ("单元格A1048576.xlsx", hf.extra_cell("A1048576", 1048576)),
+]
+
+
+@pytest.fixture
+def unbounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader with the sheet bounds lifted to Excel's grid, as if the guard let these
+    files through: python-calamine then aborts its process (SIGABRT) on them. The worker
+    processes are forked and inherit the patch."""
+    from perfxl.read import bounds, guard, locate
+
+    lifted = functools.partial(
+        guard.Limits,
+        max_sheet_rows=bounds.EXCEL_ROWS,
+        max_sheet_columns=bounds.EXCEL_COLUMNS,
+    )
+    monkeypatch.setattr(locate, "Limits", lifted)
+
+
+def _crash_batch(tmp_path, goods, monkeypatch) -> Batch:
+    batch = Batch(tmp_path, goods, monkeypatch)
+    for name, edit in CRASHING[:1]:
+        batch.add(name, lambda g, o, edit=edit: hf.with_sheet(g, o, edit))
+    # the XFD cell and an A1048576 cell in one sheet: 17 billion cells
+    batch.add(
+        CRASHING[1][0],
+        lambda g, o: hf.with_sheet(
+            g,
+            o,
+            lambda xml: hf.extra_cell("A1048576", 1048576)(
+                xml.replace(
+                    b"</sheetData>", b'<row r="27"><c r="XFD27"><v>1</v></c></row></sheetData>', 1
+                )
+            ),
+        ),
+    )
+    return batch
+
+
+def test_a_worker_killed_by_a_file_is_that_file_own_error(
+    tmp_path, goods, alone, monkeypatch, run_cli, unbounded
+):
+    batch = _crash_batch(tmp_path, goods, monkeypatch)
+    batch.snapshot()
+    code, out, err = run_cli("check", str(batch.inputs), "--format", "json", "-j", "2")
+    assert "Traceback" not in out + err
+    assert code == 2
+    data = json.loads(out)
+    _assert_reports(data, batch, alone, {p.name: "R011" for p in batch.bad})
+    batch.check_untouched()
+
+
+def test_a_worker_killed_by_a_file_leaves_the_merge_of_the_others(
+    tmp_path, goods, monkeypatch, unbounded
+):
+    batch = _crash_batch(tmp_path, goods, monkeypatch)
+    batch.snapshot()
+    merged = api.merge(batch.inputs, tmp_path / "汇总.xlsx", workers=2)
+    reference = api.merge(list(goods.values()), tmp_path / "单独.xlsx", workers=1)
+    assert (merged.merged_files, merged.projects, merged.indicators) == (
+        reference.merged_files,
+        reference.projects,
+        reference.indicators,
+    )
+    reasons = {Path(where).name: why for where, why in merged.not_merged}
+    assert set(reasons) == {p.name for p in batch.bad}
+    assert all("意外终止" in why and name in why for name, why in reasons.items())
+    assert _sheet(merged.output, "指标") == _sheet(reference.output, "指标")
+    batch.check_untouched({"汇总.xlsx", "单独.xlsx"})
+
+
+def _sheet(path: Path, name: str) -> list[list]:
+    import python_calamine
+
+    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+    return [row[:1] + row[2:] for row in rows]  # the source file's folder differs
+
+
+# --- item 14: NaN, infinities and 1e1000000 in a money cell ----------------------------------
+
+F6 = b'<c r="F6" s="7"><v>1094910000.00</v>'  # 年度资金申请总额 of the first project
+
+
+def _money_cell(value: str, as_text: bool) -> Callable[[Path, Path], Path]:
+    cell = (
+        f'<c r="F6" s="7" t="inlineStr"><is><t>{value}</t></is>'
+        if as_text
+        else f'<c r="F6" s="7"><v>{value}</v>'
+    ).encode()
+
+    def build(good: Path, out: Path) -> Path:
+        def edit(xml: bytes) -> bytes:
+            assert F6 in xml
+            return xml.replace(F6, cell)
+
+        return hf.with_sheet(good, out, edit)
+
+    return build
+
+
+MONEY_CASES = [
+    ("NaN", False, "M015"),
+    ("Inf", False, "M015"),
+    ("-Inf", False, "M015"),
+    ("1e1000000", False, "M015"),  # a number no double holds: read as an infinity
+    ("1e300", False, "M016"),
+    ("NaN", True, "M015"),
+    ("Infinity", True, "M015"),
+    ("1e1000000", True, "M016"),
+    ("1e400", True, "M016"),
+    ("9999999999999999万", True, "M016"),
+]
+
+
+@pytest.mark.parametrize(
+    "value, as_text, code",
+    MONEY_CASES,
+    ids=[f"{v}{'-文本' if t else ''}" for v, t, _ in MONEY_CASES],
+)
+def test_a_money_cell_that_is_no_amount_is_a_money_finding(
+    tmp_path, goods, alone, monkeypatch, run_cli, value, as_text, code
+):
+    batch = Batch(tmp_path, goods, monkeypatch)
+    path = batch.add("金额异常.xlsx", _money_cell(value, as_text))
+    exit_code, data, _ = _check(batch, run_cli)
+    assert exit_code == 1  # readable, with an error
+    by_name = {Path(f["path"]).name: f for f in data["files"]}
+    for name in batch.goods:
+        assert _comparable(by_name[f"{name}.xlsx"]) == alone[name]
+    findings = [f for f in by_name[path.name]["findings"] if f["cell"] == "F6"]
+    assert [f["code"] for f in findings] == [code], findings  # one finding, not F005 + F001
+    assert CHINESE.search(findings[0]["message"]) and "年度资金申请总额" in findings[0]["message"]
+    batch.check_untouched()
+
+
+def test_money_that_is_no_amount_merges_without_it(tmp_path, goods, monkeypatch):
+    """merge of NaN, an infinity and 1e1000000 amounts: the summary is written, the cell is
+    left empty, every project counted."""
+    batch = Batch(tmp_path, goods, monkeypatch)
+    for i, (value, as_text, _) in enumerate(MONEY_CASES[:4] + MONEY_CASES[7:8]):
+        batch.add(f"金额异常{i}.xlsx", _money_cell(value, as_text))
+    batch.snapshot()
+    merged = api.merge(batch.inputs, tmp_path / "汇总.xlsx", workers=1)
+    assert merged.merged_files == len(batch.goods) + len(batch.bad)
+    assert not merged.not_merged
+    rows = _sheet(merged.output, "项目")
+    header = rows[0]
+    column = header.index(next(h for h in header if str(h).startswith("年度资金申请总额")))
+    bad_rows = [r for r in rows[1:] if r[1] == "征地养老费支出" and r[column] in ("", None)]
+    assert len(bad_rows) == len(batch.bad)
+    batch.check_untouched({"汇总.xlsx"})
