@@ -381,3 +381,100 @@ def test_money_that_is_no_amount_merges_without_it(tmp_path, goods, monkeypatch)
     bad_rows = [r for r in rows[1:] if r[1] == "征地养老费支出" and r[column] in ("", None)]
     assert len(bad_rows) == len(batch.bad)
     batch.check_untouched({"汇总.xlsx"})
+
+
+# --- item 15: check --annotate on files openpyxl cannot load -----------------------------------
+
+
+def _renamed_sheet(good: Path, out: Path) -> Path:
+    workbook = hf.part(good, "xl/workbook.xml")
+    first = re.search(rb'<sheet name="([^"]*)" sheetId="2"', workbook).group(1)
+    odd = 'name="征地[养老]:费*?/支出"'.encode()
+    return hf.rewrite(
+        good, out, {"xl/workbook.xml": workbook.replace(b'name="' + first + b'"', odd)}
+    )
+
+
+ANNOTATE_CASES = [
+    (
+        "样式编号越界.xlsx",
+        lambda g, o: hf.with_sheet(
+            g, o, lambda x: x.replace(b'<c r="F6" s="7">', b'<c r="F6" s="999">')
+        ),
+    ),
+    ("没有样式部件.xlsx", lambda g, o: hf.rewrite(g, o, {"xl/styles.xml": None})),
+    ("没有内容类型.xlsx", lambda g, o: hf.rewrite(g, o, {"[Content_Types].xml": None})),
+    ("工作表名含方括号.xlsx", _renamed_sheet),
+    (
+        "属性XML损坏.xlsx",
+        lambda g, o: hf.rewrite(
+            g,
+            o,
+            {
+                "docProps/core.xml": b'<?xml version="1.0"?><cp:coreProperties xmlns:cp="x"><dc:title>'
+            },
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("name, build", ANNOTATE_CASES, ids=[c[0] for c in ANNOTATE_CASES])
+def test_an_annotated_copy_openpyxl_cannot_make_is_a_values_copy(
+    tmp_path, goods, alone, monkeypatch, run_cli, name, build
+):
+    batch = Batch(tmp_path, goods, monkeypatch)
+    path = batch.add(name, build)
+    out = tmp_path / "批注"
+    exit_code, data, _ = _check(batch, run_cli, "--annotate", str(out))
+    assert exit_code == 1  # the good forms have errors; every file was read
+    by_name = {Path(f["path"]).name: f for f in data["files"]}
+    assert all(f["code"] != "O001" for r in by_name.values() for f in r["findings"])
+    written = {p.name for p in out.iterdir()}
+    assert written == {f"{Path(n).stem}（检查结果）.xlsx" for n in by_name}
+    import python_calamine
+
+    copy = python_calamine.CalamineWorkbook.from_path(str(out / f"{path.stem}（检查结果）.xlsx"))
+    result = copy.get_sheet_by_name("检查结果").to_python()
+    assert path.name in result[0][0]
+    assert "格式无法保留" in result[1][0]  # the note: values only
+    assert len(copy.sheet_names) >= 2
+    batch.check_untouched({"批注"})
+
+
+def test_an_annotated_copy_too_large_for_openpyxl_is_that_file_message(
+    tmp_path, goods, alone, monkeypatch, run_cli
+):
+    """A sheet of 51,000 filled cells (within the reading bounds) would take openpyxl minutes:
+    the copy is refused before openpyxl loads it, the others are written."""
+    from perfxl.report.annotate import MAX_CELLS
+
+    batch = Batch(tmp_path, goods, monkeypatch)
+    path = batch.add(
+        "很多单元格.xlsx", lambda g, o: hf.streamed_sheet(g, o, hf.filled_rows(27, 1700, 30))
+    )
+    out = tmp_path / "批注"
+    started = time.perf_counter()
+    exit_code, data, _ = _check(batch, run_cli, "--annotate", str(out))
+    assert time.perf_counter() - started < 60
+    assert exit_code == 1
+    by_name = {Path(f["path"]).name: f for f in data["files"]}
+    [message] = [f["message"] for f in by_name[path.name]["findings"] if f["code"] == "O001"]
+    assert path.name in message and str(MAX_CELLS) in message
+    assert {p.name for p in out.iterdir()} == {f"{n}（检查结果）.xlsx" for n in batch.goods}
+    batch.check_untouched({"批注"})
+
+
+@pytest.mark.libreoffice
+def test_a_values_copy_opens_in_libreoffice(tmp_path, goods, monkeypatch, run_cli):
+    from tests.libreoffice import convert, pdf_text
+
+    batch = Batch(tmp_path, {GOOD_SAMPLES[0]: goods[GOOD_SAMPLES[0]]}, monkeypatch)
+    path = batch.add("样式编号越界.xlsx", ANNOTATE_CASES[0][1])
+    out = tmp_path / "批注"
+    run_cli("check", str(path), "--annotate", str(out), "-q")
+    [pdf] = convert(
+        [out / f"{path.stem}（检查结果）.xlsx"], "pdf", tmp_path / "pdf", tmp_path / "profile"
+    )
+    text = pdf_text(pdf)
+    if text is not None:
+        assert "格式无法保留" in text and path.name in text

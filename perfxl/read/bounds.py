@@ -19,6 +19,7 @@ what that means to the person who sent the file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -45,6 +46,7 @@ _KINDS = {
 class Extent:
     rows: int  # the highest row holding a value (0: none)
     columns: int  # the highest column holding a value
+    cells: int  # cell elements, with a value or only a style (openpyxl builds each one)
 
 
 class OutOfBounds(Exception):
@@ -74,7 +76,7 @@ def scan_sheet(pieces: Iterable[bytes], max_rows: int, max_columns: int) -> Exte
     row = 0  # the current row's number
     column = 0  # the last cell's column in the current row
     cell = ""  # the reference of the cell being read, "" once its value was counted
-    extent = [0, 0]
+    extent = [0, 0, 0]
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         nonlocal row, column, cell
@@ -82,6 +84,7 @@ def scan_sheet(pieces: Iterable[bytes], max_rows: int, max_columns: int) -> Exte
         if kind is None:  # another namespace (or none): judged by the local name
             kind = _LOCAL_KINDS.get(tag[tag.rfind("}") + 1 :], _OTHER)
         if kind == _CELL:
+            extent[2] += 1
             ref = attrs.get("r")
             if ref is None:
                 column += 1
@@ -143,21 +146,30 @@ def column_name(number: int) -> str:
     return out
 
 
+_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")  # anchored, bounded: no backtracking
+
+
 def _position(ref: str) -> tuple[int, int]:
     """(row, column) of an A1 reference, refusing one off the grid."""
-    if len(ref) > _REF_MAX:
-        raise Malformed(f"单元格位置「{ref[:20]}…」超出了 Excel 的表格范围")
-    column, i = 0, 0
-    while i < len(ref) and ref[i].isascii() and ref[i].isalpha():
-        column = column * 26 + (ord(ref[i].upper()) - 64)
-        i += 1
-    digits = ref[i:]
-    if column == 0 or not (digits.isascii() and digits.isdigit()):
-        raise Malformed(f"单元格位置「{ref}」不是有效的单元格地址")
+    found = _REF.fullmatch(ref)
+    if found is None:
+        if len(ref) > _REF_MAX or (ref[:1].isalpha() and ref[-1:].isdigit()):
+            raise Malformed(f"单元格位置「{ref[:20]}」超出了 Excel 的表格范围（最大 XFD1048576）")
+        raise Malformed(f"单元格位置「{ref[:20]}」不是有效的单元格地址")
+    letters, digits = found.groups()
+    column = _COLUMNS.get(letters)
+    if column is None:
+        column = 0
+        for letter in letters.upper():
+            column = column * 26 + (ord(letter) - 64)
+        _COLUMNS[letters] = column
     row = int(digits)
     if column > EXCEL_COLUMNS or not 1 <= row <= EXCEL_ROWS:
         raise Malformed(f"单元格位置「{ref}」超出了 Excel 的表格范围（最大 XFD1048576）")
     return row, column
+
+
+_COLUMNS: dict[str, int] = {}  # letters -> column number, as met (at most 18,278 of them)
 
 
 def _row_number(text: str) -> int:

@@ -145,6 +145,8 @@ class FileInfo:
     dropdowns: dict[str, bool] | None = field(default=None, compare=False)
     # .xlsx/.xlsm: the custom document properties perfxl writes (name without "perfxl_")
     properties: dict[str, str] = field(default_factory=dict, compare=False)
+    # .xlsx/.xlsm: cell elements in all sheets, styled-only ones included (0 for other formats)
+    cells: int = field(default=0, compare=False)
 
 
 def inspect_workbook(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> FileInfo:
@@ -187,8 +189,9 @@ def _inspect(path: Path, limits: Limits, keep: bool) -> tuple[FileInfo, bytes | 
             head = fh.read(XML_HEAD_BYTES)
             dropdowns, archive = None, None
             properties: dict[str, str] = {}
+            cells = 0
             if head.startswith(ZIP_MAGICS):
-                fmt, macros, dropdowns, archive, properties = _inspect_zip(
+                fmt, macros, dropdowns, archive, properties, cells = _inspect_zip(
                     fh, size, name, path.suffix.lower(), limits, keep
                 )
             elif head.startswith(OLE_MAGIC):
@@ -204,6 +207,7 @@ def _inspect(path: Path, limits: Limits, keep: bool) -> tuple[FileInfo, bytes | 
         has_macros=macros,
         dropdowns=dropdowns,
         properties=properties,
+        cells=cells,
     )
     return info, archive
 
@@ -318,7 +322,7 @@ def _not_a_workbook(name: str, head: bytes) -> IntakeError:
 
 def _inspect_zip(
     fh: BinaryIO, size: int, name: str, suffix: str, limits: Limits, keep: bool = False
-) -> tuple[str, bool, dict[str, bool] | None, bytes | None, dict[str, str]]:
+) -> tuple[str, bool, dict[str, bool] | None, bytes | None, dict[str, str], int]:
     corrupt = IntakeError(
         CORRUPT,
         f"「{name}」已损坏或不完整（无法读取压缩包目录），可能在下载或复制时中断。{_FIX_RESEND}。",
@@ -348,7 +352,7 @@ def _inspect_zip(
                 raise _encrypted(name)
             parts = Parts(data, zf, limits.max_part_bytes)
             sheets = _sheet_parts(parts, zf, names) if fmt != "ods" else None
-            _read_every_part(parts, infos, name, limits, sheets)
+            cells = _read_every_part(parts, infos, name, limits, sheets)
             dropdowns = _dropdowns(parts, zf, names, sheets) if sheets is not None else None
             properties = (
                 props.perfxl_properties(parts.whole(zf.getinfo(props.CUSTOM_PROPERTIES)))
@@ -360,8 +364,8 @@ def _inspect_zip(
     except _DAMAGED as exc:
         raise corrupt from exc
     if not keep:
-        return fmt, macros, dropdowns, None, properties
-    return fmt, macros, dropdowns, _for_the_reader(parts, infos, fmt), properties
+        return fmt, macros, dropdowns, None, properties, cells
+    return fmt, macros, dropdowns, _for_the_reader(parts, infos, fmt), properties, cells
 
 
 def _read_every_part(
@@ -370,14 +374,15 @@ def _read_every_part(
     name: str,
     limits: Limits,
     sheets: dict[str, str] | None,
-) -> None:
+) -> int:
     """Inflate and verify every part a parser may read, within the limits; refuse a DTD at
     the head of an XML part, and a sheet or shared-strings table past the bounds of a form
     (``sheets``: sheet name -> part, when the workbook part could be mapped).
 
     A bomb is reported as a bomb: a part that does not match its directory entry (R004) is
-    only reported once every part has been measured against the limits (R006)."""
-    total = 0
+    only reported once every part has been measured against the limits (R006). Returns the
+    number of cell elements in the sheets."""
+    total = cells = 0
     damaged: PartDamaged | None = None
     sheet_names = {part: sheet for sheet, part in (sheets or {}).items()}
     for info in infos:
@@ -392,13 +397,15 @@ def _read_every_part(
                 if xml:
                     _check_xml_head(body, info, name)
                 if kind:
-                    _check_bounds(kind, (body,), size, info, name, limits, sheet_names)
+                    cells += _check_bounds(kind, (body,), size, info, name, limits, sheet_names)
             else:  # a large part (or one whose entry says so) is inflated in steps
                 stream = _Measured(parts, info, name, limits, total, xml)
                 refused: IntakeError | None = None
                 if kind:
                     try:
-                        _check_bounds(kind, stream, info.file_size, info, name, limits, sheet_names)
+                        cells += _check_bounds(
+                            kind, stream, info.file_size, info, name, limits, sheet_names
+                        )
                     except IntakeError as exc:
                         refused = exc
                 # the rest of the part, read even after a refusal: the scan saw unverified
@@ -423,6 +430,7 @@ def _read_every_part(
             "大小或校验值不符），可能在下载、复制或保存时出错。"
             f"{_FIX_RESEND}。",
         ) from damaged
+    return cells
 
 
 class _Measured:
@@ -469,15 +477,17 @@ def _check_bounds(
     name: str,
     limits: Limits,
     sheet_names: dict[str, str],
-) -> None:
+) -> int:
+    """Refuse a sheet or shared-strings part past the bounds; the cells of a sheet."""
     sheet = sheet_names.get(info.filename)
     where = f"工作表「{sheet}」" if sheet else f"部件「{info.filename}」"
     try:
         if kind == "sheet":
-            bounds.scan_sheet(pieces, limits.max_sheet_rows, limits.max_sheet_columns)
-        else:
-            head = next(iter(pieces), b"")
-            bounds.shared_strings(head, size, limits.max_shared_strings)
+            extent = bounds.scan_sheet(pieces, limits.max_sheet_rows, limits.max_sheet_columns)
+            return extent.cells if extent is not None else 0
+        head = next(iter(pieces), b"")
+        bounds.shared_strings(head, size, limits.max_shared_strings)
+        return 0
     except bounds.OutOfBounds as exc:
         if exc.what == "strings":
             what = (

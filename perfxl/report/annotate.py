@@ -10,6 +10,7 @@ is a new .xlsx with the values of every sheet and the same highlights.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,12 @@ def annotated_name(path: Path, attempt: int = 0) -> str:
     return f"{path.stem}（检查结果 {attempt}）.xlsx"
 
 
+# openpyxl builds every cell element as an object: about 0.1 ms and 0.5 KB a cell to load and
+# as much to save on a 2-core machine. A generated workbook of 12 project sheets has 2,000
+# cells; past this bound the copy would take minutes, so it is not made (the report stands).
+MAX_CELLS = 50_000
+
+
 def annotate(
     source: Path,
     findings: list[Finding],
@@ -51,22 +58,38 @@ def annotate(
     read_format: str,
     target: Path | None = None,
 ) -> Path:
-    """Write the annotated copy of ``source`` to ``target`` (default: its name in ``out_dir``)."""
+    """Write the annotated copy of ``source`` to ``target`` (default: its name in ``out_dir``);
+    raise OutputError (a message for this file alone) when it cannot be made.
+
+    An .xlsx that openpyxl cannot load or save although the checker read it (a style index out
+    of range, no styles part, no [Content_Types].xml, sheet names openpyxl refuses, a damaged
+    part the checker never reads) gets the values copy instead, with a note saying so."""
     target = target if target is not None else out_dir / annotated_name(source)
     if target.resolve() == source.resolve():
         raise OutputError(f"{target}：错误：批注副本不能覆盖原文件，请换一个输出文件夹")
-    if read_format in ("xlsx", "xlsm"):
-        wb = openpyxl.load_workbook(source, keep_vba=False, keep_links=False, rich_text=True)
-    else:
-        wb = _values_copy(source)
-    for ws in wb.worksheets:
-        fit_rows(ws)
-    _mark_cells(wb, findings)
-    _result_sheet(wb, source, findings)
-    mark_output(wb, "annotated")
-    with atomic_output(target) as temporary:
-        wb.save(temporary)
-    return target
+    _check_size(source, read_format)
+    builds = [_formatted_copy, _values_copy] if read_format in ("xlsx", "xlsm") else [_values_copy]
+    failure: Exception | None = None
+    for build in builds:
+        try:
+            wb, names = build(source)
+            note = _kept_values_only(failure) if failure is not None else ""
+            for ws in wb.worksheets:
+                fit_rows(ws)
+            _mark_cells(wb, findings, names)
+            _result_sheet(wb, source, findings, names, note)
+            mark_output(wb, "annotated")
+            with atomic_output(target) as temporary:
+                wb.save(temporary)
+            return target
+        except OutputError:
+            raise  # the output side failed: another copy would fail the same way
+        except Exception as exc:  # openpyxl's own failure on a file it cannot handle
+            failure = exc
+    raise OutputError(
+        f"「{source.name}」的标注副本无法生成（{_reason(failure)}）；"
+        "检查结果见报告，原文件没有改动。"
+    )
 
 
 def mark_output(wb: Any, kind: str) -> None:
@@ -81,23 +104,74 @@ def mark_output(wb: Any, kind: str) -> None:
     props.append(StringProperty(name=OUTPUT_PROPERTY, value=kind))
 
 
-def _values_copy(source: Path) -> Any:
+def _check_size(source: Path, read_format: str) -> None:
+    """Refuse before openpyxl loads a workbook that would take it minutes (the guard counted
+    the cell elements of every sheet when the file was checked)."""
+    if read_format not in ("xlsx", "xlsm"):
+        return
+    from perfxl.read.guard import IntakeError, inspect_workbook
+
+    try:
+        cells = inspect_workbook(source).cells
+    except IntakeError as exc:
+        raise OutputError(f"「{source.name}」的标注副本无法生成：{exc}") from None
+    if cells > MAX_CELLS:
+        raise OutputError(
+            f"「{source.name}」有 {cells} 个单元格（含只设了格式的），超过生成标注副本的上限 "
+            f"{MAX_CELLS} 个，未生成副本；检查结果见报告。请删除表格以外多余的行列后重新检查。"
+        )
+
+
+def _reason(exc: BaseException | None) -> str:
+    """What went wrong, in Chinese: the class of failure, not the library's English text."""
+    if isinstance(exc, KeyError):
+        return "缺少必需的部件"
+    if isinstance(exc, IndexError):
+        return "样式或引用的编号超出范围"
+    if isinstance(exc, ValueError):
+        return "工作表名称或单元格内容不符合 Excel 的规定"
+    if type(exc).__name__ in ("ParseError", "ExpatError", "XMLSyntaxError"):
+        return "其中的 XML 部件格式错误"
+    return "文件结构异常"
+
+
+def _kept_values_only(exc: BaseException) -> str:
+    return (
+        f"说明：原工作簿的格式无法保留（{_reason(exc)}），本副本只含各工作表的数值；"
+        "原文件没有改动。"
+    )
+
+
+def _formatted_copy(source: Path) -> tuple[Any, dict[str, str]]:
+    wb = openpyxl.load_workbook(source, keep_vba=False, keep_links=False, rich_text=True)
+    return wb, {name: name for name in wb.sheetnames}
+
+
+def _values_copy(source: Path) -> tuple[Any, dict[str, str]]:
+    """A new workbook with the values of every sheet; sheet names openpyxl refuses are made
+    legal (the finding's sheet -> the copy's sheet in the returned map)."""
     import python_calamine
+
+    from perfxl.write.workbook import safe_sheet_names
 
     book = python_calamine.CalamineWorkbook.from_path(str(source))
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    for name in book.sheet_names:
-        ws = wb.create_sheet(name[:31])
+    originals = list(book.sheet_names)
+    names = dict(zip(originals, safe_sheet_names(originals, {RESULT_SHEET})))
+    for name in originals:
+        ws = wb.create_sheet(names[name])
         for r, row in enumerate(
             book.get_sheet_by_name(name).to_python(skip_empty_area=False), start=1
         ):
             for c, value in enumerate(row, start=1):
                 if value not in (None, ""):
+                    if isinstance(value, float) and not math.isfinite(value):
+                        value = repr(value)  # NaN, inf: a worksheet holds no such number
                     cell = ws.cell(row=r, column=c, value=value)
                     if isinstance(value, str):
                         cell.data_type = "s"  # text stays text, never a formula
-    return wb
+    return wb, names
 
 
 # Text shorter than this fits any row of a form; longer text is measured.
@@ -150,11 +224,12 @@ def fit_rows(ws: Any) -> None:
                     rows[r].height = min(round(height(r) + extra, 1), _MAX_ROW_HEIGHT)
 
 
-def _mark_cells(wb: Any, findings: list[Finding]) -> None:
+def _mark_cells(wb: Any, findings: list[Finding], names: dict[str, str]) -> None:
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
-        if f.sheet and f.cell and f.sheet in wb.sheetnames:
-            by_cell.setdefault((f.sheet, f.cell), []).append(f)
+        sheet = names.get(f.sheet or "")
+        if sheet and f.cell and sheet in wb.sheetnames:
+            by_cell.setdefault((sheet, f.cell), []).append(f)
     order = {ERROR: 0, WARNING: 1, INFO: 2}
     for (sheet, ref), items in by_cell.items():
         ws = wb[sheet]
@@ -174,7 +249,9 @@ def _mark_cells(wb: Any, findings: list[Finding]) -> None:
         cell.comment = comment
 
 
-def _result_sheet(wb: Any, source: Path, findings: list[Finding]) -> None:
+def _result_sheet(
+    wb: Any, source: Path, findings: list[Finding], names: dict[str, str], note: str = ""
+) -> None:
     if RESULT_SHEET in wb.sheetnames:
         del wb[RESULT_SHEET]
     ws = wb.create_sheet(RESULT_SHEET, 0)
@@ -185,6 +262,10 @@ def _result_sheet(wb: Any, source: Path, findings: list[Finding]) -> None:
     )
     ws["A1"].font = Font(name="黑体", size=14, bold=True)
     ws.merge_cells("A1:G1")
+    if note:
+        ws["A2"] = note
+        ws["A2"].data_type = "s"
+        ws["A2"].font = Font(name="宋体", color="9C0006")
     headers = ["序号", "代码", "严重程度", "工作表", "单元格", "问题", "怎么改"]
     widths = [6, 8, 9, 22, 9, 70, 50]
     for c, (text, width) in enumerate(zip(headers, widths), start=1):
@@ -206,9 +287,11 @@ def _result_sheet(wb: Any, source: Path, findings: list[Finding]) -> None:
             cell.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
             cell.font = Font(name="宋体")
         ws.cell(row=r, column=3).fill = FILLS[f.severity]
-        if f.sheet and f.cell and f.sheet in wb.sheetnames:
+        sheet = names.get(f.sheet or "")
+        if sheet and f.cell and sheet in wb.sheetnames:
             link = ws.cell(row=r, column=5)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}")
+            quoted = sheet.replace("'", "''")
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{f.cell}")
             link.font = Font(name="宋体", color="0563C1", underline="single")
     ws.freeze_panes = "A4"
     if rows:
