@@ -80,10 +80,22 @@ class Roster:
     units: list[RosterUnit]
 
 
+# csv's own bound on one field (131,072 characters): no roster cell comes near it, so a field
+# that passes it is a wrong file or a quote left open, said as such
+CSV_FIELD_LIMIT = csv.field_size_limit()
+
+
 def load_roster(path: Path) -> Roster:
+    """The roster at ``path``; PerfxlError (naming the file and what is wrong) when it cannot
+    be read or is not a roster."""
     suffix = path.suffix.lower()
     if not path.exists():
         raise PerfxlError(f"{path}：错误：文件不存在")
+    if path.is_dir():
+        raise PerfxlError(
+            f"{path}：错误：无法读取名单：这是一个文件夹，不是名单文件"
+            "（请指定一个 .yaml、.csv 或 .xlsx 文件）"
+        )
     if suffix in (".yaml", ".yml"):
         return _roster_from_yaml(path)
     if suffix in (".csv", ".txt"):
@@ -94,7 +106,10 @@ def load_roster(path: Path) -> Roster:
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PerfxlError(f"{path}：错误：无法读取名单：{exc.strerror or exc}") from None
     for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
         try:
             text = data.decode(encoding)
@@ -108,12 +123,25 @@ def _csv_rows(path: Path) -> list[list[str]]:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;，")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        return [row for row in reader]
+    except csv.Error:
+        raise PerfxlError(
+            f"{path}：第 {reader.line_num} 行：错误：有一格超过 {CSV_FIELD_LIMIT} 个字符，"
+            "或引号没有配对，不像名单（请检查是否选错了文件，或用 Excel 打开后另存为 CSV）"
+        ) from None
 
 
 def _sheet_rows(path: Path) -> list[list[str]]:
     import python_calamine
 
+    from perfxl.read.guard import IntakeError, inspect_workbook
+
+    try:  # a hostile roster workbook is refused as a returned form would be
+        inspect_workbook(path)
+    except IntakeError as exc:
+        raise PerfxlError(f"{path}：错误：无法读取名单：{exc}") from None
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)

@@ -9,6 +9,7 @@ manifest lists every file written.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Callable
@@ -63,10 +64,19 @@ class BlankFile:
     document: Document
 
 
+# Linux allows 255 bytes in a file name: 200 for the stem leaves room for "(12)" and ".xlsx"
+# whatever the characters (a Chinese one is 3 bytes in UTF-8, some are 4).
+_STEM_BYTES = 200
+
+
 def safe_filename(name: str, limit: int = 80) -> str:
-    """A file name that Windows, macOS and Linux all accept; Chinese characters are kept."""
+    """A file name that Windows, macOS and Linux all accept; Chinese characters are kept, a
+    long name is cut to ``limit`` characters (the workbook keeps it whole)."""
     text = _FILENAME_FORBIDDEN.sub("_", name).strip().rstrip(". ")
-    text = re.sub(r"\s+", " ", text)[:limit].rstrip(". ") or "未命名"
+    text = re.sub(r"\s+", " ", text)[:limit]
+    while len(text.encode("utf-8")) > _STEM_BYTES:
+        text = text[:-1]
+    text = text.rstrip(". ") or "未命名"
     if text.split(".")[0].upper() in _RESERVED:
         text = "_" + text
     return text
@@ -99,7 +109,7 @@ def plan_blank(roster: Roster, options: BlankOptions, out_dir: Path) -> list[Bla
         raise PerfxlError(
             f"{roster.path}：错误：金额单位「{money_unit}」不支持（只能是 元 或 万元）"
         )
-    blank_rows = int(settings.get("blank_rows") or max(layout.blank_rows, 8))
+    blank_rows = _blank_rows(roster, settings.get("blank_rows"), max(layout.blank_rows, 8))
     amount_field = (layout.extra.get("blank") or {}).get("amount_field")
 
     files: list[BlankFile] = []
@@ -137,6 +147,23 @@ def plan_blank(roster: Roster, options: BlankOptions, out_dir: Path) -> list[Bla
             )
             files.append(BlankFile(unit, projects, out_dir / f"{candidate}.xlsx", doc))
     return files
+
+
+# The same bound as --blank-rows and a definition's 空白指标行数: a form has a few dozen
+# indicators, and each blank row is a row of dropdowns in every project sheet.
+MAX_BLANK_ROWS = 200
+
+
+def _blank_rows(roster: Roster, value: Any, default: int) -> int:
+    if value is None or value == "":
+        return default
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_BLANK_ROWS:
+        raise PerfxlError(
+            f"{roster.path}：错误：空白指标行数 blank_rows「{text[:20]}」无效"
+            f"（应是 0 到 {MAX_BLANK_ROWS} 之间的整数）"
+        )
+    return int(text)
 
 
 def _blank_document(
@@ -195,7 +222,19 @@ def unit_properties(unit: RosterUnit, projects: list[str]) -> dict[str, str]:
     replacing the earlier one."""
     out = {"unit_key": unit.key, "unit": unit.unit, "department": unit.department}
     out["form"] = "\n".join(projects)
-    return out
+    return {name: _property_text(value) for name, value in out.items()}
+
+
+PROPERTY_MAX = 255  # Excel's limit for a custom property's text (XlsxWriter drops a longer one)
+
+
+def _property_text(value: str) -> str:
+    """A property's text within Excel's limit; a longer one (a 300-character unit name) keeps
+    its start and a digest of the whole, so that it still tells forms apart."""
+    if len(value) <= PROPERTY_MAX:
+        return value
+    digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:12]
+    return f"{value[: PROPERTY_MAX - 14]}…#{digest}"
 
 
 def _write_one(item: tuple[Document, Path, tuple[Path, ...], WriteOptions]) -> str | None:
