@@ -100,6 +100,7 @@ class _Out:
 def check_workbook(rb: ReadWorkbook, reports: bool = True) -> CheckResult:
     """Apply every rule; with ``reports`` also build the extracted data of the JSON report."""
     result = CheckResult()
+    result.findings.extend(rb.notes)
     layout, framework = rb.layout, rb.framework
     if rb.identified_by == "labels":
         result.findings.append(finding("S007", workbook=rb.path.name, layout=layout.name))

@@ -127,7 +127,9 @@ def _check_file(path: Path, options: RunOptions) -> FileReport:
     except PerfxlError as exc:
         return _unreadable(path, "R008", exc)
     except Exception as exc:  # a parser's own failure on a damaged file must not stop the batch
-        return _unreadable(path, "R004", f"「{path.name}」无法读取：{type(exc).__name__}: {exc}")
+        from perfxl.read.locate import reader_failure
+
+        return _unreadable(path, "R004", reader_failure(path, exc))
     result = check_workbook(rb, reports=options.want_projects)
     try:
         from perfxl.checks.structure import structure_findings

@@ -323,6 +323,14 @@ _RULES = [
         _DETAIL,
         "文件很可能已损坏；请让填报单位用 Excel 或 WPS 打开后另存为新工作簿再发送",
     ),
+    Rule(
+        "R012",
+        WARNING,
+        "记录的年度已损坏",
+        "「{workbook}」中记录的年度（文档属性 perfxl_year）是「{value}」，不是四位数字的年份，"
+        "属性已损坏；已改按表格标题中的年度检查",
+        "请让填报单位使用下发的表格，不要修改文档属性",
+    ),
     # outputs perfxl writes (the annotated copy, reports, summaries)
     Rule(
         "O001",

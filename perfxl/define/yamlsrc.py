@@ -162,12 +162,19 @@ def parse_yaml_text(text: str, path: str) -> YNode | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
-        problem = exc.problem or exc.context or "格式错误"
+        problem = exc.problem or exc.context or ""
         if mark is not None and "\t" in _line_at(text, mark.line)[: mark.column + 1]:
             problem = "found character '\\t' that cannot start any token"
-        raise _fail(problem_at("D001", loc, problem=_translate_yaml_problem(problem))) from None
-    except yaml.YAMLError as exc:
-        raise _fail(problem_at("D001", Location(path), problem=str(exc))) from None
+        at = _line_at(text, mark.line)[mark.column : mark.column + 1] if mark else ""
+        chinese = _translate_yaml_problem(problem, exc.context or "", at)
+        raise _fail(problem_at("D001", loc, problem=chinese)) from None
+    except yaml.reader.ReaderError as exc:  # a control character PyYAML does not accept
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        what = f"含有不可见的控制字符（编号 #x{exc.character:04X}），请删除它"
+        raise _fail(problem_at("D001", Location(path, line, column), problem=what)) from None
+    except yaml.YAMLError:
+        raise _fail(problem_at("D001", Location(path), problem=_UNKNOWN_YAML_PROBLEM)) from None
     if root is None:
         return None
     problems: list[Diagnostic] = []
@@ -186,23 +193,78 @@ def _line_at(text: str, index: int) -> str:
     return lines[index] if 0 <= index < len(lines) else ""
 
 
-_YAML_PROBLEMS = {
-    "mapping values are not allowed here": "此处不能出现「键: 值」（常见原因：值里含有英文冒号加空格，或缩进不对）",
-    "could not find expected ':'": "缺少英文冒号「:」",
-    "found character '\\t' that cannot start any token": "含有制表符（Tab），YAML 只能用空格缩进",
-    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合）",
-    "did not find expected key": "缩进不一致，找不到预期的键",
-    "did not find expected node content": "缺少值",
-    "expected ',' or ']', but got '<stream end>'": "方括号「[」没有闭合",
-    "expected ',' or '}', but got '<stream end>'": "花括号「{」没有闭合",
-}
+# What PyYAML reports — in libyaml's words (the C loader, used when installed) and in its own
+# Python scanner's, parser's and composer's — matched as a part of its problem text, in this
+# order: what each means to a person editing the file. The English is never shown.
+_YAML_PROBLEMS = (
+    ("found character '\\t'", "含有制表符（Tab），YAML 只能用空格缩进"),
+    ("tab character", "含有制表符（Tab），YAML 只能用空格缩进"),
+    (
+        "cannot start any token",
+        "这里的字符{name}不能写在值的开头（值以 @、`、% 等符号开头时请用英文双引号括起来）",
+    ),
+    (
+        "mapping values are not allowed",
+        "此处不能出现「键: 值」（常见原因：值里含有英文冒号加空格，或缩进不对）",
+    ),
+    ("could not find expected ':'", "缺少英文冒号「:」"),
+    ("found unexpected end of stream", "{unclosed}"),
+    ("found unexpected document", "引号中的文字里出现了文档分隔线「---」或「...」"),
+    ("expected ',' or ']'", "方括号「[」没有闭合，或列表各项之间缺少英文逗号"),
+    ("expected ',' or '}'", "花括号「{{」没有闭合，或各项之间缺少英文逗号"),
+    ("expected '-' indicator", "列表项「-」的缩进不一致"),
+    ("did not find expected key", "缩进不一致，找不到预期的键"),
+    ("but found '<block mapping start>'", "缩进不一致：这一行比上面同级的键缩进得多或少"),
+    ("but found '-'", "列表项「-」的缩进与上面的键不一致"),
+    ("but found '<scalar>'", "这里多出了一段文字（常见原因：引号后面还有内容，或缩进不对）"),
+    ("expected <block end>", "缩进不一致"),
+    ("expected node content", "缺少值"),
+    ("expected <document start>", "这里多出了内容（常见原因：缩进不对，或一行写了两个值）"),
+    ("found undefined alias", "引用了没有定义的别名{name}（「*名称」之前要先有「&名称」）"),
+    ("second occurrence", "同一个锚点「&名称」定义了两次"),
+    ("found another document", "文件中有多个文档（用「---」分隔）；一个文件只能写一份定义"),
+    (
+        "unknown escape character",
+        "双引号中的转义（反斜杠加字母）无效；含反斜杠的文字请用英文单引号括起来",
+    ),
+    ("hexdecimal number", "双引号中的转义写法不完整；含反斜杠的文字请用英文单引号括起来"),
+    ("escape sequence", "双引号中的转义写法不完整；含反斜杠的文字请用英文单引号括起来"),
+    ("indentation indicator", "多行文字「|」「>」后面的缩进数字只能是 1 到 9"),
+    ("chomping or indentation", "多行文字「|」「>」后面只能跟 +、- 或缩进数字"),
+    ("comment or a line break", "这一行在值后面还有多余的内容"),
+    ("comment or line break", "这一行在值后面还有多余的内容"),
+    (
+        "alphabetic or numeric character",
+        "「&」「*」后面应是名称（字母或数字）；以 & 或 * 开头的值请用英文双引号括起来",
+    ),
+    ("block sequence entries are not allowed", "此处不能出现列表项「-」（常见原因：缩进不对）"),
+    ("mapping keys are not allowed", "此处不能出现「?」（值以 ? 开头时请用英文双引号括起来）"),
+    ("expected '>'", "标签「!<…>」没有闭合"),
+    ("undefined tag handle", "使用了没有定义的标签「!」"),
+    ("expected '!'", "标签「!」的写法不对"),
+    ("expected URI", "标签「!」的写法不对"),
+    ("%YAML directive", "「%YAML」指令写错或重复"),
+    ("%TAG directive", "「%TAG」指令写错或重复"),
+    ("directive", "以「%」开头的指令写错了（值以 % 开头时请用英文双引号括起来）"),
+    ("expected a single document", "文件中有多个文档（用「---」分隔）；一个文件只能写一份定义"),
+)
+_UNKNOWN_YAML_PROBLEM = "这里的写法不符合 YAML 语法"
 
 
-def _translate_yaml_problem(problem: str) -> str:
-    for english, chinese in _YAML_PROBLEMS.items():
-        if problem.startswith(english):
-            return chinese
-    return problem
+def _translate_yaml_problem(problem: str, context: str = "", at: str = "") -> str:
+    """PyYAML's English problem (and what it was doing) as Chinese; never the English. ``at``
+    is the character where it happened (libyaml does not quote it)."""
+    first = problem.find("'")
+    quoted = problem[first + 1 : problem.find("'", first + 1)] if first >= 0 else at
+    name = f"「{quoted[:20]}」" if quoted and quoted.isprintable() else ""
+    if "quoted scalar" in context:
+        unclosed = "引号没有闭合（到文件末尾也没有找到配对的引号）"
+    else:
+        unclosed = "文件意外结束（引号或括号没有闭合）"
+    for english, chinese in _YAML_PROBLEMS:
+        if english in problem or (not problem and english in context):
+            return chinese.format(name=name, unclosed=unclosed)
+    return _UNKNOWN_YAML_PROBLEM
 
 
 def read_text_file(path: Path) -> str:

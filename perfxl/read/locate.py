@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +28,9 @@ from typing import Any, NamedTuple
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from perfxl.core.catalogue import finding
 from perfxl.core.errors import PerfxlError
+from perfxl.core.findings import Finding
 from perfxl.layout.frameworks import Framework
 from perfxl.layout.render import COVER_SHEET, GUIDE_SHEET, META_SHEET, reference_spec
 from perfxl.layout.roles import Anchor, formula_anchors, require_cells
@@ -126,6 +129,7 @@ class ReadWorkbook:
     # .xlsx/.xlsm: sheet -> (row, column) -> the formula or error value a cell holds, which
     # the values alone do not show (a target typed as =12000.00(件) into a General cell)
     cell_formulas: SheetFormulas = field(default_factory=lambda: SheetFormulas())
+    notes: list[Finding] = field(default_factory=list)  # what reading itself had to say
 
 
 class OwnOutput(PerfxlError):
@@ -647,10 +651,18 @@ def _calamine_book(path: Path, archive: bytes | None = None) -> Any:
             return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(archive))
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for broken files
-        raise IntakeError(
-            "R004",
-            f"「{path.name}」已损坏或格式不对，无法读取（{exc}）。请让填报单位重新保存后发送。",
-        ) from None
+        raise reader_failure(path, exc) from None
+
+
+def reader_failure(path: Path, exc: BaseException) -> IntakeError:
+    """R004 for a failure of the value reader itself, said in Chinese with the place."""
+    from perfxl.read.failures import describe
+
+    return IntakeError(
+        "R004",
+        f"「{path.name}」已损坏或格式不对，无法读取（{describe(path, exc)}）。"
+        "请让填报单位用 Excel 或 WPS 打开后另存为新的工作簿再发送。",
+    )
 
 
 def _sheet_values(book: Any, name: str) -> tuple[list[list[Any]], Any]:
@@ -877,7 +889,8 @@ def read_workbook(
     if "sheet_count" in meta and len(projects) < int(meta["sheet_count"]):
         # project sheets are missing: their names are only in the hidden sheet
         meta["sheets"] = _read_meta(book, names).get("sheets", "")
-    year = _year_from(meta, projects)
+    notes: list[Finding] = []
+    year = _year_from(meta, projects, path, notes)
     return ReadWorkbook(
         path=path,
         info=info,
@@ -891,6 +904,7 @@ def read_workbook(
         sheet_names=names,
         formulas=lmap.formulas,
         cell_formulas=cell_formulas,
+        notes=notes,
     )
 
 
@@ -939,9 +953,18 @@ _YEAR_IN_TITLE = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[)）]|(\d{4})\s*年�
 _UNIT_IN_LABEL = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
 
 
-def _year_from(meta: dict[str, str], projects: list[ReadProject]) -> int | None:
-    if meta.get("year", "").isdigit():
-        return int(meta["year"])
+def _year_from(
+    meta: dict[str, str], projects: list[ReadProject], path: Path, notes: list[Finding]
+) -> int | None:
+    """The year perfxl recorded (its property or hidden sheet), else the one in a title. A
+    recorded year in other decimal digits (２０２５, ٢٠٢٥) is read; one that is no year at all
+    (²⁰²⁵, 二〇二五, text) is reported as damaged (R012) and the title is used."""
+    recorded = meta.get("year", "").strip()
+    if recorded:
+        year = recorded_year(recorded)
+        if year is not None:
+            return year
+        notes.append(finding("R012", workbook=path.name, value=recorded[:20]))
     for project in projects:
         for row in project.sheet_rows[:6]:
             for value in row:
@@ -950,6 +973,15 @@ def _year_from(meta: dict[str, str], projects: list[ReadProject]) -> int | None:
                     if m:
                         return int(m.group(1) or m.group(2))
     return None
+
+
+def recorded_year(text: str) -> int | None:
+    """A four-digit year written in any script's decimal digits, else None."""
+    digits = [unicodedata.decimal(ch, None) for ch in text]
+    if len(digits) != 4 or any(d is None for d in digits):
+        return None
+    year = int("".join(str(d) for d in digits))
+    return year if 1900 <= year <= 2200 else None
 
 
 def _money_unit_from(projects: list[ReadProject], layout: Layout) -> str:
