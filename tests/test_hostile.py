@@ -478,3 +478,300 @@ def test_a_values_copy_opens_in_libreoffice(tmp_path, goods, monkeypatch, run_cl
     text = pdf_text(pdf)
     if text is not None:
         assert "格式无法保留" in text and path.name in text
+
+
+# --- issue 15 item 1: rosters for blank -----------------------------------------------------
+
+ROSTER = """\
+layout: declaration
+year: 2025
+{extra}departments:
+  - {{department: 测试区财政局, unit: {unit}}}
+  - {{department: 测试区财政局, unit: 测试区好单位}}
+"""
+
+
+class RosterRun:
+    """A roster in its own folder, blank run on it, and the same checks as for returned files:
+    the roster unchanged, nothing partial left, TMPDIR empty."""
+
+    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli):
+        self.root, self.run_cli = tmp_path, run_cli
+        self.tmp = tmp_path / "tmp"
+        self.tmp.mkdir()
+        monkeypatch.setenv("TMPDIR", str(self.tmp))
+        monkeypatch.setattr(tempfile, "tempdir", str(self.tmp))
+        self.out = tmp_path / "空白表"
+
+    def blank(self, roster: Path) -> tuple[int, str]:
+        before = hashlib.sha256(roster.read_bytes()).hexdigest() if roster.is_file() else None
+        code, out, err = self.run_cli("blank", str(roster), "-o", str(self.out), "-j", "1")
+        assert "Traceback" not in out + err
+        if before is not None:
+            assert hashlib.sha256(roster.read_bytes()).hexdigest() == before
+        assert not list(self.tmp.iterdir())
+        if self.out.exists():
+            assert not [p for p in self.out.iterdir() if p.name.startswith(".")], "temporary left"
+        return code, out + err
+
+
+@pytest.mark.parametrize("value", ["abc", "100000000", "-3", "２０"])
+def test_a_roster_blank_rows_out_of_bounds_is_refused(tmp_path, monkeypatch, run_cli, value):
+    run = RosterRun(tmp_path, monkeypatch, run_cli)
+    roster = tmp_path / "名单.yaml"
+    roster.write_text(
+        ROSTER.format(extra=f"blank_rows: {value}\n", unit="测试区甲单位"), encoding="utf-8"
+    )
+    started = time.perf_counter()
+    code, text = run.blank(roster)
+    assert time.perf_counter() - started < 10
+    assert code == 2
+    assert "名单.yaml" in text and "空白指标行数" in text and "0 到 200" in text
+    assert not run.out.exists()  # nothing planned is written
+
+
+def test_a_roster_csv_field_past_the_csv_limit_is_refused(tmp_path, monkeypatch, run_cli):
+    run = RosterRun(tmp_path, monkeypatch, run_cli)
+    roster = tmp_path / "名单.csv"
+    roster.write_text(
+        '主管部门,实施单位\n测试区财政局,测试区好单位\n测试区财政局,"' + "长" * 140_000 + '"\n',
+        encoding="utf-8",
+    )
+    code, text = run.blank(roster)
+    assert code == 2
+    assert "名单.csv" in text and "第 3 行" in text and "131072" in text
+    assert not run.out.exists()
+
+
+@pytest.mark.parametrize("name", ["名单.csv", "名单.yaml", "名单.xlsx"])
+def test_a_roster_that_is_a_folder_is_a_read_error(tmp_path, monkeypatch, run_cli, name):
+    run = RosterRun(tmp_path, monkeypatch, run_cli)
+    roster = tmp_path / name
+    roster.mkdir()
+    code, text = run.blank(roster)
+    assert code == 2
+    assert name in text and "无法读取" in text and "文件夹" in text and "写入" not in text
+
+
+def test_a_hostile_roster_workbook_is_refused_by_the_guard(tmp_path, monkeypatch, run_cli, goods):
+    run = RosterRun(tmp_path, monkeypatch, run_cli)
+    roster = hf.with_sheet(
+        goods[GOOD_SAMPLES[0]], tmp_path / "名单.xlsx", hf.extra_cell("XFD1048576", 1048576)
+    )
+    code, text = run.blank(roster)
+    assert code == 2
+    assert "名单.xlsx" in text and "无法读取名单" in text
+
+
+def test_a_unit_name_of_300_characters_gets_a_short_unique_file_name(
+    tmp_path, monkeypatch, run_cli
+):
+    import python_calamine
+
+    run = RosterRun(tmp_path, monkeypatch, run_cli)
+    long_a = "测试区" + "很长的单位名称" * 42 + "甲"
+    long_b = "测试区" + "很长的单位名称" * 42 + "乙"  # the same first 80 characters
+    assert len(long_a) == 298
+    roster = tmp_path / "名单.yaml"
+    text = (
+        ROSTER.format(extra="", unit=long_a) + f"  - {{department: 测试区财政局, unit: {long_b}}}\n"
+    )
+    roster.write_text(text, encoding="utf-8")
+    code, out = run.blank(roster)
+    assert code == 0, out
+    forms = sorted(p for p in run.out.iterdir() if p.suffix == ".xlsx")
+    assert len(forms) == 3
+    assert all(len(p.name.encode("utf-8")) <= 255 for p in forms)
+    long_forms = [p for p in forms if p.name.startswith("测试区很长")]
+    assert len(long_forms) == 2 and long_forms[0].name != long_forms[1].name
+    for path, unit in zip(sorted(long_forms, key=lambda p: len(p.name)), (long_a, long_b)):
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        strings = {
+            v
+            for n in book.sheet_names
+            for row in book.get_sheet_by_name(n).to_python()
+            for v in row
+        }
+        assert unit in strings  # the full name, in the form's 实施单位 cell
+        custom = hf.part(path, "docProps/custom.xml").decode("utf-8")
+        assert 'name="perfxl_unit"' in custom and unit[:200] in custom
+    manifest = (run.out / "清单.csv").read_text(encoding="utf-8-sig")
+    assert long_a in manifest and long_b in manifest
+
+
+# --- issue 15 item 4: parser messages in Chinese, with the place --------------------------------
+
+_ENGLISH_WORDS = re.compile(r"\b(?!YAML\b|XML\b|Excel\b|WPS\b|Tab\b|perfxl_year\b)[A-Za-z]{3,}\b")
+
+
+def _english(message: str) -> list[str]:
+    """English words of a message, leaving out what it quotes (file, part and sheet names)."""
+    return _ENGLISH_WORDS.findall(re.sub(r"「[^」]*」", "", message))
+
+
+YAML_CASES = [
+    ("tab", "a:\n\tb: 1\n", "制表符"),
+    ("colon", "a: b: c\n", "键: 值"),
+    ("quote", 'a: "abc\n', "引号没有闭合"),
+    ("bracket", "a: [1, 2\n", "方括号"),
+    ("brace", "a: {b: 1\n", "花括号"),
+    ("indent", "a:\n  b: 1\n c: 2\n", "缩进"),
+    ("alias", "a: *x\n", "别名"),
+    ("anchor", "a: &x 1\nb: &x 2\n", "锚点"),
+    ("two documents", "a: 1\n---\nb: 2\n", "多个文档"),
+    ("escape", 'a: "\\q"\n', "转义"),
+    ("control character", "a: b\nc: \x07\n", "控制字符"),
+    ("at sign", "a: @x\n", "「@」"),
+    ("block scalar", "a: |0\n  x\n", "缩进数字"),
+    ("directive", "%YAML 1.1\n%YAML 1.1\n---\na: 1\n", "%YAML"),
+]
+
+
+@pytest.mark.parametrize("text, words", [c[1:] for c in YAML_CASES], ids=[c[0] for c in YAML_CASES])
+def test_a_yaml_syntax_error_is_said_in_chinese_with_its_place(
+    tmp_path, monkeypatch, run_cli, text, words
+):
+    """The D001 text of PyYAML (libyaml's words or its own) is never shown in English."""
+    good = tmp_path / "好.yaml"
+    shutil.copy2(SAMPLES / "minhang-2024-declaration.yaml", good)
+    bad = tmp_path / "坏.yaml"
+    bad.write_text(text, encoding="utf-8")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    out = tmp_path / "输出"
+    code, stdout, stderr = run_cli("generate", str(good), str(bad), "-o", str(out), "-j", "1")
+    assert "Traceback" not in stdout + stderr
+    assert code == 2
+    [line] = [
+        ln
+        for ln in (stdout + stderr).splitlines()
+        if "坏.yaml:" in ln and "D001" in ln or "坏.yaml:" in ln and "YAML 格式错误" in ln
+    ][:1]
+    assert re.search(r"坏\.yaml:\d+:\d+", line), line  # file, line and column
+    assert words in line, line
+    assert not _english(line.split("：", 1)[1]), line
+    assert not list(tmp.iterdir())
+
+
+R004_CASES = [
+    ("工作表XML截断.xlsx", {hf.FIRST_SHEET: None}, "xl/worksheets/sheet2.xml", "XML"),
+    ("共享字符串截断.xlsx", {"xl/sharedStrings.xml": None}, "xl/sharedStrings.xml", "XML"),
+    (
+        "样式XML损坏.xlsx",
+        {
+            "xl/styles.xml": b'<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts><x'
+        },
+        "xl/styles.xml",
+        "XML",
+    ),
+    ("工作表部件缺失.xlsx", {"xl/worksheets/sheet3.xml": None}, "", "找不到"),
+]
+
+
+@pytest.mark.parametrize("name, changes, where, words", R004_CASES, ids=[c[0] for c in R004_CASES])
+def test_a_reader_failure_is_a_chinese_r004_with_the_place(
+    tmp_path, goods, alone, monkeypatch, run_cli, name, changes, where, words
+):
+    def build(good: Path, out: Path) -> Path:
+        truncated = {
+            part: (hf.part(good, part)[:3000] if body is None and "sheet3" not in part else body)
+            for part, body in changes.items()
+        }
+        return hf.rewrite(good, out, truncated)
+
+    batch = Batch(tmp_path, goods, monkeypatch)
+    path = batch.add(name, build)
+    exit_code, data, _ = _check(batch, run_cli)
+    assert exit_code == 2
+    _assert_reports(data, batch, alone, {path.name: "R004"})
+    [report] = [f for f in data["files"] if Path(f["path"]).name == path.name]
+    message = report["findings"][0]["message"]
+    assert words in message and where in message, message
+    if where:
+        assert re.search(r"第 \d+ 行第 \d+ 列", message), message
+    assert not _english(message), message
+    batch.check_untouched()
+
+
+# --- issue 15 item 5: the recorded year in other digits --------------------------------------
+
+
+def _recorded_year(value: str) -> Callable[[Path, Path], Path]:
+    def build(good: Path, out: Path) -> Path:
+        custom = hf.part(good, "docProps/custom.xml").decode("utf-8")
+        changed = re.sub(
+            r'(name="perfxl_year"><vt:lpwstr>)[^<]*', lambda m: m.group(1) + value, custom
+        )
+        assert changed != custom
+        return hf.rewrite(good, out, {"docProps/custom.xml": changed.encode("utf-8")})
+
+    return build
+
+
+@pytest.mark.parametrize(
+    "value, damaged",
+    [
+        ("２０２４", False),
+        ("٢٠٢٤", False),
+        ("२०२४", False),
+        ("²⁰²⁴", True),
+        ("二〇二四", True),
+        ("20x4", True),
+    ],
+)
+def test_a_recorded_year_in_other_digits_is_read_or_said_damaged(
+    tmp_path, goods, alone, monkeypatch, run_cli, value, damaged
+):
+    batch = Batch(tmp_path, goods, monkeypatch)
+    path = batch.add("年度属性.xlsx", _recorded_year(value))
+    exit_code, data, _ = _check(batch, run_cli)
+    assert exit_code == 1  # read; the form's own errors
+    by_name = {Path(f["path"]).name: f for f in data["files"]}
+    for name in batch.goods:
+        assert _comparable(by_name[f"{name}.xlsx"]) == alone[name]
+    findings = by_name[path.name]["findings"]
+    codes = [f["code"] for f in findings]
+    reference = [f["code"] for f in alone[GOOD_SAMPLES[0]]["findings"]]
+    if damaged:
+        [note] = [f for f in findings if f["code"] == "R012"]
+        assert value in note["message"] and path.name in note["message"]
+        assert sorted(c for c in codes if c != "R012") == sorted(reference)
+    else:
+        assert sorted(codes) == sorted(reference)  # read as 2024, checked as the original
+    assert api.check(batch.inputs / path.name, workers=1).files[0].year == 2024
+    batch.check_untouched()
+
+
+# --- issue 15 item 2 (landed before this suite): recursive YAML and 1e400 ----------------------
+
+RECURSIVE_CASES = [
+    ("自引用.yaml", "layout: declaration\nyear: 2024\nprojects: &p [*p]\n", "D045"),
+    (
+        "嵌套600层.yaml",
+        "layout: declaration\nyear: 2024\nprojects: " + "[" * 600 + "]" * 600 + "\n",
+        "D043",
+    ),
+]
+
+
+@pytest.mark.parametrize("name, text, code", RECURSIVE_CASES, ids=[c[0] for c in RECURSIVE_CASES])
+def test_recursive_yaml_is_refused_in_a_batch(tmp_path, monkeypatch, run_cli, name, text, code):
+    """generate writes nothing unless every definition is good (docs: 全部无错才写): the bad
+    file is named with its code, the good one is checked, nothing is left behind."""
+    good = tmp_path / "好.yaml"
+    shutil.copy2(SAMPLES / "minhang-2024-declaration.yaml", good)
+    bad = tmp_path / name
+    bad.write_text(text, encoding="utf-8")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    started = time.perf_counter()
+    out = tmp_path / "输出"
+    exit_code, stdout, stderr = run_cli("generate", str(good), str(bad), "-o", str(out), "-j", "1")
+    assert time.perf_counter() - started < 10
+    assert "Traceback" not in stdout + stderr
+    assert exit_code == 2
+    assert f"{name}:3:" in stdout + stderr
+    assert not out.exists() or not list(out.iterdir())
+    assert not list(tmp.iterdir())
