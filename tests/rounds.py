@@ -85,8 +85,9 @@ def project_yaml(
 ) -> str:
     goal = goal or f"{year}年完成{project}的各项工作，服务对象满意度达到90%。"
     rows = "\n".join(f'      - [{a}, {b}, {c}, "{d}"]' for a, b, c, d in indicators)
-    return textwrap.dedent(
-        f"""\
+    return (
+        textwrap.dedent(
+            f"""\
         layout: declaration
         year: {year}
         department: {department}
@@ -102,7 +103,10 @@ def project_yaml(
             annual_goal: {goal}
             indicators:
         """
-    ) + rows + "\n"
+        )
+        + rows
+        + "\n"
+    )
 
 
 @dataclass
@@ -120,7 +124,9 @@ def unit_form(unit: RosterUnit, spec: Return, year: int = 2025) -> Document:
     indicators = [
         (a, b, c, BAD_RATE if i in spec.bad else d) for i, (a, b, c, d) in enumerate(INDICATORS)
     ]
-    goal = f"{year - 1 if spec.stale_goal else year}年完成本单位日常运行工作，服务对象满意度达到90%。"
+    goal = (
+        f"{year - 1 if spec.stale_goal else year}年完成本单位日常运行工作，服务对象满意度达到90%。"
+    )
     text = project_yaml(
         spec.unit_name or unit.unit,
         unit.department,

@@ -20,25 +20,83 @@ from tests.corpus import FORMS
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 
 FIELD_KEYS = {
-    "name", "parent_name", "code", "department", "unit", "manager", "phone", "project_type",
-    "category", "nature", "period", "start", "end", "overview", "purpose", "annual_goal",
-    "overall_goal", "actual_result", "remarks", "conclusion", "problems", "improvements",
-    "review", "total_score", "grade",
+    "name",
+    "parent_name",
+    "code",
+    "department",
+    "unit",
+    "manager",
+    "phone",
+    "project_type",
+    "category",
+    "nature",
+    "period",
+    "start",
+    "end",
+    "overview",
+    "purpose",
+    "annual_goal",
+    "overall_goal",
+    "actual_result",
+    "remarks",
+    "conclusion",
+    "problems",
+    "improvements",
+    "review",
+    "total_score",
+    "grade",
 }
 MONEY_LINES = {
-    "total", "fiscal", "carryover", "other", "special_account", "unit_funds", "superior",
-    "central", "provincial",
+    "total",
+    "fiscal",
+    "carryover",
+    "other",
+    "special_account",
+    "unit_funds",
+    "superior",
+    "central",
+    "provincial",
 }
 MONEY_COLUMNS = {
-    "amount", "budget", "adjusted", "executed", "forecast", "rate", "weight", "score", "reason",
+    "amount",
+    "budget",
+    "adjusted",
+    "executed",
+    "forecast",
+    "rate",
+    "weight",
+    "score",
+    "reason",
 }
 INDICATOR_KEYS = {
-    "level1", "level2", "level3", "level4", "name", "target", "nature", "value", "measure_unit",
-    "standard", "direction", "weight", "actual", "score", "deviation", "mid_target", "level1_weight",
+    "level1",
+    "level2",
+    "level3",
+    "level4",
+    "name",
+    "target",
+    "nature",
+    "value",
+    "measure_unit",
+    "standard",
+    "direction",
+    "weight",
+    "actual",
+    "score",
+    "deviation",
+    "mid_target",
+    "level1_weight",
 }
 # Indicator keys whose value is one cell of the indicator's own row.
-ROW_CELL_KEYS = INDICATOR_KEYS - {"level1", "level2", "level3", "level4", "name", "target",
-                                  "level1_weight"}
+ROW_CELL_KEYS = INDICATOR_KEYS - {
+    "level1",
+    "level2",
+    "level3",
+    "level4",
+    "name",
+    "target",
+    "level1_weight",
+}
 FRAMEWORKS = {"national-2015", "national-2021", "shanghai-2020", "shandong-2021", "evaluation"}
 TOP_KEYS = {"money_unit", "framework", "projects", "not_indicators"}
 PROJECT_KEYS = {"fields", "money", "indicators", "unmapped"}
@@ -98,7 +156,7 @@ def _joins_adjacent_cells(target: str, row: list[str]) -> bool:
     """A target is one cell, or 指标性质|指标值|度量单位 written together."""
     for start in range(len(row)):
         for width in (1, 2, 3):
-            if "".join(row[start:start + width]) == target:
+            if "".join(row[start : start + width]) == target:
                 return True
     return False
 
@@ -187,7 +245,8 @@ def test_expected_uses_only_canonical_keys(name, module):
         for label in project.get("unmapped", {}):
             assert label == label.strip().rstrip(":").replace(" ", ""), label
     all_values = [
-        value for project in expected["projects"]
+        value
+        for project in expected["projects"]
         for value in [*project["fields"].values(), *project.get("unmapped", {}).values()]
         + [v for columns in project["money"].values() for v in columns.values()]
     ]

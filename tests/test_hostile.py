@@ -147,6 +147,35 @@ SHEET_CASES = [
 ]
 
 
+ODS_CASES = [
+    (
+        "重复一万六千列.ods",
+        lambda g, o: hf.ods(
+            o,
+            '<table:table-row><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>',
+        ),
+        "R009",
+    ),
+    (
+        "重复一百万行.ods",
+        lambda g, o: hf.ods(
+            o,
+            f'<table:table-row table:number-rows-repeated="1048576">{hf.ODS_CELL}</table:table-row>',
+        ),
+        "R009",
+    ),
+    (
+        "重复行数超出范围.ods",
+        lambda g, o: hf.ods(
+            o,
+            f'<table:table-row table:number-rows-repeated="4294967295">{hf.ODS_CELL}</table:table-row>',
+        ),
+        "R010",
+    ),
+]
+SHEET_CASES += ODS_CASES
+
+
 @pytest.mark.parametrize("name, build, code", SHEET_CASES, ids=[c[0] for c in SHEET_CASES])
 def test_a_sheet_no_form_can_have_is_that_file_own_error(
     tmp_path, goods, alone, monkeypatch, run_cli, name, build, code
@@ -372,7 +401,8 @@ def test_money_that_is_no_amount_merges_without_it(tmp_path, goods, monkeypatch)
     for i, (value, as_text, _) in enumerate(MONEY_CASES[:4] + MONEY_CASES[7:8]):
         batch.add(f"金额异常{i}.xlsx", _money_cell(value, as_text))
     batch.snapshot()
-    merged = api.merge(batch.inputs, tmp_path / "汇总.xlsx", workers=1)
+    # the bad copies are the same unit's project again: merged side by side, not as duplicates
+    merged = api.merge(batch.inputs, tmp_path / "汇总.xlsx", workers=1, duplicates="keep")
     assert merged.merged_files == len(batch.goods) + len(batch.bad)
     assert not merged.not_merged
     rows = _sheet(merged.output, "项目")

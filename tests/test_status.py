@@ -125,7 +125,11 @@ def test_the_newest_of_several_returns_counts_and_the_changes_are_named(round_30
     result, units = round_30["result"], round_30["units"]
     unit = _unit(result, units[16])
     names = [Path(r.path).name for r in unit.returns]
-    assert names == [f"{units[16].unit}-修改.xlsx", f"{units[16].unit}(2).xlsx", f"{units[16].unit}.xlsx"]
+    assert names == [
+        f"{units[16].unit}-修改.xlsx",
+        f"{units[16].unit}(2).xlsx",
+        f"{units[16].unit}.xlsx",
+    ]
     assert [Path(r.path).name for r in unit.latest] == names[:1]
     assert unit.state == "warnings" and not unit.late  # first sent in time
     # what the newest fixed and brought, compared by code and cell with the one before it
@@ -241,7 +245,11 @@ def test_deadline_and_names() -> None:
     assert parse_deadline("2025年3月31日") == dt.datetime(2025, 4, 1)
     assert parse_deadline("2025-03-31 17:00") == dt.datetime(2025, 3, 31, 17, 0)
     assert parse_deadline(dt.date(2025, 3, 31)) == dt.datetime(2025, 4, 1)
-    assert normalise("示例（东湖）区　档案馆 ") == normalise("示例(东湖)区档案馆") == "示例(东湖)区档案馆"
+    assert (
+        normalise("示例（东湖）区　档案馆 ")
+        == normalise("示例(东湖)区档案馆")
+        == "示例(东湖)区档案馆"
+    )
     assert normalise("【示例】") == "(示例)"
     assert similarity("示例东湖区档案馆", "示例东湖区档案馆") == 1.0
 
@@ -257,7 +265,12 @@ def test_the_roster_reads_code_contact_and_phone(tmp_path) -> None:
         encoding="utf-8",
     )
     first, second = load_roster(path).units
-    assert (first.code, first.key, first.contact, first.phone) == ("A01", "A01", "联系人甲", "0000-1")
+    assert (first.code, first.key, first.contact, first.phone) == (
+        "A01",
+        "A01",
+        "联系人甲",
+        "0000-1",
+    )
     assert second.code == "" and second.key.startswith("u-") and second.contact == "联系人乙"
     assert second.key == load_roster(path).units[1].key  # derived the same way every time
 

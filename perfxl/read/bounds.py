@@ -111,6 +111,71 @@ def scan_sheet(pieces: Iterable[bytes], max_rows: int, max_columns: int) -> Exte
     return Extent(*extent)
 
 
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_ODS_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_ODS_KINDS = {
+    f"{_ODS_TABLE}}}table": _OTHER - 1,  # a new sheet
+    f"{_ODS_TABLE}}}table-row": _ROW,
+    f"{_ODS_TABLE}}}table-cell": _CELL,
+    f"{_ODS_TABLE}}}covered-table-cell": _CELL,
+    f"{_ODS_TEXT}}}p": _VALUE,
+}
+_ROWS_REPEATED = f"{_ODS_TABLE}}}number-rows-repeated"
+_COLUMNS_REPEATED = f"{_ODS_TABLE}}}number-columns-repeated"
+_VALUE_TYPE = f"{_ODS_OFFICE}}}value-type"
+
+
+def scan_ods(pieces: Iterable[bytes], max_rows: int, max_columns: int) -> Extent | None:
+    """As :func:`scan_sheet`, for the content.xml of an .ods: rows and cells repeat
+    (``number-rows-repeated``, ``number-columns-repeated``), and a repeated cell with a value
+    reaches as far as its last repetition. LibreOffice writes a million repeated empty rows
+    after the last one in use: they hold no value and do not count."""
+    row = 0  # the last row of the current row element (after its repetitions)
+    column = 0  # the last column of the current cell element
+    pending = False  # a cell whose value may still come (a text:p without value-type)
+    extent = [0, 0, 0]
+
+    def reach() -> None:
+        if row > max_rows or column > max_columns:
+            ref = f"{column_name(min(column, EXCEL_COLUMNS))}{row}"
+            raise OutOfBounds(ref, row, column, "rows" if row > max_rows else "columns")
+        extent[0] = max(extent[0], row)
+        extent[1] = max(extent[1], column)
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal row, column, pending
+        kind = _ODS_KINDS.get(tag, _OTHER)
+        if kind == _CELL:
+            column += _repeat(attrs.get(_COLUMNS_REPEATED), EXCEL_COLUMNS, "列")
+            extent[2] += 1
+            pending = _VALUE_TYPE not in attrs
+            if not pending:
+                reach()
+        elif kind == _VALUE and pending:
+            pending = False
+            reach()
+        elif kind == _ROW:
+            row += _repeat(attrs.get(_ROWS_REPEATED), EXCEL_ROWS, "行")
+            column = 0
+            pending = False
+        elif kind == _OTHER - 1:
+            row = column = 0
+            pending = False
+
+    if not parse(safe_parser(start), pieces):
+        return None
+    return Extent(*extent)
+
+
+def _repeat(text: str | None, limit: int, what: str) -> int:
+    if text is None:
+        return 1
+    if not (text.isascii() and text.isdigit()) or len(text) > 8 or not 1 <= int(text) <= limit:
+        raise Malformed(f"重复{what}数「{text[:20]}」超出了表格的范围（最多 {limit}）")
+    return int(text)
+
+
 def shared_strings(head: bytes, part_size: int, max_strings: int) -> int | None:
     """The ``uniqueCount`` the shared-strings part declares (None when it declares none, or
     its head is not XML). Raises :class:`Malformed` when the part cannot hold so many strings

@@ -352,7 +352,7 @@ def _inspect_zip(
                 raise _encrypted(name)
             parts = Parts(data, zf, limits.max_part_bytes)
             sheets = _sheet_parts(parts, zf, names) if fmt != "ods" else None
-            cells = _read_every_part(parts, infos, name, limits, sheets)
+            cells = _read_every_part(parts, infos, name, limits, sheets, fmt == "ods")
             dropdowns = _dropdowns(parts, zf, names, sheets) if sheets is not None else None
             properties = (
                 props.perfxl_properties(parts.whole(zf.getinfo(props.CUSTOM_PROPERTIES)))
@@ -374,6 +374,7 @@ def _read_every_part(
     name: str,
     limits: Limits,
     sheets: dict[str, str] | None,
+    ods: bool = False,
 ) -> int:
     """Inflate and verify every part a parser may read, within the limits; refuse a DTD at
     the head of an XML part, and a sheet or shared-strings table past the bounds of a form
@@ -389,7 +390,7 @@ def _read_every_part(
         if not _parser_reads(info):
             continue
         xml = info.filename.lower().endswith(XML_SUFFIXES)
-        kind = _bounded_kind(info.filename, sheet_names)
+        kind = _bounded_kind(info.filename, sheet_names, ods)
         try:
             if info.file_size <= PART_CHUNK or info.filename in _WHOLE_PARTS:
                 body = parts.whole(info)
@@ -458,10 +459,12 @@ class _Measured:
         return piece
 
 
-def _bounded_kind(part: str, sheet_names: dict[str, str]) -> str:
-    """ "sheet" for a part the value reader builds as a sheet, "strings" for the shared
-    strings, "" for the others."""
+def _bounded_kind(part: str, sheet_names: dict[str, str], ods: bool) -> str:
+    """What a part is to the bounds: "sheet" for a part the value reader builds as a sheet,
+    "strings" for the shared strings, "ods" for the sheets of an .ods, "" for the others."""
     lower = part.lower()
+    if ods:
+        return "ods" if part == "content.xml" else ""
     if part in sheet_names or (lower.startswith("xl/worksheets/") and lower.endswith(".xml")):
         return "sheet"
     if lower.rsplit("/", 1)[-1] == "sharedstrings.xml":
@@ -482,8 +485,9 @@ def _check_bounds(
     sheet = sheet_names.get(info.filename)
     where = f"工作表「{sheet}」" if sheet else f"部件「{info.filename}」"
     try:
-        if kind == "sheet":
-            extent = bounds.scan_sheet(pieces, limits.max_sheet_rows, limits.max_sheet_columns)
+        if kind in ("sheet", "ods"):
+            scan = bounds.scan_sheet if kind == "sheet" else bounds.scan_ods
+            extent = scan(pieces, limits.max_sheet_rows, limits.max_sheet_columns)
             return extent.cells if extent is not None else 0
         head = next(iter(pieces), b"")
         bounds.shared_strings(head, size, limits.max_shared_strings)

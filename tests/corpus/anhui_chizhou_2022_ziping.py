@@ -10,10 +10,14 @@ are missing, left empty and not asserted; any 总分 row is absent.
 
 from tests.corpus._build import Form
 
-_GOAL = ("本项目共申请预算资金90万元。其中:30万元用于基建工程项目预算编制;30万元用于基建工程项目审计;"
-         "30万元用于基建工程项目设计、规划、测绘。")
-_DONE = ("本项目共完成预算资金89.97万元。其中:30万元用于基建工程项目预算编制;30万元用于基建工程项目审计;"
-         "29.99万元用于基建工程项目设计、规划、测绘。")
+_GOAL = (
+    "本项目共申请预算资金90万元。其中:30万元用于基建工程项目预算编制;30万元用于基建工程项目审计;"
+    "30万元用于基建工程项目设计、规划、测绘。"
+)
+_DONE = (
+    "本项目共完成预算资金89.97万元。其中:30万元用于基建工程项目预算编制;30万元用于基建工程项目审计;"
+    "29.99万元用于基建工程项目设计、规划、测绘。"
+)
 _MET = "达成预期指标"
 
 # (一级 or None, 二级 or None, 三级, 年度指标值, 实际完成值, 分值, 得分)
@@ -26,7 +30,15 @@ _BODY = [
     (None, None, "单项业务成本", "符合相关规定", _MET, 10, 10),
     ("效益指标(30分)", "社会效益指标", "对维护基建市场公平的影响程度", "效果明显", _MET, 10, 10),
     (None, "生态效益指标", "对控制基建项目成本影响程度", "效果明显", _MET, 10, 10),
-    (None, "可持续影响指标", "对推动基建项目“四项制度”健全和落实的持续性影响", "效果明显", _MET, 10, 10),
+    (
+        None,
+        "可持续影响指标",
+        "对推动基建项目“四项制度”健全和落实的持续性影响",
+        "效果明显",
+        _MET,
+        10,
+        10,
+    ),
     (None, "经济效益指标", None, None, None, None, None),
     ("满意度指标(10分)", "满意度指标", None, None, None, None, None),
 ]
@@ -38,23 +50,75 @@ FORM = Form(
         ["项目支出绩效自评表"],
         ["(2022年度)"],
         ["项目名称", "委托业务项目", None, None, None, None, None, None, None],
-        ["主管部门", "219-池州市贵池区棠溪镇人民政府", None, None, "实施单位",
-         "219001-池州市贵池区棠溪镇人民政府", None, None, None],
-        ["项目资金 (万元)", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", None],
+        [
+            "主管部门",
+            "219-池州市贵池区棠溪镇人民政府",
+            None,
+            None,
+            "实施单位",
+            "219001-池州市贵池区棠溪镇人民政府",
+            None,
+            None,
+            None,
+        ],
+        [
+            "项目资金 (万元)",
+            None,
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+            None,
+        ],
         ["年度资金总额:", None, 0, 0, 0, 10, 0, 0, None],
         ["其中:本年财政拨款", None, 90, 89.974, 89.974, None, None, None, None],
         ["上年结转资金", None, None, None, None, None, None, None, None],
         ["其他资金", None, None, None, None, None, None, None, None],
         ["年度总体目标", "预期目标", None, None, None, "实际完成情况", None, None, None],
         [None, _GOAL, None, None, None, _DONE, None, None, None],
-        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
-         "偏差原因分析及改进措施"],
+        [
+            "绩效指标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ],
         *[[None, *row, None] for row in _BODY],
     ],
-    merges=["A1:I1", "A2:I2", "A3:I3", "B4:I4", "B5:D5", "F5:I5", "A6:B6", "H6:I6", "A7:B7",
-            "H7:I7", "A8:B8", "H8:I8", "A9:B9", "H9:I9", "A10:B10", "H10:I10", "A11:A12",
-            "B11:E11", "F11:I11", "B12:E12", "F12:I12", "A13:A24", "B14:B19", "C15:C16",
-            "C18:C19", "B20:B23"],
+    merges=[
+        "A1:I1",
+        "A2:I2",
+        "A3:I3",
+        "B4:I4",
+        "B5:D5",
+        "F5:I5",
+        "A6:B6",
+        "H6:I6",
+        "A7:B7",
+        "H7:I7",
+        "A8:B8",
+        "H8:I8",
+        "A9:B9",
+        "H9:I9",
+        "A10:B10",
+        "H10:I10",
+        "A11:A12",
+        "B11:E11",
+        "F11:I11",
+        "B12:E12",
+        "F12:I12",
+        "A13:A24",
+        "B14:B19",
+        "C15:C16",
+        "C18:C19",
+        "B20:B23",
+    ],
     title_rows=3,
 )
 
@@ -67,9 +131,18 @@ def _indicators() -> list[dict[str, str]]:
         level2 = second or level2
         if name is None:
             continue
-        out.append({"level1": level1, "level1_weight": points, "level2": level2, "name": name,
-                    "target": target, "actual": str(actual), "weight": str(weight),
-                    "score": str(score)})
+        out.append(
+            {
+                "level1": level1,
+                "level1_weight": points,
+                "level2": level2,
+                "name": name,
+                "target": target,
+                "actual": str(actual),
+                "weight": str(weight),
+                "score": str(score),
+            }
+        )
     return out
 
 
@@ -87,8 +160,14 @@ EXPECTED = {
                 "actual_result": _DONE,
             },
             "money": {
-                "total": {"budget": "0", "adjusted": "0", "executed": "0", "weight": "10",
-                          "rate": "0", "score": "0"},
+                "total": {
+                    "budget": "0",
+                    "adjusted": "0",
+                    "executed": "0",
+                    "weight": "10",
+                    "rate": "0",
+                    "score": "0",
+                },
                 "fiscal": {"budget": "90", "adjusted": "89.974", "executed": "89.974"},
             },
             "indicators": _indicators(),

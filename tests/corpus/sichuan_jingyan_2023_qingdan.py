@@ -12,8 +12,10 @@ the grid but is no project's money, so it is not asserted.
 from tests.corpus._build import Form
 
 _P = "正向指标"
-_GOAL2 = ("包括必要的办公用品费、水电费、报刊费等村社区办公经费,基层党组织开展组织活动、党员干部教育培训,"
-          "群团活动开展,组织活动场所维护等。")
+_GOAL2 = (
+    "包括必要的办公用品费、水电费、报刊费等村社区办公经费,基层党组织开展组织活动、党员干部教育培训,"
+    "群团活动开展,组织活动场所维护等。"
+)
 
 # (一级, 二级, 三级, 指标性质, 指标值, 度量单位, 权重) in the published order.
 _P1 = [
@@ -43,12 +45,43 @@ def _grid_row(first: list, row: tuple) -> list:
 _rows = [
     ["部门预算项目绩效目标申报表(2023年度)"],
     ["金额单位:元"],
-    ["单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值",
-     "度量单位", "权重", "指标方向性", None],
-    ["820-马踏镇部门", None, "8,827,620.53", None, None, None, None, None, None, None, None, None, None],
+    [
+        "单位名称",
+        "项目名称",
+        "预算数",
+        "年度目标",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标性质",
+        "指标值",
+        "度量单位",
+        "权重",
+        "指标方向性",
+        None,
+    ],
+    [
+        "820-马踏镇部门",
+        None,
+        "8,827,620.53",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ],
 ]
-_rows.append(_grid_row(["820001-井研县马踏镇人民政府", "村组干部报酬", "3,309,840.00", "按时发放村组干部报酬"],
-                       _P1[0]))
+_rows.append(
+    _grid_row(
+        ["820001-井研县马踏镇人民政府", "村组干部报酬", "3,309,840.00", "按时发放村组干部报酬"],
+        _P1[0],
+    )
+)
 _rows += [_grid_row([None, None, None, None], row) for row in _P1[1:]]
 _rows.append(_grid_row([None, "基层组织活动经费", "660,000.00", _GOAL2], _P2[0]))
 _rows += [_grid_row([None, None, None, None], row) for row in _P2[1:]]
@@ -56,16 +89,33 @@ _rows += [_grid_row([None, None, None, None], row) for row in _P2[1:]]
 FORM = Form(
     sheet="Sheet1",
     rows=_rows,
-    merges=["A1:M1", "A2:M2", "A4:B4", "A5:A17", "B5:B12", "C5:C12", "D5:D12", "B13:B17",
-            "C13:C17", "D13:D17"],
+    merges=[
+        "A1:M1",
+        "A2:M2",
+        "A4:B4",
+        "A5:A17",
+        "B5:B12",
+        "C5:C12",
+        "D5:D12",
+        "B13:B17",
+        "C13:C17",
+        "D13:D17",
+    ],
     title_rows=2,
 )
 
 
 def _indicator(row: tuple) -> dict[str, str]:
     level1, level2, name, nature, value, unit, weight = row
-    out = {"level1": level1, "level2": level2, "name": name, "target": f"{nature}{value}{unit}",
-           "nature": nature, "value": str(value), "measure_unit": unit}
+    out = {
+        "level1": level1,
+        "level2": level2,
+        "name": name,
+        "target": f"{nature}{value}{unit}",
+        "nature": nature,
+        "value": str(value),
+        "measure_unit": unit,
+    }
     if weight is not None:
         out |= {"weight": str(weight), "direction": _P}
     return out
@@ -78,16 +128,24 @@ EXPECTED = {
     "framework": "national-2021",
     "projects": [
         {
-            "fields": {"name": "村组干部报酬", "department": "820-马踏镇部门", "unit": _UNIT,
-                       "annual_goal": "按时发放村组干部报酬"},
+            "fields": {
+                "name": "村组干部报酬",
+                "department": "820-马踏镇部门",
+                "unit": _UNIT,
+                "annual_goal": "按时发放村组干部报酬",
+            },
             "money": {"total": {"amount": "3309840.00"}},
             "indicators": [_indicator(row) for row in _P1],
             "unmapped": {},
         },
         {
             # Incomplete in the stored text: only the visible rows are asserted.
-            "fields": {"name": "基层组织活动经费", "department": "820-马踏镇部门", "unit": _UNIT,
-                       "annual_goal": _GOAL2},
+            "fields": {
+                "name": "基层组织活动经费",
+                "department": "820-马踏镇部门",
+                "unit": _UNIT,
+                "annual_goal": _GOAL2,
+            },
             "money": {"total": {"amount": "660000.00"}},
             "indicators": [_indicator(row) for row in _P2],
             "unmapped": {},
