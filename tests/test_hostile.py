@@ -226,6 +226,30 @@ def test_a_million_filled_rows_is_one_finding_quickly_and_small(
     batch.check_untouched()
 
 
+def test_thousands_of_rows_within_the_bounds_list_each_finding_at_most_100_times(
+    tmp_path, goods, alone, monkeypatch, run_cli
+):
+    """3,000 pasted indicator rows (within the 10,000-row bound) are read and checked; each
+    code is listed at most 100 times and the rest counted in one R013, so neither the text
+    nor the JSON report grows with the rows."""
+    from perfxl.checks.run import MAX_SAME
+
+    batch = Batch(tmp_path, goods, monkeypatch)
+    path = batch.add(
+        "三千行.xlsx", lambda g, o: hf.streamed_sheet(g, o, hf.indicator_rows(g, 27, 3000))
+    )
+    exit_code, data, _ = _check(batch, run_cli)
+    assert exit_code == 1
+    _assert_reports(data, batch, alone, {path.name: "R013"})
+    [report] = [f for f in data["files"] if Path(f["path"]).name == path.name]
+    codes = [f["code"] for f in report["findings"]]
+    assert max(codes.count(c) for c in set(codes)) <= MAX_SAME
+    folded = [f for f in report["findings"] if f["code"] == "R013"]
+    assert any("还有 2900 个" in f["message"] for f in folded), folded
+    assert len(json.dumps(report["findings"], ensure_ascii=False)) < 200_000
+    batch.check_untouched()
+
+
 def test_a_million_row_check_keeps_memory_flat(tmp_path, goods):
     """The same file checked by a fresh process: its peak memory stays that of a small batch."""
     path = hf.streamed_sheet(

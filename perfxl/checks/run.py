@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from perfxl.core.catalogue import finding
+from perfxl.core.catalogue import finding, rule
 from perfxl.core.errors import ERROR, PerfxlError
+from perfxl.core.findings import Finding
 from perfxl.core.outputs import WORKBOOK_SUFFIXES
 from perfxl.core.parallel import parallel_map
 from perfxl.layout.templates import template_set
@@ -137,10 +138,11 @@ def _check_file(path: Path, options: RunOptions) -> FileReport:
         result.findings.extend(structure_findings(rb))
     except ImportError:  # pragma: no cover
         pass
+    findings = folded(result.findings, path.name)
     return CheckedFile(
         str(path),
         rb.layout.id,
-        ok=not any(f.severity == ERROR for f in result.findings),
+        ok=not any(f.severity == ERROR for f in findings),
         readable=True,
         projects=tuple(
             {"name": p.name, "sheet": p.sheet, "fields": p.fields, "indicators": p.indicators}
@@ -148,7 +150,7 @@ def _check_file(path: Path, options: RunOptions) -> FileReport:
         )
         if options.want_projects
         else (),
-        findings=tuple(result.findings),
+        findings=tuple(findings),
         definition_yaml=to_yaml(definition(rb, result.typed), path.name)
         if options.want_definition
         else None,
@@ -157,6 +159,36 @@ def _check_file(path: Path, options: RunOptions) -> FileReport:
         format=rb.info.format,
         properties=dict(rb.info.properties),
     )
+
+
+# Findings of one code listed per file. A real form has a few dozen indicator rows; a sheet
+# with thousands of pasted rows (within the reading bounds) would otherwise list thousands of
+# the same finding (35 s and 518 MB of JSON for a million), which no one reads.
+MAX_SAME = 100
+
+
+def folded(findings: list[Finding], workbook: str) -> list[Finding]:
+    """``findings`` with at most MAX_SAME of each code, in order; the rest of a code are
+    said in one R013 at the end (how many, of which code)."""
+    seen: dict[str, int] = {}
+    kept: list[Finding] = []
+    for f in findings:
+        seen[f.code] = seen.get(f.code, 0) + 1
+        if seen[f.code] <= MAX_SAME:
+            kept.append(f)
+    for code, count in seen.items():
+        if count > MAX_SAME:
+            kept.append(
+                finding(
+                    "R013",
+                    workbook=workbook,
+                    count=count - MAX_SAME,
+                    folded=code,
+                    title=rule(code).title,
+                    limit=MAX_SAME,
+                )
+            )
+    return kept
 
 
 def _unreadable(path: Path, code: str, detail: object) -> CheckedFile:

@@ -331,6 +331,13 @@ _RULES = [
         "属性已损坏；已改按表格标题中的年度检查",
         "请让填报单位使用下发的表格，不要修改文档属性",
     ),
+    Rule(
+        "R013",
+        WARNING,
+        "同类问题太多，其余未列出",
+        "「{workbook}」还有 {count} 个「{folded} {title}」问题没有列出（每类最多列出 {limit} 个）",
+        "多半是表格中多出了大量的行；请删除表格以外多余的行后重新检查",
+    ),
     # outputs perfxl writes (the annotated copy, reports, summaries)
     Rule(
         "O001",
