@@ -153,7 +153,6 @@ YAML_PROBLEMS = [
     ),
     ("[产出指标, 数量指标,", "[产出指数, 数量指标,", "D028"),
     ("[满意度指标, 服务对象满意度指标,", "[满意度指标, 数量指标,", "D029"),
-    ("  - name: 测试项目\n", "  - name: 测试/项目\n", "D032"),
     ("    start: 2024-01-01\n", "    start: 2024-13-01\n", "D034"),
     ("    start: 2024-01-01\n", "    start: 明年\n", "D036"),
     ("annual_total: 1000.00", "annual_total: 一千", "D037"),
@@ -185,10 +184,12 @@ def test_yaml_warnings_and_notes_have_codes_too(write_yaml):
         .replace("[满意度指标, 服务对象满意度指标,", "[满意度指标, 数量指标,")
         .replace("    end: 2024-12-31\n", "    end: 2024年12月\n")
         .replace("annual_other: 0", "annual_other: -1")
+        .replace("name: 测试项目", "name: 测试/项目")
     )
     doc = load_document(path, LoadOptions(lenient_levels=True))
     by_code = {d.code: d for d in doc.diagnostics}
-    assert {"D030", "D031", "D035", "D038"} <= set(by_code), sorted(by_code)
+    assert {"D030", "D031", "D032", "D035", "D038"} <= set(by_code), sorted(by_code)
+    assert "工作表名写成「测试／项目」" in by_code["D032"].message
     assert (
         by_code["D031"].severity == "info"
         and "已按规范名称写成「产出指标」" in by_code["D031"].message

@@ -616,8 +616,9 @@ def _full_disk(folder: Path) -> Iterator[None]:
                 fh.write(b"\0" * 4096)
                 fh.flush()
         yield
-    finally:
-        subprocess.run(["umount", str(folder)], check=True)
+    finally:  # lazily if a file is still open there: never leave a mount behind
+        if subprocess.run(["umount", str(folder)], capture_output=True).returncode:
+            subprocess.run(["umount", "-l", str(folder)], check=True)
 
 
 READ_ONLY = ["immutable", "bind-ro", "chmod"]
@@ -713,3 +714,90 @@ def test_a_full_disk_found_while_writing_keeps_the_old_file(
     assert len(files) == 5 and all(f["findings"][-1]["code"] == "O001" for f in files)
     assert all("磁盘已满" in f["findings"][-1]["message"] for f in files)
     assert [p.name for p in notes.iterdir()] == []
+
+
+# ----------------------------------------------------------------------------------------
+# item 18: any project name, verbatim; only the sheet tab is derived
+
+HOSTILE_NAMES = [
+    "养老/医疗\\补助?*[2024]:专项",
+    "=SUM(A1)",
+    "+1 临时补助",
+    "关于做好二〇二四年度城乡居民基本养老保险待遇调整工作的专项资金项目",
+    "关于做好二〇二四年度城乡居民基本养老保险待遇调整工作的专项资金项目（二期）",
+    "'引号'",
+]
+
+
+@pytest.fixture
+def hostile_names_yaml(write_yaml) -> Path:
+    from .conftest import MINIMAL
+
+    head, project = MINIMAL.split("projects:\n")
+    body = head + "projects:\n"
+    for name in HOSTILE_NAMES:
+        quoted = name.replace("'", "''")
+        body += project.replace("name: 测试项目", f"name: '{quoted}'")
+    return write_yaml(body, "名称.yaml")
+
+
+def test_any_project_name_is_accepted_and_read_back_verbatim(hostile_names_yaml, tmp_path, run_cli):
+    import yaml
+
+    out = tmp_path / "名称.xlsx"
+    code, _out, err = run_cli("generate", str(hostile_names_yaml), "-o", str(out))
+    assert code == 0, err
+    assert (
+        "D032" not in err
+        and "提示" in err
+        and "工作表名写成「养老／医疗＼补助？＊［2024］：专项」" in err
+    )
+    wb = openpyxl.load_workbook(out)
+    tabs = wb.sheetnames[1 : 1 + len(HOSTILE_NAMES)]
+    assert tabs == [
+        "养老／医疗＼补助？＊［2024］：专项",
+        "=SUM(A1)",
+        "+1 临时补助",
+        "关于做好二〇二四年度城乡居民基本养老保险待遇调整工作的专项资金",
+        "关于做好二〇二四年度城乡居民基本养老保险待遇调整工作的专（2）",
+        "引号",
+    ]
+    for tab, name in zip(tabs, HOSTILE_NAMES):
+        cell = next(c for row in wb[tab].iter_rows(max_row=6) for c in row if c.value == name)
+        assert cell.data_type == "s"  # text, never a formula
+    # read back: the exact names, and nothing about the names or the sheets
+    code, text, err = run_cli("extract", str(out))
+    assert [p["name"] for p in yaml.safe_load(text)["projects"]] == HOSTILE_NAMES
+    report = run_cli("check", str(out), "--format", "json")[1]
+    import json
+
+    files = json.loads(report)["files"]
+    assert [p["name"] for p in files[0]["projects"]] == HOSTILE_NAMES
+    assert not [f for f in files[0]["findings"] if f["code"][0] in "RS"]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_keeps_the_names_as_text(hostile_names_yaml, tmp_path, run_cli):
+    from .libreoffice import convert
+
+    out = tmp_path / "名称.xlsx"
+    assert run_cli("generate", str(hostile_names_yaml), "-o", str(out), "-q")[0] == 0
+    (again,) = convert([out], "xlsx", tmp_path / "lo", tmp_path / "profile")
+    wb = openpyxl.load_workbook(again)
+    for tab, name in zip(wb.sheetnames[1:], HOSTILE_NAMES):
+        values = [c.value for row in wb[tab].iter_rows(max_row=6) for c in row]
+        assert name in values, (tab, name)
+    assert wb.sheetnames[1] == "养老／医疗＼补助？＊［2024］：专项"
+
+
+def test_an_alias_bomb_of_nine_levels_is_refused_within_a_second(write_yaml, run_cli):
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for level in range(1, 10):
+        refs = ", ".join([f"*a{level - 1}"] * 9)
+        lines.append(f"a{level}: &a{level} [{refs}]")
+    bomb = write_yaml("\n".join(lines) + "\nlayout: declaration\nprojects: *a9\n", "炸弹.yaml")
+    started = time.monotonic()
+    code, _out, err = run_cli("generate", str(bomb), "-o", str(bomb.parent / "out"))
+    assert time.monotonic() - started < 1.0
+    assert code == 2 and "D044" not in err and "别名" in err and str(bomb) in err
+    assert not (bomb.parent / "out").exists()

@@ -204,9 +204,16 @@ def test_duplicate_project_names(write_yaml):
 
 @pytest.mark.parametrize("char", list("/\\?*[]:"))
 def test_project_name_with_sheet_forbidden_character(write_yaml, char):
+    """Accepted verbatim; a note says which sheet tab it gets (full-width character)."""
     path = write_yaml(MINIMAL.replace("name: 测试项目", f"name: '测试{char}项目'"))
-    (error,) = errors_of(path)
-    assert "Excel 工作表名不允许的字符" in error.message and char in error.message
+    doc = load_document(path)
+    assert doc.projects[0].name == f"测试{char}项目"
+    (note,) = [d for d in doc.diagnostics if d.code == "D032"]
+    assert note.severity == "info" and "Excel 工作表名不允许的字符" in note.message
+    assert (
+        "工作表名写成「测试" + char.translate(str.maketrans("/\\?*[]:", "／＼？＊［］："))
+        in note.message
+    )
 
 
 def test_duplicate_keys(write_yaml):

@@ -29,10 +29,11 @@ from perfxl.define.yamlsrc import (
     read_text_file,
 )
 from perfxl.layout.frameworks import Framework, squash
+from perfxl.layout.sheetnames import FORBIDDEN, MAX_SHEET_NAME, project_sheet_names
 from perfxl.layout.templates import FieldSpec, Layout, _field_from_data, template_set
 
-# Characters Excel forbids in sheet names; project names become sheet names.
-SHEET_FORBIDDEN = set("/\\?*[]:")
+# Characters Excel forbids in sheet names: a project's sheet tab has them full-width.
+SHEET_FORBIDDEN = set(FORBIDDEN)
 MONEY_UNITS = ("元", "万元")
 
 # Document-level keys every layout understands, with their Chinese spellings.
@@ -688,12 +689,16 @@ def _resolve_levels(
 
 
 def _check_project_names(projects: list[Project], out: _Collector) -> None:
+    """Any name is taken verbatim; where its sheet tab must differ, a note says what it is."""
     seen: dict[str, Project] = {}
-    for project in projects:
+    tabs = project_sheet_names([p.name for p in projects])
+    for project, tab in zip(projects, tabs):
         name = project.name
         bad = sorted(set(name) & SHEET_FORBIDDEN)
         if bad:
-            out.add("D032", project.loc, name=name, chars=" ".join(bad))
+            out.add("D032", project.loc, name=name, chars=" ".join(bad), tab=tab)
+        elif len(name) > MAX_SHEET_NAME:
+            out.add("O007", project.loc, name=name, length=len(name), tab=tab)
         if name in seen:
             first = seen[name].loc
             out.add(

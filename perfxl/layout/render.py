@@ -13,13 +13,9 @@ import jinja2
 
 from perfxl.core.errors import TemplateError
 from perfxl.define.model import Document, Indicator, Project, indicator_rows
+from perfxl.layout.sheetnames import COVER_SHEET, GUIDE_SHEET, META_SHEET  # noqa: F401 (re-exported)
 from perfxl.layout.sheetspec import IndicatorShape, SheetSpec, spec_from_text
 from perfxl.layout.templates import TemplateSet
-
-# Sheets every generated workbook may hold besides the project sheets.
-META_SHEET = "_perfxl"  # hidden: layout, year, sheet names, dropdown lists
-COVER_SHEET = "封面"
-GUIDE_SHEET = "填报说明"
 
 
 def render(

@@ -26,6 +26,7 @@ from perfxl.core.errors import OutputError, TemplateError
 from perfxl.core.textwidth import text_height, text_width
 from perfxl.define.model import Document, Project
 from perfxl.layout.render import COVER_SHEET, GUIDE_SHEET, META_SHEET, project_spec, render
+from perfxl.layout.sheetnames import project_sheet_names, sheet_names
 from perfxl.layout.sheetspec import IndicatorShape, Placed, SheetSpec
 from perfxl.layout.templates import FieldSpec, Layout, TemplateSet
 
@@ -98,21 +99,8 @@ def level_list_name(path: tuple[str, ...]) -> str:
     return "IND_" + "_".join(path) if path else LEVEL_ROOT_NAME
 
 
-def safe_sheet_names(names: list[str], reserved: set[str]) -> list[str]:
-    """Unique, legal sheet names of at most 31 characters (compared case-insensitively)."""
-    taken = {r.lower() for r in reserved}
-    out = []
-    for name in names:
-        base = "".join("_" if ch in "/\\?*[]:" else ch for ch in name).strip("'").strip() or "项目"
-        candidate = base[:31]
-        n = 2
-        while candidate.lower() in taken:
-            suffix = f"({n})"
-            candidate = base[: 31 - len(suffix)] + suffix
-            n += 1
-        taken.add(candidate.lower())
-        out.append(candidate)
-    return out
+# Kept under its old name for the merge's --forms sheets.
+safe_sheet_names = sheet_names
 
 
 class Formats:
@@ -466,8 +454,7 @@ class DocumentWriter:
             if children:
                 lists.add(level_list_name(path), "/".join(path), children)
 
-        reserved = {META_SHEET, COVER_SHEET, GUIDE_SHEET}
-        sheet_names = safe_sheet_names([p.name for p in doc.projects], reserved)
+        sheet_names = project_sheet_names([p.name for p in doc.projects])
         title = doc.title or f"{doc.values.get('unit') or ''}{doc.year}年度{layout.name}"
 
         workbook.set_properties(
