@@ -175,16 +175,23 @@ def blank(
     per_project: bool = False,
     sheets: int = 1,
     overwrite: bool = False,
+    form: PathLike | None = None,
     templates: Sequence[PathLike] = (),
     workers: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> BlankResult:
     """Blank forms for every department (or project, ``per_project``) of a roster (YAML, CSV
-    or XLSX), with the header fields filled in, and a 清单.csv listing each file."""
+    or XLSX), with the header fields filled in, and a 清单.csv listing each file.
+
+    ``form``: a province's own blank workbook (.xlsx) to copy for each unit instead of a
+    layout of ours: the unit's fields are typed next to their labels, the target cells made
+    text, everything else kept as the province made it (``write/blankform.py``)."""
     from perfxl.define.roster import load_roster
     from perfxl.write.blank import BlankOptions, plan_blank, write_blank, write_manifest
 
     folder = Path(out)
+    if form is not None:
+        return _blank_from_form(Path(roster), folder, Path(form), year, per_project, overwrite, templates, progress)
     options = BlankOptions(
         layout=layout,
         year=year,
@@ -218,6 +225,59 @@ def blank(
             for f, error in zip(files, errors)
         ),
         str(manifest),
+    )
+
+
+def _blank_from_form(
+    roster: Path,
+    folder: Path,
+    form: Path,
+    year: int | None,
+    per_project: bool,
+    overwrite: bool,
+    templates: Sequence[PathLike],
+    progress: ProgressCallback | None,
+) -> BlankResult:
+    from perfxl.define.roster import load_roster
+    from perfxl.write.blank import BlankOptions, write_manifest
+    from perfxl.write.blankform import plan_form_copies, write_form_copies
+
+    options = BlankOptions(
+        year=year,
+        per_project=per_project,
+        overwrite=overwrite,
+        templates=tuple(Path(t) for t in templates),
+        form=form,
+    )
+    blank_form, form_year, copies = plan_form_copies(load_roster(roster), options, folder)
+    if folder.exists() and not folder.is_dir():
+        raise PerfxlError(f"{folder}：错误：输出位置已存在且不是文件夹（请换一个文件夹名）")
+    names = iter([c.output.name for c in copies])
+    errors = write_form_copies(
+        blank_form,
+        form_year,
+        copies,
+        overwrite,
+        _ticker(progress, len(copies), lambda _: next(names, "")),
+    )
+    manifest = write_manifest(copies, errors, folder)
+    return BlankResult(
+        str(roster),
+        str(folder),
+        tuple(
+            BlankFileResult(
+                str(c.output),
+                c.unit.department,
+                c.unit.unit,
+                tuple(name for name, _ in c.projects),
+                error,
+            )
+            for c, error in zip(copies, errors)
+        ),
+        str(manifest),
+        form=str(form),
+        form_fields=tuple(blank_form.fields()),
+        form_fingerprint=blank_form.fingerprint,
     )
 
 

@@ -315,6 +315,14 @@ def blank(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="覆盖已有的同名文件", rich_help_panel="选项")
     ] = False,
+    form: Annotated[
+        Path | None,
+        typer.Option(
+            "--form",
+            help="用省里（市里）下发的空白表 .xlsx：为每个单位复制一份，在栏目旁填好单位，其余原样保留",
+            rich_help_panel="选项",
+        ),
+    ] = None,
     templates: TemplatesOption = None,
     jobs: JobsOption = None,
     quiet: Annotated[
@@ -322,7 +330,7 @@ def blank(
     ] = False,
     _help: HelpOption = None,
 ) -> None:
-    """按单位名单生成发给各单位的空白表（表头已填好，附填报说明）。"""
+    """按单位名单生成发给各单位的空白表（表头已填好，附填报说明；或用 --form 复制下发的空白表）。"""
     from perfxl.api import blank as run_blank
 
     with _progress_bar("生成中", not quiet) as progress:
@@ -337,10 +345,13 @@ def blank(
             per_project=per_project,
             sheets=sheets,
             overwrite=overwrite,
+            form=form,
             templates=templates or (),
             workers=jobs,
             progress=progress,
         )
+    if result.form is not None:
+        _say(f"按「{Path(result.form).name}」填写的栏目：{'、'.join(result.form_fields) or '无'}")
     failed = [f for f in result.files if not f.written]
     for item in failed:
         _complain(item.error or "")

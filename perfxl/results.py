@@ -221,6 +221,11 @@ class BlankResult:
     folder: str
     files: tuple[BlankFileResult, ...]
     manifest: str
+    # with --form: the province's blank workbook, the labels its unit fields were typed
+    # next to, and its fingerprint (recorded in every copy)
+    form: str | None = None
+    form_fields: tuple[str, ...] = ()
+    form_fingerprint: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -243,6 +248,9 @@ class BlankResult:
             "files": [f.to_dict() for f in self.files],
             "written": list(self.written),
             "not_used": [n.to_dict() for n in self.not_used],
+            "form": self.form,
+            "form_fields": list(self.form_fields),
+            "form_fingerprint": self.form_fingerprint,
         }
 
 

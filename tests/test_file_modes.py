@@ -40,6 +40,12 @@ def test_every_output_kind_is_0644_under_umask_022(umask_022, tmp_path, run_cli)
     generated = perfxl.generate(DECLARATION_SAMPLE, tmp_path / "表")
     (workbook,) = generated.written
     blank = perfxl.blank(SAMPLES / "rosters" / "roster-2025.yaml", tmp_path / "空白")
+    from tests.blanks import BLANKS
+
+    province_form = BLANKS["shaanxi_jiaxian_2016_shenbao"].FORM.save(tmp_path / "下发.xlsx")
+    copies = perfxl.blank(
+        SAMPLES / "rosters" / "roster-2025.yaml", tmp_path / "副本", form=province_form
+    )
     report = perfxl.check([workbook], annotate=tmp_path / "标注")
     extracted = perfxl.extract([workbook], tmp_path / "读出")
     merged = perfxl.merge(
@@ -59,6 +65,7 @@ def test_every_output_kind_is_0644_under_umask_022(umask_022, tmp_path, run_cli)
         "workbook": [workbook],
         "blank forms": [f.output for f in blank.files],
         "blank manifest": [blank.manifest],
+        "copies of a province's form": [f.output for f in copies.files],
         "annotated copy": list(report.written),
         "extracted YAML": list(extracted.written),
         "merge summary": [str(merged.output)],

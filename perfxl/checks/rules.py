@@ -834,6 +834,20 @@ def _label_position(rows: list[list[Any]], label: str, nth: int) -> tuple[int, i
     return None
 
 
+def _form_identity(rb: ReadWorkbook) -> list[Finding]:
+    """A copy of a province's blank form made by ``blank --form`` records that form's labels
+    and fingerprint: they are all still there (S016), or some are not (S017)."""
+    fingerprint = rb.info.properties.get("form_fingerprint")
+    missing = getattr(rb.family, "missing_form_labels", None)
+    if not fingerprint or missing is None:
+        return []
+    form = rb.info.properties.get("form_name", "")
+    if not missing:
+        return [finding("S016", form=form, fingerprint=fingerprint)]
+    shown = "、".join(missing[:8]) + ("等" if len(missing) > 8 else "")
+    return [finding("S017", form=form, fingerprint=fingerprint, missing=shown)]
+
+
 def _family_findings(rb: ReadWorkbook) -> list[Finding]:
     """What the family reader did with a form of another province: what it mapped and by
     which framework it is checked (S009), every label it kept unchecked (S010), tables it
@@ -867,6 +881,10 @@ def _family_findings(rb: ReadWorkbook) -> list[Finding]:
     for sheet in family.sheets:
         for row in sheet.orphan_tables:
             out.append(finding("S011", sheet=sheet.name, cell=f"A{row + 1}", row=row + 1))
+        for row, label in sheet.long_term_tables:
+            out.append(
+                finding("S015", sheet=sheet.name, cell=f"A{row + 1}", row=row + 1, label=label)
+            )
         for total in sheet.department_totals:
             stated = _money_value(total.amount.value) if total.amount else None
             amounts = [
@@ -890,6 +908,7 @@ def _family_findings(rb: ReadWorkbook) -> list[Finding]:
                         stated=f"{stated:,.2f}",
                     )
                 )
+    out.extend(_form_identity(rb))
     return out
 
 

@@ -278,6 +278,9 @@ class FamilySheet:
     # header rows of indicator tables that no project was read from (a project whose name
     # label is missing, say): the caller reports them as structure findings
     orphan_tables: list[int] = field(default_factory=list)
+    # long-term tables (长期绩效指标) beside the annual one, read as not checked: the header
+    # row and the table's label
+    long_term_tables: list[tuple[int, str]] = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------------------
@@ -382,14 +385,17 @@ def read_family_sheet(
         region_start = first_start if i == 0 else start
         region_end = bounds[i]
         own_headers = [h for h in headers if region_start <= h[0] < region_end]
+        main, long_term, others = _main_table(grid, own_headers)
         project = _read_form_region(
             grid,
             words,
             name,
             region_start,
             region_end,
-            own_headers[0] if own_headers else None,
+            main,
             start,
+            next((h[0] for h in own_headers if main is not None and h[0] > main[0]), region_end),
+            _table_rows(grid, words, [h for h in own_headers if h is not main], region_end),
         )
         if i == 0:
             # fields above the first project (申报单位：… under the title) hold for all
@@ -399,8 +405,60 @@ def read_family_sheet(
                 project.fields.setdefault(key, cell)
         project.money_unit = project.money_unit or unit or _typed_unit(project)
         sheet.projects.append(project)
-        sheet.orphan_tables.extend(h[0] for h in own_headers[1:])
+        sheet.orphan_tables.extend(h[0] for h in others)
+        sheet.long_term_tables.extend((h[0], _section_text(grid, h)) for h in long_term)
     return sheet
+
+
+def _section_text(grid: _Grid, header: tuple[int, int, dict[str, int]]) -> str:
+    """The label left of an indicator table's header (长期绩效指标, 年度绩效指标), if any."""
+    first, _data, columns = header
+    left = min(columns.values())
+    if left == 0:
+        return ""
+    value = grid.value_through_merge(first, 0)[0]
+    texts = [v for c, v in grid.filled(first) if 0 < c < left and isinstance(v, str)]
+    return norm("".join([value] if isinstance(value, str) else []) + "".join(texts))
+
+
+def _table_rows(
+    grid: _Grid, vocab: Words, headers: list[tuple[int, int, dict[str, int]]], end: int
+) -> set[int]:
+    """The rows of tables other than a project's own, each down to a closing row, the next
+    table or ``end``: no header pairs are read there."""
+    rows: set[int] = set()
+    for first, data_row, _columns in headers:
+        r = first
+        while r < end and (r < data_row or _closing_label(grid, vocab, r) is None):
+            if r >= data_row and any(h[0] == r for h in headers):
+                break
+            rows.add(r)
+            r += 1
+    return rows
+
+
+def _main_table(
+    grid: _Grid, headers: list[tuple[int, int, dict[str, int]]]
+) -> tuple[
+    tuple[int, int, dict[str, int]] | None,
+    list[tuple[int, int, dict[str, int]]],
+    list[tuple[int, int, dict[str, int]]],
+]:
+    """The indicator table of a project when its block holds several, one under another: the
+    annual one (its section label, left of the header, says 年度 or 本年), else the first.
+    The others are long-term tables (长期绩效指标, 中期…: not this year's targets) or tables
+    that belong to no project."""
+    if len(headers) < 2:
+        return (headers[0] if headers else None), [], []
+
+    notes = [_section_text(grid, h) for h in headers]
+    annual = [h for h, note in zip(headers, notes) if any(w in note for w in ("年度", "本年", "当年"))]
+    main = annual[0] if annual else headers[0]
+    long_term = [
+        h for h, note in zip(headers, notes) if h is not main and any(w in note for w in _LONG_TERM)
+    ]
+    others = [h for h in headers if h is not main and h not in long_term]
+    return main, long_term, others
 
 
 def _typed_unit(project: FamilyProject) -> str | None:
@@ -750,14 +808,18 @@ def _read_form_region(
     end: int,
     header: tuple[int, int, dict[str, int]] | None,
     anchor: int,
+    table_stop: int | None = None,
+    skip: set[int] | None = None,
 ) -> FamilyProject:
+    """One project's block; its indicator table is read from ``header`` down to a closing
+    row or ``table_stop`` (the next table's header)."""
     project = FamilyProject(sheet_name, {}, {}, None, [], [], start, end - 1)
     used: set[tuple[int, int]] = set()
     table_end = end
     if header is not None:
         first, data_row, columns = header
         project.level_keys = tuple(k for k in _LEVELS if k in columns)
-        table_end = _read_table(grid, vocab, data_row, end, columns, project)
+        table_end = _read_table(grid, vocab, data_row, table_stop or end, columns, project)
         for r in range(first, table_end):
             for c in range(grid.width):
                 used.add((r, c))
@@ -765,7 +827,11 @@ def _read_form_region(
     else:
         project.table_found = False
     _read_money_tables(grid, vocab, start, end, used, project)
-    rows = [r for r in range(start, end) if not (header is not None and header[0] <= r < table_end)]
+    rows = [
+        r
+        for r in range(start, end)
+        if not (header is not None and header[0] <= r < table_end) and r not in (skip or ())
+    ]
     for r in rows:
         if r >= anchor:
             _read_pairs(grid, vocab, r, used, project)
@@ -833,7 +899,8 @@ def _split_points(text: Any) -> tuple[Any, Decimal | None]:
     return m.group(1), Decimal(m.group(2))
 
 
-_PLACEHOLDER = re.compile(r"^(?:指标\d*|[…]+|\.{3,}|[-—－/／]+)$")
+# 指标2, ……, ---, and a blank form's numbering (1. 2、) left as printed
+_PLACEHOLDER = re.compile(r"^(?:指标\d*|[…]+|\.{3,}|[-—－/／]+|\d{1,2}[.、．]?)$")
 
 
 def _indicator_of(
@@ -1142,3 +1209,160 @@ def _looks_like_label(value: Any) -> bool:
         return False
     text = norm(value)
     return 1 < len(text) <= MAX_LABEL_CHARS and not any(ch.isdigit() for ch in text[:1])
+
+
+# ----------------------------------------------------------------------------------------
+# a province's own blank form: where its fields are to be typed, and what identifies it
+
+# the indicator columns whose cells take what people type as text (=100%, ≥90%, 1/2)
+TEXT_COLUMNS = ("target", "value", "mid_target", "actual")
+_YEAR_PLACEHOLDER = re.compile(r"^([（(])\s*(?:20\s*)?\s*(年度?)\s*([)）])$")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An empty cell of a blank form where a field's value is to be typed: right of its
+    label, or below it when the label's row holds only labels (as the reader reads it)."""
+
+    kind: str  # field | money_field | money_line
+    key: str
+    label: str  # the label as printed
+    row: int  # the value cell, 0-based
+    col: int
+    label_row: int
+    label_col: int
+
+
+@dataclass
+class FormSlots:
+    """What a blank form offers to be filled, for one sheet."""
+
+    sheet: str
+    slots: list[Slot]
+    text_cells: list[tuple[int, int]]  # the target cells of its indicator tables
+    year_cell: tuple[int, int, str] | None  # a title's empty year, ``（    年度）``, and its text
+    money_unit: str | None
+    tables: int  # indicator tables found
+
+
+def form_slots(
+    rows: list[list[Any]], merges: Iterable[Any] | None, name: str, vocab: Vocabulary
+) -> FormSlots:
+    """The cells of a blank form's sheet to fill: each field label's empty value cell, and the
+    target cells of each indicator table (down to its closing row or the next table). Labels
+    are matched as the family reader matches them, so what is filled here is read back."""
+    words = Words(vocab)
+    grid = _Grid(rows, merges)
+    headers = _indicator_headers(grid, words)
+    table_rows = {r for first, data, _ in headers for r in range(first, data)}
+    text_cells: list[tuple[int, int]] = []
+    starts = [h[0] for h in headers]
+    for i, (_first, data_row, columns) in enumerate(headers):
+        end = starts[i + 1] if i + 1 < len(starts) else grid.height
+        for r in range(data_row, end):
+            if _closing_label(grid, words, r) is not None:
+                end = r
+                break
+        for r in range(data_row, end):
+            table_rows.add(r)
+            for key in TEXT_COLUMNS:
+                c = columns.get(key)
+                if c is not None and not grid.covered(r, c):
+                    text_cells.append((r, c))
+    slots: list[Slot] = []
+    taken: set[tuple[int, int]] = set()
+    _year, unit = _title_facts(grid)
+    for r in range(grid.height):
+        if r in table_rows:
+            continue
+        for c, value in grid.filled(r):
+            label = words.lookup(value, ("field", "money_field", "money_line", "section"))
+            if label is not None and label.unit and label.kind != "field":
+                unit = unit or label.unit  # 项目资金申请（万元）
+            if label is None or label.kind == "section":
+                continue
+            where = _empty_right(grid, words, r, c) or _empty_below(grid, words, r, c)
+            if where is None or where in taken:
+                continue
+            taken.add(where)
+            slots.append(Slot(label.kind, label.key, str(value), *where, r, c))
+    year_cell = None
+    for r in range(min(grid.height, 6)):
+        for c, value in grid.filled(r):
+            if isinstance(value, str) and _YEAR_PLACEHOLDER.match(value):
+                year_cell = (r, c, value)
+                break
+        if year_cell:
+            break
+    return FormSlots(name, slots, text_cells, year_cell, unit, len(headers))
+
+
+def fill_year(text: str, year: int) -> str:
+    """A title's empty year filled in: ``（    年度）`` → ``（2025年度）``."""
+    m = _YEAR_PLACEHOLDER.match(text)
+    return f"{m.group(1)}{year}{m.group(2)}{m.group(3)}" if m else text
+
+
+def _empty_right(grid: _Grid, vocab: Words, r: int, c: int) -> tuple[int, int] | None:
+    cc = grid.last_col(r, c) + 1
+    if grid.covered(r, cc):
+        return None
+    # a value cell at the right edge holds nothing yet, so the sheet's values end before it:
+    # taken when the label is a plain cell (a title merged across the form has nothing right)
+    inside = cc < grid.width or (cc == grid.width and (r, c) not in grid.span)
+    if grid.get(r, cc) is None and (inside or (r, cc) in grid.span):
+        return r, cc
+    return None
+
+
+def _empty_below(grid: _Grid, vocab: Words, r: int, c: int) -> tuple[int, int] | None:
+    """Below a label whose row right of it holds only labels or nothing."""
+    for cc, value in grid.filled(r):
+        if cc > c and not _is_label(value, vocab):
+            return None
+    rr = grid.last_row(r, c) + 1
+    if rr >= grid.height or grid.covered(rr, c) or grid.get(rr, c) is not None:
+        return None
+    if _closing_label(grid, vocab, rr) is not None:
+        return None
+    return rr, c
+
+
+def form_labels(sheets: Iterable[tuple[str, list[list[Any]]]], vocab: Vocabulary) -> list[str]:
+    """The labels that make a blank form what it is: every text of its sheets that the
+    vocabulary knows as a label (header fields, money lines and columns, indicator columns,
+    sections, closing rows), normalised, in reading order. Values typed into a copy and
+    indicator rows added to it leave them in place; a renamed or removed label does not."""
+    words = Words(vocab)
+    out: list[str] = []
+    for _name, rows in sheets:
+        for row in rows:
+            for value in row:
+                if isinstance(value, str) and words.lookup(value.strip(), _ALL_KINDS):
+                    out.append(norm(value))
+    return out
+
+
+def form_fingerprint(labels: Sequence[str]) -> str:
+    """A short digest of a blank form's labels (:func:`form_labels`), in their order."""
+    import hashlib
+
+    return hashlib.sha256("\n".join(labels).encode("utf-8")).hexdigest()[:16]
+
+
+def missing_labels(recorded: Sequence[str], rows_of: Iterable[list[list[Any]]]) -> list[str]:
+    """The recorded labels of a blank form that a returned copy no longer shows (each as
+    often as the form printed it)."""
+    from collections import Counter
+
+    present: Counter[str] = Counter()
+    for rows in rows_of:
+        for row in rows:
+            for value in row:
+                if isinstance(value, str) and value.strip():
+                    present[norm(value)] += 1
+    missing = Counter(recorded) - present
+    return [label for label in dict.fromkeys(recorded) if missing[label]]
+
+
+_ALL_KINDS = ("field", "money_line", "money_field", "money_column", "indicator", "section", "closing")

@@ -45,6 +45,9 @@ class FamilyRead:
     family_projects: list[FamilyProject] = field(default_factory=list)
     money_unit: str | None = None
     year: int | None = None
+    # for a copy of a province's blank form (blank --form), the labels of that form it no
+    # longer shows (read/family.py: missing_labels); None for any other workbook
+    missing_form_labels: list[str] | None = None
 
 
 def read_family(

@@ -738,11 +738,13 @@ def _read_by_vocabulary(
     names: list[str],
     templates: TemplateSet,
     framework: str | None = None,
+    properties: dict[str, str] | None = None,
 ) -> Any:
     """The workbook read by the family vocabulary (read/family.py), or None when no sheet
     holds a form of the family."""
-    from perfxl.read.family import load_vocabulary, read_family_sheet
+    from perfxl.read.family import load_vocabulary, missing_labels, read_family_sheet
     from perfxl.read.familyform import read_family
+    from perfxl.read.props import recorded_form_labels
 
     vocab = load_vocabulary(templates.dirs)
     sheets = []
@@ -755,7 +757,11 @@ def _read_by_vocabulary(
             sheets.append(sheet)
     if not sheets:
         return None
-    return read_family(sheets, templates, vocab, None, framework)
+    family = read_family(sheets, templates, vocab, None, framework)
+    if properties and "form_fingerprint" in properties:
+        recorded = recorded_form_labels(properties)
+        family.missing_form_labels = missing_labels(recorded, (sheet_of(n).rows for n in names))
+    return family
 
 
 # A layout is taken when its sheet shows this share of the labels that identify it.
@@ -855,7 +861,7 @@ def read_workbook(
 
     layout_id, how = identify_layout(sheet_of, names, templates, meta)
     if layout_id is None:
-        family = _read_by_vocabulary(sheet_of, names, templates, forced)
+        family = _read_by_vocabulary(sheet_of, names, templates, forced, info.properties)
         if family is None:
             raise _not_a_form(path, sheet_of, names, templates)
         return _family_workbook(path, info, meta, names, family, cell_formulas)
@@ -879,7 +885,7 @@ def read_workbook(
         # the labels matched a layout only in part: a form of another province that looks
         # like ours is read more faithfully by the vocabulary than by a layout it only
         # resembles (the layout would report its own labels as missing)
-        family = _read_by_vocabulary(sheet_of, names, templates, forced)
+        family = _read_by_vocabulary(sheet_of, names, templates, forced, info.properties)
         if family is not None:
             return _family_workbook(path, info, meta, names, family, cell_formulas)
     if forced is not None:

@@ -87,3 +87,26 @@ def meta_from_properties(properties: dict[str, str]) -> dict[str, str] | None:
     meta = {key: properties[key] for key in META_PROPERTIES[:-1]}
     meta["sheet_count"] = properties["sheets"]
     return meta
+
+
+# The labels of a province's blank form, recorded in each copy ``blank --form`` makes, in
+# pieces: Excel keeps a text property to 255 characters.
+FORM_LABELS = "form_labels_"
+FORM_LABELS_PIECE = 240
+
+
+def form_label_properties(labels: list[str]) -> dict[str, str]:
+    """``perfxl_form_labels_1``, ``_2``, … holding the labels, one a line."""
+    text = "\n".join(labels)
+    pieces = [text[i : i + FORM_LABELS_PIECE] for i in range(0, len(text), FORM_LABELS_PIECE)]
+    return {f"{PREFIX}{FORM_LABELS}{i}": piece for i, piece in enumerate(pieces or [""], start=1)}
+
+
+def recorded_form_labels(properties: dict[str, str]) -> list[str]:
+    """The labels :func:`form_label_properties` recorded (names without the prefix)."""
+    pieces = []
+    i = 1
+    while f"{FORM_LABELS}{i}" in properties:
+        pieces.append(properties[f"{FORM_LABELS}{i}"])
+        i += 1
+    return [label for label in "".join(pieces).split("\n") if label]

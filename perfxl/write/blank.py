@@ -12,11 +12,11 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from perfxl.core.atomic import atomic_write
 from perfxl.core.errors import PerfxlError
@@ -54,6 +54,15 @@ class BlankOptions:
     sheets: int = 1
     overwrite: bool = False
     templates: tuple[Path, ...] = ()
+    form: Path | None = None  # a province's own blank workbook, copied for each unit
+
+
+class PlannedFile(Protocol):
+    """What the manifest lists of each file: who it is for and where it went."""
+
+    unit: RosterUnit
+    projects: list[tuple[str, Decimal | None]]
+    output: Path
 
 
 @dataclass
@@ -99,11 +108,7 @@ def plan_blank(roster: Roster, options: BlankOptions, out_dir: Path) -> list[Bla
         raise PerfxlError(f"{roster.path}：错误：没有指定表样（名单中写 layout:，或用 --layout）")
     layout = ts.layout(str(layout_id))
     framework = ts.framework(str(settings.get("framework") or layout.framework))
-    year_text = str(settings.get("year") or "")
-    if not re.fullmatch(r"\d{4}", year_text) or not 2000 <= int(year_text) <= 2100:
-        raise PerfxlError(
-            f"{roster.path}：错误：年度「{year_text}」无效（名单中写 year: 2025，或用 --year）"
-        )
+    year = roster_year(roster, settings)
     money_unit = str(settings.get("money_unit") or layout.money_unit)
     if money_unit not in MONEY_UNITS:
         raise PerfxlError(
@@ -113,40 +118,53 @@ def plan_blank(roster: Roster, options: BlankOptions, out_dir: Path) -> list[Bla
     amount_field = (layout.extra.get("blank") or {}).get("amount_field")
 
     files: list[BlankFile] = []
+    for unit, projects, name in unit_files(roster, options.per_project):
+        doc = _blank_document(
+            roster,
+            layout,
+            framework,
+            year,
+            money_unit,
+            blank_rows,
+            unit,
+            projects,
+            options.sheets,
+            amount_field,
+            settings.get("title"),
+        )
+        files.append(BlankFile(unit, projects, out_dir / f"{name}.xlsx", doc))
+    return files
+
+
+def roster_year(roster: Roster, settings: dict[str, Any]) -> int:
+    """The year the forms are for (the roster's ``year:`` or ``--year``), checked."""
+    year_text = str(settings.get("year") or "")
+    if not re.fullmatch(r"\d{4}", year_text) or not 2000 <= int(year_text) <= 2100:
+        raise PerfxlError(
+            f"{roster.path}：错误：年度「{year_text}」无效（名单中写 year: 2025，或用 --year）"
+        )
+    return int(year_text)
+
+
+def unit_files(
+    roster: Roster, per_project: bool
+) -> list[tuple[RosterUnit, list[tuple[str, Decimal | None]], str]]:
+    """Each file to write: the unit, its projects, and a file name (without suffix) that is
+    safe on Windows and unique in the folder whatever the case."""
+    out = []
     taken: set[str] = set()
     for unit in roster.units:
-        groups = (
-            [[p] for p in unit.projects]
-            if options.per_project and unit.projects
-            else [unit.projects]
-        )
+        groups = [[p] for p in unit.projects] if per_project and unit.projects else [unit.projects]
         for projects in groups:
-            stem = (
-                unit.unit
-                if not options.per_project or not projects
-                else f"{unit.unit}_{projects[0][0]}"
-            )
+            stem = unit.unit if not per_project or not projects else f"{unit.unit}_{projects[0][0]}"
             name = safe_filename(stem)
             candidate, n = name, 2
             while candidate.lower() in taken:
                 candidate = f"{name}({n})"
                 n += 1
             taken.add(candidate.lower())
-            doc = _blank_document(
-                roster,
-                layout,
-                framework,
-                int(year_text),
-                money_unit,
-                blank_rows,
-                unit,
-                projects,
-                options.sheets,
-                amount_field,
-                settings.get("title"),
-            )
-            files.append(BlankFile(unit, projects, out_dir / f"{candidate}.xlsx", doc))
-    return files
+            out.append((unit, projects, candidate))
+    return out
 
 
 # The same bound as --blank-rows and a definition's 空白指标行数: a form has a few dozen
@@ -274,7 +292,9 @@ def _crashed(
     return f"{item[1]}：错误：写入时进程意外终止（{type(exc).__name__}），未生成"
 
 
-def write_manifest(files: list[BlankFile], results: list[str | None], out_dir: Path) -> Path:
+def write_manifest(
+    files: Sequence[PlannedFile], results: list[str | None], out_dir: Path
+) -> Path:
     """清单.csv (UTF-8 with BOM so Excel opens it), written atomically."""
     path = out_dir / "清单.csv"
     buffer = io.StringIO()
