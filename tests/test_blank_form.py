@@ -161,6 +161,8 @@ def test_header_fields_are_typed_next_to_their_labels_and_targets_are_text(copie
     props = {p.name: p.value for p in wb.custom_doc_props.props}
     assert props["perfxl_unit"] == "示例第一中学" and props["perfxl_year"] == "2025"
     assert props["perfxl_form_fingerprint"] == result.form_fingerprint
+    # who the copy is for, as blank writes it into its own forms (status reads it)
+    assert props["perfxl_unit_key"].startswith("u-") and props["perfxl_department"] == "示例教育局"
     second = openpyxl.load_workbook(result.files[1].output).active
     assert _value_of(second, module.FIELDS["unit"]) == "示例第二中学"
     assert _value_of(second, module.FIELDS["name"]) is None  # no project in the roster
