@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from perfxl.core.catalogue import finding, rule
 from perfxl.core.errors import ERROR, PerfxlError
@@ -53,6 +54,17 @@ def expand_workbooks(items: Iterable[Path]) -> list[Path]:
         else:
             out.append(item)
     return out
+
+
+def _definition_yaml(rb: Any, typed: Any, path: Path, options: RunOptions) -> str:
+    """The definition generate reads: in the form's own layout, or — for a form read by the
+    vocabulary — in the nearest layout of ours, with what it has no field for under extra:."""
+    from perfxl.read.convert import nearest_definition
+
+    if rb.identified_by == "family":
+        data, missing = nearest_definition(rb, typed, template_set(options.templates))
+        return to_yaml(data, path.name, nearest=True, missing=missing)
+    return to_yaml(definition(rb, typed), path.name)
 
 
 def _visiting(folder: Path) -> frozenset[tuple[int, int]]:
@@ -151,7 +163,7 @@ def _check_file(path: Path, options: RunOptions) -> FileReport:
         if options.want_projects
         else (),
         findings=tuple(findings),
-        definition_yaml=to_yaml(definition(rb, result.typed), path.name)
+        definition_yaml=_definition_yaml(rb, result.typed, path, options)
         if options.want_definition
         else None,
         year=rb.year,

@@ -495,7 +495,14 @@ def _project_key_table(
         names = [group, meta.get("label"), *(meta.get("aliases") or ())]
         plain[group] = tuple(str(n) for n in names if n)
     plain["indicators"] = (*INDICATOR_KEYS, layout.indicators.label)
+    plain[EXTRA_KEY] = (EXTRA_KEY, "其他栏目")
     return plain, grouped
+
+
+# A project's ``extra:`` block: label → value pairs a form of another province holds that
+# the layout has no field for (perfxl extract writes them). Kept in the definition, not
+# written into the workbook.
+EXTRA_KEY = "extra"
 
 
 def _load_project(
@@ -521,6 +528,8 @@ def _load_project(
             # indicators listed last, after the fields
             shown = [k for k in plain if k != "indicators"] + ["indicators"]
             _unknown_key(out, key_node, f"{subject}中", plain, shown)
+            continue
+        if key == EXTRA_KEY:
             continue
         if key == "indicators":
             indicators = _load_indicators(value_node, layout, framework, options, out, subject)

@@ -19,7 +19,7 @@ import yaml
 from perfxl.core.catalogue import finding
 from perfxl.core.findings import Finding
 from perfxl.define.model import MAX_AMOUNT_DIGITS, ValueProblem, parse_date, parse_decimal
-from perfxl.layout.templates import FieldSpec, Layout
+from perfxl.layout.templates import FieldSpec, Layout, TemplateSet
 from perfxl.read.locate import Cell, ReadProject, ReadWorkbook, excel_serial_to_date
 from perfxl.read.money import in_unit, parse_money
 
@@ -296,6 +296,145 @@ def definition(rb: ReadWorkbook, projects: list[TypedProject]) -> dict[str, Any]
     return out
 
 
-def to_yaml(data: dict[str, Any], source: str = "") -> str:
+# family keys that a layout of ours names otherwise: the single amount of a form is the
+# year's total (declaration), the amount applied for (approval) or the year's budget
+_NEAREST_KEYS = {"funds.total": ("funds.annual_total", "funds.amount", "funds.current_year")}
+# a layout's money row (年初预算数 | 全年预算数 | 全年执行数) from the family's money table
+_ROW_LINES = {"total": "total", "appropriation": "fiscal", "carryover": "carryover", "other": "other"}
+_ROW_COLUMNS = ("budget", "adjusted", "executed")
+
+
+def _fits(spec: FieldSpec, value: Any, layout: Layout) -> bool:
+    """Whether a value read by the vocabulary is one the layout's field takes as it is."""
+    if spec.type in ("text", "longtext"):
+        return isinstance(value, str)
+    if spec.type in ("money", "number"):
+        return isinstance(value, Decimal)
+    if spec.type == "date":
+        return isinstance(value, dt.date)
+    if spec.type == "choice":
+        return value in (layout.lists.get(spec.list or "") or ())
+    return False
+
+
+def _in_layout(layout: Layout, values: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    """The layout's field values that a form's values give as they are, and the family keys
+    used for them."""
+    out: dict[str, Any] = {}
+    used: set[str] = set()
+    for key, value in values.items():
+        if value is None or value == "":
+            continue
+        for candidate in _NEAREST_KEYS.get(key, (key,)):
+            spec = layout.field(candidate)
+            if spec is not None and spec.type != "money_row" and candidate not in out:
+                if _fits(spec, value, layout):
+                    out[candidate] = value
+                    used.add(key)
+                break
+    for spec in layout.fields:
+        if spec.type != "money_row" or not spec.key.startswith("funds."):
+            continue
+        line = _ROW_LINES.get(spec.key[len("funds.") :])
+        keys = [f"funds.{line}.{column}" for column in _ROW_COLUMNS]
+        row = [values.get(k) for k in keys]
+        if line is not None and any(isinstance(v, Decimal) for v in row):
+            out[spec.key] = [v if isinstance(v, Decimal) else None for v in row]
+            used.update(k for k, v in zip(keys, row) if isinstance(v, Decimal))
+    return out, used
+
+
+def nearest_definition(
+    rb: ReadWorkbook, projects: list[TypedProject], templates: TemplateSet
+) -> tuple[dict[str, Any], list[str]]:
+    """The definition of a form read by the vocabulary, in the layout of ours that fits it:
+    among the layouts with as many levels as the framework, one whose required fields the
+    form fills, with the most values taken as they are (else the one missing the fewest).
+    What the layout has no field for goes to each project's ``extra:`` block (label →
+    value), so nothing read is dropped. Also returned: the required fields no project could
+    fill (``layout 字段（项目）``), for the YAML to say what is still to be written."""
+    fw = rb.framework
+    labels = {spec.key: spec.label for spec in rb.layout.fields}
+    column_labels = {c.key: c.label for c in rb.layout.indicators.columns}
+
+    def fit(layout: Layout) -> tuple[int, int]:
+        missing = taken = 0
+        keys = {c.key for c in layout.indicators.columns}
+        for p in projects:
+            mapped, _used = _in_layout(layout, p.values)
+            missing += sum(1 for f in layout.fields if f.required and f.key not in mapped)
+            taken += len(mapped) + sum(
+                1 for i in p.indicators for k, v in i.values.items() if v and k in keys
+            )
+        return -missing, taken
+
+    candidates = [
+        templates.layout(i)
+        for i in templates.layout_ids()
+        if len(templates.layout(i).indicators.level_columns) == fw.depth
+    ]
+    if not candidates:
+        return definition(rb, projects), []
+    layout = max(candidates, key=fit)  # ties: the first listed
+    out: dict[str, Any] = {"layout": layout.id, "framework": fw.id}
+    if rb.year is not None:
+        out["year"] = rb.year
+    unit = rb.money_unit or layout.money_unit
+    out["money_unit"] = unit if unit in ("元", "万元") else layout.money_unit
+    level_keys = [c.key for c in layout.indicators.level_columns]
+    missing: list[str] = []
+    out_projects = []
+    for project in projects:
+        mapped, used = _in_layout(layout, project.values)
+        item: dict[str, Any] = {}
+        for spec in layout.fields:
+            if spec.key not in mapped:
+                if spec.required:
+                    missing.append(f"{spec.label}（{project.name}）")
+                continue
+            value = _Flow(mapped[spec.key]) if spec.type == "money_row" else mapped[spec.key]
+            if "." in spec.key:
+                group, member = spec.key.split(".", 1)
+                item.setdefault(group, {})[member] = value
+            else:
+                item[spec.key] = value
+        extra: dict[str, Any] = {}
+        for key, value in project.values.items():
+            if key not in used and value not in (None, ""):
+                extra[labels.get(key, key)] = value if isinstance(value, str) else text_of(value)
+        rows = []
+        for n, ind in enumerate(project.indicators, start=1):
+            values = dict(ind.values)
+            path: tuple[str, ...] = ()
+            for level, key in enumerate(level_keys):
+                typed = values.get(key)
+                if isinstance(typed, str):
+                    values[key] = fw.resolve(level, typed, path).canonical or typed
+                    path = (*path, values[key])
+            rows.append(
+                _Flow(_strip_trailing_none([values.get(c.key) for c in layout.indicators.columns]))
+            )
+            for key, value in ind.values.items():
+                if value not in (None, "") and layout.indicators.column(key) is None:
+                    label = column_labels.get(key, key)
+                    extra[f"{label}（第 {n} 条指标）"] = text_of(value)
+        item["indicators"] = rows
+        if extra:
+            item["extra"] = extra
+        out_projects.append(item)
+    out["projects"] = out_projects
+    return out, missing
+
+
+def to_yaml(
+    data: dict[str, Any], source: str = "", nearest: bool = False, missing: list[str] | None = None
+) -> str:
     header = f"# 由 perfxl extract 从「{source}」读出\n" if source else ""
+    if nearest:
+        header += (
+            "# 这份表不符合任何表样，按通用词表读取；下面按栏目最相符的表样写出，\n"
+            "# 表样没有的栏目放在各项目的 extra: 中（generate 不写入工作簿）\n"
+        )
+    if missing:
+        header += f"# 原表没有、表样必填的栏目（generate 前请补写）：{'、'.join(missing)}\n"
     return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096)
