@@ -83,6 +83,10 @@ class Vocabulary:
     types: dict[str, dict[str, str]] = field(default_factory=dict)
     # every label of every kind: most cells of a sheet are values, ruled out by one look here
     every_label: frozenset[str] = frozenset()
+    # what a text means as a label, worked out once for every sheet of every form read with
+    # this vocabulary (see Words); bounded, since most texts are what people typed
+    parsed: dict[str, Any] = field(default_factory=dict, repr=False)
+    answers: dict[tuple[str, tuple[str, ...]], Any] = field(default_factory=dict, repr=False)
 
     def match(self, parsed: _Parsed | None, kinds: Sequence[str]) -> Label | None:
         """The first of ``kinds`` whose table knows the label, with or without its trailing
@@ -137,16 +141,21 @@ def _parse_label(text: Any) -> _Parsed | None:
 
 
 class Words:
-    """The vocabulary as one sheet is read: each distinct text of the sheet is parsed as a
-    label once, and each question about it answered once, however often the reader asks
-    (some 230 times a sheet; answering every time cost a third of reading the sheet)."""
+    """The vocabulary as the reader asks it: each distinct text is parsed as a label once,
+    and each question about it answered once, however often the reader asks (some 230 times
+    a sheet), for every sheet and form read with the same vocabulary."""
 
     def __init__(self, vocab: Vocabulary):
         self.vocab = vocab
         self.closing = vocab.closing
         self.sections = vocab.sections
-        self._parsed: dict[str, _Parsed | None] = {}
-        self._answers: dict[tuple[str, tuple[str, ...]], Label | None] = {}
+        # shared by every sheet read with the vocabulary: a form's labels recur in each of
+        # its sheets and in every other form of its province
+        if len(vocab.answers) > _CACHE_LIMIT:
+            vocab.answers.clear()
+            vocab.parsed.clear()
+        self._parsed: dict[str, _Parsed | None] = vocab.parsed
+        self._answers: dict[tuple[str, tuple[str, ...]], Label | None] = vocab.answers
 
     def lookup(self, text: Any, kinds: tuple[str, ...]) -> Label | None:
         if not isinstance(text, str):
@@ -164,6 +173,7 @@ class Words:
 
 
 _UNSEEN: Any = object()
+_CACHE_LIMIT = 200_000
 
 
 _KINDS = {
@@ -291,7 +301,14 @@ class _Grid:
     """A sheet's values with its merges resolved: each cell knows the merge it belongs to."""
 
     def __init__(self, rows: list[list[Any]], merges: Iterable[Any] | None):
-        self.rows = [[_clean(v) for v in row] for row in rows]
+        # _clean, written out: this runs for every cell of every sheet read
+        self.rows = [
+            [
+                (v.strip() or None) if type(v) is str else (None if v == "" else v)
+                for v in row
+            ]
+            for row in rows
+        ]
         self.height = len(self.rows)
         self.width = max((len(r) for r in self.rows), default=0)
         self.owner: dict[tuple[int, int], tuple[int, int]] = {}
@@ -495,22 +512,31 @@ _LEVELS = ("level1", "level2", "level3", "level4")
 def _indicator_headers(grid: _Grid, vocab: Words) -> list[tuple[int, int, dict[str, int]]]:
     """Every indicator table header: (first header row, first data row, key -> column)."""
     found: list[tuple[int, int, dict[str, int]]] = []
+    seen: dict[int, dict[str, int]] = {}
+
+    def header_columns(r: int) -> dict[str, int]:
+        # each row is asked about as itself, as the row above a header and the row below
+        columns = seen.get(r)
+        if columns is None:
+            columns = seen[r] = _header_columns(grid, vocab, r)
+        return dict(columns)
+
     r = 0
     while r < grid.height:
-        columns = _header_columns(grid, vocab, r)
+        columns = header_columns(r)
         levels = [k for k in _LEVELS if k in columns]
         if len(levels) >= 2 or (levels and ("name" in columns or "target" in columns)):
             first, data_row = r, r + 1
             # a header of two rows: parents above (年度指标值 over 指标性质|指标值|度量单位)…
             if r > 0 and (r - 1, 0) not in [(h[0], 0) for h in found]:
-                above = _header_columns(grid, vocab, r - 1)
+                above = header_columns(r - 1)
                 for key, c in above.items():
                     if key not in columns and c not in columns.values() and key not in _LEVELS:
                         if grid.last_row(r - 1, c) >= r or grid.get(r, c) is None:
                             columns[key] = c
                             first = r - 1
             # …or sub-headers below a merged header cell
-            below = _header_columns(grid, vocab, r + 1)
+            below = header_columns(r + 1)
             if (
                 below
                 and not any(k in below for k in _LEVELS)
@@ -890,10 +916,13 @@ def _row_is_pairs(grid: _Grid, vocab: Words, r: int, columns: dict[str, int]) ->
     return label is not None and label.kind != "money_line"
 
 
+_LEVEL_POINTS = re.compile(r"^(.*?)\s*[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
+
+
 def _split_points(text: Any) -> tuple[Any, Decimal | None]:
-    if not isinstance(text, str):
+    if not isinstance(text, str) or "分" not in text:
         return text, None
-    m = re.match(r"^(.*?)\s*[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$", text)
+    m = _LEVEL_POINTS.match(text)
     if m is None:
         return text, None
     return m.group(1), Decimal(m.group(2))
