@@ -252,6 +252,12 @@ def _blank_from_form(
     blank_form, form_year, copies = plan_form_copies(load_roster(roster), options, folder)
     if folder.exists() and not folder.is_dir():
         raise PerfxlError(f"{folder}：错误：输出位置已存在且不是文件夹（请换一个文件夹名）")
+    from perfxl.core.outputs import OutputPlan
+
+    plan = OutputPlan([form, roster])  # no copy, nor the manifest, ever lands on the form
+    for copy in copies:
+        plan.claim(copy.output, "空白表副本")
+    plan.claim(folder / "清单.csv", "清单")
     names = iter([c.output.name for c in copies])
     errors = write_form_copies(
         blank_form,

@@ -250,3 +250,17 @@ def test_a_form_that_is_not_one_is_refused_in_chinese(tmp_path, run_cli):
     code, _out, err = run_cli("blank", str(roster), "--form", str(old), "-o", str(tmp_path / "o"))
     assert code == 2 and "另存为 .xlsx" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_copy_never_lands_on_the_form_itself(tmp_path):
+    """A unit named like the form's file, written into the form's own folder: refused
+    before anything is written, and the form is untouched."""
+    module = BLANKS["shaanxi_jiaxian_2016_shenbao"]
+    form = module.FORM.save(tmp_path / "示例第一中学.xlsx")
+    before = form.read_bytes()
+    roster = tmp_path / "名单.yaml"
+    roster.write_text(ROSTER, encoding="utf-8")
+    with pytest.raises(perfxl.PerfxlError):
+        perfxl.blank(roster, tmp_path, form=form, overwrite=True)
+    assert form.read_bytes() == before
+    assert not (tmp_path / "清单.csv").exists() and not (tmp_path / "示例第二中学.xlsx").exists()
