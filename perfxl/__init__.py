@@ -29,6 +29,8 @@ _EXPORTS = {
     "compare": "perfxl.api",
     "layouts": "perfxl.api",
     "LayoutInfo": "perfxl.results",
+    "layout_init": "perfxl.api",
+    "LayoutInitResult": "perfxl.results",
     "Progress": "perfxl.results",
     "NotUsed": "perfxl.results",
     "LoadResult": "perfxl.results",
@@ -64,6 +66,8 @@ __all__ = [
     "compare",
     "layouts",
     "LayoutInfo",
+    "layout_init",
+    "LayoutInitResult",
     "Progress",
     "NotUsed",
     "LoadResult",
@@ -88,7 +92,18 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from perfxl.api import blank, check, compare, extract, generate, layouts, load, merge, status
+    from perfxl.api import (
+        blank,
+        check,
+        compare,
+        extract,
+        generate,
+        layout_init,
+        layouts,
+        load,
+        merge,
+        status,
+    )
     from perfxl.core.errors import OutputError, PerfxlError
     from perfxl.core.findings import Finding
     from perfxl.define.model import Document
@@ -103,6 +118,7 @@ if TYPE_CHECKING:
         GeneratedFile,
         GenerateResult,
         LayoutInfo,
+        LayoutInitResult,
         LoadResult,
         MergeResult,
         NotUsed,

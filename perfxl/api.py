@@ -35,6 +35,7 @@ from perfxl.results import (
     ExtractResult,
     GenerateResult,
     LayoutInfo,
+    LayoutInitResult,
     LoadResult,
     MergeResult,
     NotUsed,
@@ -50,7 +51,18 @@ PathLike = Union[str, "os.PathLike[str]"]
 ProgressCallback = Callable[[Progress], None]
 T = TypeVar("T")
 
-__all__ = ["load", "generate", "blank", "check", "extract", "merge", "status", "compare", "layouts"]
+__all__ = [
+    "load",
+    "generate",
+    "blank",
+    "check",
+    "extract",
+    "merge",
+    "status",
+    "compare",
+    "layouts",
+    "layout_init",
+]
 
 
 def _workers(workers: int | None) -> int:
@@ -607,6 +619,21 @@ def compare(
 
     written = write_tables(Path(out), compare_tables(result), "compare")
     return replace(result, written=(str(written),))
+
+
+def layout_init(
+    form: PathLike, out: PathLike, *, templates: Sequence[PathLike] = ()
+) -> LayoutInitResult:
+    """A starting layout from a province's blank form (.xlsx): ``out`` is the layout's
+    folder, whose name is its id (put it under ``<templates>/layouts/``); it gets
+    ``layout.yaml`` and ``sheet.yaml.j2``, so that generate makes the form from YAML and
+    the form reads back with the same fields."""
+    from perfxl.write.layoutinit import init_layout
+
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise PerfxlError(f"{folder}：错误：输出位置已存在且不是文件夹（请换一个文件夹名）")
+    return init_layout(Path(form), folder, tuple(Path(t) for t in templates))
 
 
 def _framework(framework: str | None, templates: Sequence[PathLike]) -> str | None:

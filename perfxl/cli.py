@@ -828,6 +828,50 @@ def layouts(
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
+layout_app = typer.Typer(
+    help="表样：由下发的空白表生成起点（init）",
+    no_args_is_help=True,
+    context_settings={"help_option_names": []},
+)
+app.add_typer(layout_app, name="layout", rich_help_panel="命令")
+
+
+@layout_app.callback()
+def layout_group(_help: HelpOption = None) -> None:
+    """表样：由下发的空白表生成起点（perfxl layout init 空白表.xlsx -o 文件夹）。"""
+
+
+@layout_app.command("init")
+def layout_init(
+    form: Annotated[
+        Path,
+        typer.Argument(help="下发的空白表（.xlsx）", show_default=False, rich_help_panel="参数"),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help="表样文件夹（文件夹名即表样 id，如 模板/layouts/sichuan-2024）",
+            rich_help_panel="选项",
+        ),
+    ],
+    templates: TemplatesOption = None,
+    _help: HelpOption = None,
+) -> None:
+    """由下发的空白表写出表样的起点（layout.yaml 与 sheet.yaml.j2），之后可用 generate 由 YAML 生成它。"""
+    from perfxl.api import layout_init as run_layout_init
+
+    try:
+        result = run_layout_init(form, output, templates=templates or ())
+    except PerfxlError as exc:
+        _complain(exc.format())
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    _say(f"已写出表样「{result.layout}」：{'、'.join(result.written)}")
+    _say(f"栏目：{'、'.join(result.fields)}")
+    _say(f"指标表的列：{'、'.join(result.columns)}")
+
+
 def _stopped(why: str, code: int) -> None:
     """Interrupted: every output was already removed or left whole on the way out (atomic
     writes, the merge's working folder) and the workers are stopped. Exit at once, without

@@ -766,3 +766,28 @@ class CompareResult:
             "skipped": [n.to_dict() for n in self.skipped],
             "written": list(self.written),
         }
+
+
+# ----------------------------------------------------------------------------------------
+# layout init
+
+
+@dataclass(frozen=True)
+class LayoutInitResult:
+    """What ``layout init`` wrote from a blank form: the layout id (the folder's name), its
+    layout.yaml and sheet.yaml.j2, the labels that became fields and the indicator columns."""
+
+    form: str
+    layout: str
+    written: tuple[str, ...]
+    fields: tuple[str, ...]
+    columns: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "form": self.form,
+            "layout": self.layout,
+            "written": list(self.written),
+            "fields": list(self.fields),
+            "columns": list(self.columns),
+        }

@@ -1272,6 +1272,10 @@ class FormSlots:
     year_cell: tuple[int, int, str] | None  # a title's empty year, ``（    年度）``, and its text
     money_unit: str | None
     tables: int  # indicator tables found
+    # each table: (first header row, first data row, column key -> column, end row), and
+    # which of them is this year's (the reader's choice, see _main_table)
+    spans: list[tuple[int, int, dict[str, int], int]] = field(default_factory=list)
+    main: int | None = None
 
 
 def form_slots(
@@ -1286,12 +1290,14 @@ def form_slots(
     table_rows = {r for first, data, _ in headers for r in range(first, data)}
     text_cells: list[tuple[int, int]] = []
     starts = [h[0] for h in headers]
-    for i, (_first, data_row, columns) in enumerate(headers):
+    spans: list[tuple[int, int, dict[str, int], int]] = []
+    for i, (first, data_row, columns) in enumerate(headers):
         end = starts[i + 1] if i + 1 < len(starts) else grid.height
         for r in range(data_row, end):
             if _closing_label(grid, words, r) is not None:
                 end = r
                 break
+        spans.append((first, data_row, columns, end))
         for r in range(data_row, end):
             table_rows.add(r)
             for key in TEXT_COLUMNS:
@@ -1323,7 +1329,9 @@ def form_slots(
                 break
         if year_cell:
             break
-    return FormSlots(name, slots, text_cells, year_cell, unit, len(headers))
+    main = _main_table(grid, headers)[0]
+    index = headers.index(main) if main is not None else None
+    return FormSlots(name, slots, text_cells, year_cell, unit, len(headers), spans, index)
 
 
 def fill_year(text: str, year: int) -> str:
