@@ -274,3 +274,12 @@ def test_dongguan_levels_and_tolerance_are_no_errors(corpus_reports):
     assert "I001" not in found and "I012" not in found
     aliases = {f.cell: f.message for f in found["I003"]}
     assert "「成本指标」" in aliases["F11"] and "「社会效益指标」" in aliases["F12"]
+
+
+def test_the_reason_column_of_a_money_table_is_kept(tmp_path):
+    """青神's money table has a 原因 column: its text reaches the report, as every other
+    money cell does (it was read, then dropped on the way to the checks)."""
+    path = FORMS["sichuan_qingshen_2023_ziping"].FORM.save(tmp_path / "qingshen.xlsx")
+    report = check_file(path, RunOptions(want_projects=True))
+    reason = report.as_dict()["projects"][0]["fields"]["funds.total.reason"]
+    assert reason.startswith("1.预算执行率=预算执行数/调整后预算数")

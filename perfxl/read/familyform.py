@@ -24,7 +24,9 @@ FAMILY_LAYOUT = "family"
 LEVEL_KEYS = ("level1", "level2", "level3", "level4")
 # the money lines that add up to the total, whichever of them a form has
 SUM_PARTS = ("fiscal", "carryover", "other", "special_account", "unit_funds")
-MONEY_COLUMNS = ("amount", "budget", "adjusted", "executed", "forecast", "rate", "weight", "score")
+MONEY_COLUMNS = (
+    "amount", "budget", "adjusted", "executed", "forecast", "rate", "weight", "score", "reason",
+)  # fmt: skip
 
 
 def money_key(line: str, column: str) -> str:
