@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,53 @@ def type_into(
     missing = [o for o in outputs if not o.is_file()]
     assert result.returncode == 0 and not missing, (result.stdout, result.stderr, missing)
     return outputs
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    """One printed page: its text, and how many table rows it shows (counted from the
+    horizontal cell borders LibreOffice draws: n rows have n + 1 distinct border heights)."""
+
+    text: str
+    rows: int
+
+    @property
+    def squeezed(self) -> str:
+        return "".join(self.text.split())
+
+
+_SVG_PAGE = re.compile(r"<page>(.*?)</page>", re.S)
+_SVG_STROKE = re.compile(
+    r'<path style="fill:none;[^"]*stroke-width[^"]*" d="([^"]*)"(?: transform="matrix\(([^)]*)\)")?'
+)
+_SVG_LINE = re.compile(r"^M ([-\d.]+) ([-\d.]+) L ([-\d.]+) ([-\d.]+) ?$")
+
+
+def pdf_pages(path: Path) -> list[PdfPage]:
+    """Every page of ``path`` with its text (pdftotext) and table rows (pdftocairo's SVG)."""
+    for tool in ("pdftotext", "pdftocairo"):
+        if not shutil.which(tool):
+            pytest.skip(f"{tool} (poppler-utils) is not installed")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    texts = text.split("\f")
+    svg = subprocess.run(
+        ["pdftocairo", "-svg", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = []
+    for number, body in enumerate(_SVG_PAGE.findall(svg)):
+        heights = set()
+        for d, matrix in _SVG_STROKE.findall(body):
+            line = _SVG_LINE.match(d.strip())
+            if not line:
+                continue
+            x1, y1, x2, y2 = map(float, line.groups())
+            if abs(y1 - y2) > 0.01 or abs(x2 - x1) < 5:
+                continue
+            a, b, c, dd, e, f = map(float, matrix.split(",")) if matrix else (1, 0, 0, 1, 0, 0)
+            heights.add(round(b * x1 + dd * y1 + f))
+        pages.append(
+            PdfPage(texts[number] if number < len(texts) else "", max(0, len(heights) - 1))
+        )
+    return pages

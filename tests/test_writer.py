@@ -169,9 +169,12 @@ def test_print_setup(sample_book):
     ws = wb["征地养老费支出"]
     assert ws.page_setup.paperSize == 9
     assert ws.page_setup.orientation == "portrait"
-    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
-    assert ws.page_setup.fitToHeight == 0
-    assert ws.print_title_rows == "$1:$2"
+    # a fixed scale rather than "fit to page", under which Excel ignores manual breaks
+    assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+    assert 50 <= (ws.page_setup.scale or 100) <= 100
+    # the indicator table's header repeats on every page (the row of 一级指标 …)
+    first, last = (int(p.strip("$")) for p in ws.print_title_rows.split(":"))
+    assert first == last and ws.cell(first, 2).value == "一级指标"
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
     assert wb["封面"].page_setup.orientation == "landscape"
 

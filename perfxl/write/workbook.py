@@ -29,6 +29,15 @@ from perfxl.layout.render import COVER_SHEET, GUIDE_SHEET, META_SHEET, project_s
 from perfxl.layout.sheetnames import project_sheet_names, sheet_names
 from perfxl.layout.sheetspec import IndicatorShape, Placed, SheetSpec
 from perfxl.layout.templates import FieldSpec, Layout, TemplateSet
+from perfxl.write.pages import (
+    AVOID,
+    FREE,
+    IN_LEVEL1,
+    IN_LEVEL2,
+    MARGINS_INCH,
+    PagePlan,
+    plan_pages,
+)
 
 LEVEL_ROOT_NAME = "IND_L1"
 DEFAULT_ROW_HEIGHT = 20.0
@@ -297,14 +306,28 @@ def _write_cells(
         ws.set_column(i, i, round(w, 1))
     for i, h in enumerate(heights):
         ws.set_row(i, min(round(h, 1), 409))
+    orientation = str(spec.print.get("orientation", orientation))
+    repeat = repeat_rows(spec)
+    plan = plan_pages(
+        [round(w, 1) for w in widths],
+        [min(round(h, 1), 409) for h in heights],
+        orientation,
+        break_costs(spec, repeat),
+        repeat,
+    )
 
     validations: list[tuple[Placed, dict[str, Any]]] = []
     get_format = formats.get
     for cell, res in pairs:
         fmt = get_format(res.style)
         if cell.rowspan > 1 or cell.colspan > 1:
-            ws.merge_range(cell.row, cell.col, cell.last_row, cell.last_col, "", fmt)
-        _write_value(ws, cell.row, cell.col, res, fmt)
+            # an indicator group taller than a page is merged page by page, each part named
+            for top, bottom in _page_parts(cell, plan.breaks):
+                if bottom > top or cell.colspan > 1:
+                    ws.merge_range(top, cell.col, bottom, cell.last_col, "", fmt)
+                _write_value(ws, top, cell.col, res, fmt)
+        else:
+            _write_value(ws, cell.row, cell.col, res, fmt)
         if res.validation:
             validations.append((cell, res.validation))
     groups = None
@@ -321,7 +344,53 @@ def _write_cells(
             options = {**options, "multi_range": " ".join(_range_ref(c) for c in cells)}
         ws.data_validation(first.row, first.col, first.last_row, first.last_col, options)
 
-    _page_setup(ws, spec, orientation)
+    _page_setup(ws, spec, orientation, plan, repeat)
+
+
+def repeat_rows(spec: SheetSpec) -> tuple[int, int] | None:
+    """The rows printed again at the top of every page: those marked ``repeat: true`` in the
+    description (the indicator table's header), else the first ``print.repeat_rows``."""
+    marked = [i for i, row in enumerate(spec.rows) if row.get("repeat")]
+    if marked:
+        return marked[0], marked[-1]
+    count = int(spec.print.get("repeat_rows", 0) or 0)
+    return (0, count - 1) if count else None
+
+
+def break_costs(spec: SheetSpec, repeat: tuple[int, int] | None) -> list[int]:
+    """What a page break before each row costs (see :mod:`perfxl.write.pages`)."""
+    n = len(spec.rows)
+    costs = [FREE] * (n + 1)
+    indicator_rows = {r for c in spec.cells if c.kind == "ind" for r in range(c.row, c.last_row + 1)}
+    depth = [0] * (n + 1)
+    width = len(spec.columns)
+    for cell in spec.cells:
+        if cell.rowspan > 1:
+            inside = range(cell.row + 1, cell.last_row + 1)
+            if cell.kind == "ind":
+                for b in inside:
+                    depth[b] += 1
+            elif not indicator_rows.intersection(range(cell.row, cell.last_row + 1)):
+                for b in inside:
+                    costs[b] = AVOID
+        if cell.kind == "text" and cell.rowspan == 1 and cell.col == 0 and cell.colspan >= width:
+            costs[cell.row + 1] = AVOID  # a heading stays with what it heads
+    for b in range(n + 1):
+        if depth[b]:
+            costs[b] = max(costs[b], IN_LEVEL1 if depth[b] == 1 else IN_LEVEL2)
+    if repeat is not None:
+        for b in range(repeat[0] + 1, repeat[1] + 2):
+            costs[b] = AVOID
+    return costs[:n]
+
+
+def _page_parts(cell: Placed, breaks: tuple[int, ...]) -> list[tuple[int, int]]:
+    if cell.kind != "ind" or cell.rowspan == 1:
+        return [(cell.row, cell.last_row)]
+    cuts = [b for b in breaks if cell.row < b <= cell.last_row]
+    starts = [cell.row, *cuts]
+    ends = [b - 1 for b in cuts] + [cell.last_row]
+    return list(zip(starts, ends))
 
 
 _RELATIVE_ROW = re.compile(r"\$([A-Z]{1,3})(\d+)")
@@ -392,18 +461,22 @@ def _write_value(ws: Any, row: int, col: int, res: Resolved, fmt: Any) -> None:
         ws.write_string(row, col, str(value), fmt)
 
 
-def _page_setup(ws: Any, spec: SheetSpec, orientation: str) -> None:
+def _page_setup(
+    ws: Any, spec: SheetSpec, orientation: str, plan: PagePlan, repeat: tuple[int, int] | None
+) -> None:
     ws.set_paper(9)  # A4
-    if spec.print.get("orientation", orientation) == "landscape":
+    if orientation == "landscape":
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 0)
+    # a fixed scale, not "fit to page": Excel ignores manual breaks under fit to page
+    ws.set_print_scale(plan.scale)
+    if plan.breaks:
+        ws.set_h_pagebreaks(list(plan.breaks))
     ws.center_horizontally()
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
-    repeat = int(spec.print.get("repeat_rows", 0) or 0)
-    if repeat:
-        ws.repeat_rows(0, repeat - 1)
+    ws.set_margins(**MARGINS_INCH)
+    if repeat is not None:
+        ws.repeat_rows(*repeat)
     ws.set_footer("&C第 &P 页，共 &N 页")
     if spec.freeze:
         ws.freeze_panes(*spec.freeze)
