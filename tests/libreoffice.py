@@ -135,22 +135,41 @@ def type_into(
 
 @dataclass(frozen=True)
 class PdfPage:
-    """One printed page: its text, and how many table rows it shows (counted from the
-    horizontal cell borders LibreOffice draws: n rows have n + 1 distinct border heights)."""
+    """One printed page: its text, how many table rows it shows (counted from the horizontal
+    cell borders LibreOffice draws: n rows have n + 1 distinct border heights), the borders
+    as (y, x from, x to) and the words as (x from, y from, x to, y to, text), in points from
+    the top left."""
 
     text: str
     rows: int
+    borders: tuple[tuple[float, float, float], ...] = ()
+    words: tuple[tuple[float, float, float, float, str], ...] = ()
 
     @property
     def squeezed(self) -> str:
         return "".join(self.text.split())
 
+    def crossings(self) -> list[str]:
+        """Words drawn across a cell border: text too tall for its row."""
+        out = []
+        for x0, y0, x1, y1, word in self.words:
+            for y, bx0, bx1 in self.borders:
+                if y0 + 1.5 < y < y1 - 1.5 and bx0 < x1 and x0 < bx1:
+                    out.append(word)
+                    break
+        return out
+
 
 _SVG_PAGE = re.compile(r"<page>(.*?)</page>", re.S)
 _SVG_STROKE = re.compile(
-    r'<path style="fill:none;[^"]*stroke-width[^"]*" d="([^"]*)"(?: transform="matrix\(([^)]*)\)")?'
+    r'<path style="fill:none;[^"]*stroke-linejoin:round[^"]*" d="([^"]*)"'
+    r'(?: transform="matrix\(([^)]*)\)")?'
 )
 _SVG_LINE = re.compile(r"^M ([-\d.]+) ([-\d.]+) L ([-\d.]+) ([-\d.]+) ?$")
+_BBOX_PAGE = re.compile(r"<page [^>]*>(.*?)</page>", re.S)
+_BBOX_WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+)
 
 
 def pdf_pages(path: Path) -> list[PdfPage]:
@@ -158,16 +177,16 @@ def pdf_pages(path: Path) -> list[PdfPage]:
     for tool in ("pdftotext", "pdftocairo"):
         if not shutil.which(tool):
             pytest.skip(f"{tool} (poppler-utils) is not installed")
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    texts = text.split("\f")
-    svg = subprocess.run(
-        ["pdftocairo", "-svg", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+
+    def run(*args: str) -> str:
+        return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+    texts = run("pdftotext", "-layout", str(path), "-").split("\f")
+    boxes = _BBOX_PAGE.findall(run("pdftotext", "-bbox-layout", str(path), "-"))
+    svg = run("pdftocairo", "-svg", str(path), "-")
     pages = []
     for number, body in enumerate(_SVG_PAGE.findall(svg)):
-        heights = set()
+        borders = []
         for d, matrix in _SVG_STROKE.findall(body):
             line = _SVG_LINE.match(d.strip())
             if not line:
@@ -176,8 +195,18 @@ def pdf_pages(path: Path) -> list[PdfPage]:
             if abs(y1 - y2) > 0.01 or abs(x2 - x1) < 5:
                 continue
             a, b, c, dd, e, f = map(float, matrix.split(",")) if matrix else (1, 0, 0, 1, 0, 0)
-            heights.add(round(b * x1 + dd * y1 + f))
+            xs = sorted((a * x1 + c * y1 + e, a * x2 + c * y2 + e))
+            borders.append((b * x1 + dd * y1 + f, xs[0], xs[1]))
+        words = tuple(
+            (float(x0), float(y0), float(x1), float(y1), w)
+            for x0, y0, x1, y1, w in _BBOX_WORD.findall(boxes[number] if number < len(boxes) else "")
+        )
         pages.append(
-            PdfPage(texts[number] if number < len(texts) else "", max(0, len(heights) - 1))
+            PdfPage(
+                texts[number] if number < len(texts) else "",
+                max(0, len({round(y) for y, _a, _b in borders}) - 1),
+                tuple(borders),
+                words,
+            )
         )
     return pages

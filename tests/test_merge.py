@@ -59,7 +59,7 @@ def test_totals_equal_the_sums_of_the_yaml(returned, tmp_path):
     got = sum(v for v in column(rows, "年度资金申请总额（元）") if v is not None)
     assert Decimal(str(got)) == expected
     # the approval sample is in 万元 and converted; its source unit is kept
-    approval = [r for r in rows[1:] if r[3] == "approval"]
+    approval = [r for r in rows[1:] if r[3] == "项目支出绩效目标批复表"]
     assert {r[rows[0].index("原金额单位")] for r in approval} == {"万元"}
     assert sum(r[rows[0].index("项目资金申请（元）")] for r in approval) == 50 * 10000
     # the headline amount across all layouts
@@ -71,7 +71,11 @@ def test_totals_equal_the_sums_of_the_yaml(returned, tmp_path):
             value = project.values.get(key)
             value = value[1] if isinstance(value, tuple) else value
             total += to_yuan(value or Decimal(0), doc.money_unit)
-    cover = {r[0]: r[1] for r in sheet_rows(out, "汇总") if r[0]}
+    cover = {}
+    for r in sheet_rows(out, "汇总"):
+        filled = [v for v in r if v not in (None, "")]
+        if len(filled) == 2:  # the counts: a label and its value
+            cover[filled[0]] = filled[1]
     assert Decimal(str(cover["项目金额合计（元）"])) == total
     assert cover["合并的项目"] == 29 and cover["未合并（见「未合并」工作表）"] == 0
     # provenance: every indicator row names its file, sheet and cell
@@ -261,3 +265,33 @@ def test_forms_option_binds_every_projects_form(returned, tmp_path):
     assert not wb[
         forms[0]
     ].data_validations.dataValidation  # a printable copy: no dangling dropdowns
+
+
+def test_project_csv_has_a_column_per_field_with_chinese_headers(returned, tmp_path):
+    folder, docs = returned
+    merge(expand_inputs([str(folder)]), tmp_path / "汇总.xlsx", MergeOptions(csv_dir=tmp_path))
+    raw = (tmp_path / "项目.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel on Windows needs to read UTF-8
+    with open(tmp_path / "项目.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    head = rows[0]
+    assert len(head) == len(set(head)) > 20
+    # every header is Chinese; no JSON column, no English keys
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in h) for h in head), head
+    assert not [c for r in rows[1:] for c in r if c.startswith(("{", "["))]
+    assert {"项目名称", "主管部门", "实施单位", "年度资金申请总额（元）"} <= set(head)
+    assert len(rows) - 1 == sum(len(d.projects) for d in docs.values())
+    by_name = {r[head.index("项目名称")]: dict(zip(head, r)) for r in rows[1:]}
+    doc = docs["minhang-2024-declaration"]
+    for project in doc.projects:
+        row = by_name[project.name]
+        assert row["表样"] == doc.layout.name
+        assert row["年度资金申请总额（元）"] == f"{project.values['funds.annual_total']:.2f}"
+        if project.values.get("annual_goal"):  # long texts too, each in its own column
+            assert project.values["annual_goal"] in row.values()
+    # 万元 forms are converted to the summary's unit, and say what they were in
+    approval = docs["zaozhuang-2021-approval"]
+    for project in approval.projects:
+        row = by_name[project.name]
+        assert row["原金额单位"] == "万元"
+        assert row["项目资金申请（元）"] == f"{project.values['funds.amount'] * 10000:.2f}"

@@ -17,10 +17,10 @@ import openpyxl
 import pytest
 
 import perfxl
+from perfxl.core.pages import MIN_ROWS, PagePlan, plan_pages
 from perfxl.define.model import LoadOptions, load_document, load_document_text
 from perfxl.layout.templates import template_set
 from perfxl.write.blank import BlankOptions, Roster, RosterUnit, plan_blank, write_blank
-from perfxl.write.pages import MIN_ROWS, PagePlan, plan_pages
 from perfxl.write.workbook import DocumentWriter
 
 from .conftest import SAMPLES
@@ -233,3 +233,75 @@ def test_plan_prints_smaller_rather_than_a_last_page_of_one_row():
     plan = plan_pages([60.0], [20.0] * rows, "portrait")
     assert plan.breaks == () and plan.scale < 100
     assert isinstance(plan, PagePlan)
+
+
+# --------------------------------------------------------------------------------------
+# the annotated copy's 检查结果 sheet and the summary's 汇总 sheet
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """Annotated copies of every generated sample and the merged summary of them, in PDF."""
+    require_soffice()
+    base = tmp_path_factory.mktemp("reports")
+    writer = DocumentWriter(template_set())
+    books = []
+    for source in sorted(SAMPLES.glob("*.yaml")):
+        books.append(base / "gen" / f"{source.stem}.xlsx")
+        writer.write(load_document(source), books[-1])
+    report = perfxl.check(books, annotate=base / "annotated")
+    copies = sorted((base / "annotated").glob("*.xlsx"))
+    assert len(copies) == len(books)
+    summary = base / "汇总.xlsx"
+    merged = perfxl.merge(books, summary)
+    pdfs = convert([*copies, summary], "pdf", base / "pdf", base / "profile")
+    return report, list(zip(copies, pdfs[:-1])), (merged, summary, pdfs[-1])
+
+
+def test_the_result_sheet_prints_one_page_wide_without_overlapping_rows(reports):
+    report, copies, _summary = reports
+    by_copy = {Path(f.annotated or "").name: f for f in report.files}
+    for copy, pdf in copies:
+        checked = by_copy[copy.name]
+        ws = openpyxl.load_workbook(copy)["检查结果"]
+        assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "$3:$3"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        pages = [p for p in pdf_pages(pdf) if "怎么改" in p.squeezed]
+        assert pages, copy.name
+        assert "检查结果：" in pages[0].squeezed
+        for page in pages:
+            # both ends of the header on every page: nothing printed on a second page across
+            assert "序号" in page.squeezed and "怎么改" in page.squeezed
+            assert not page.crossings(), (copy.name, page.crossings()[:3])
+        # every finding printed in a row of its own (one header row per page)
+        assert sum(p.rows - 1 for p in pages) == len(checked.findings), copy.name
+
+
+def test_the_summary_prints_a_readable_table_with_chinese_layout_names(reports):
+    _report, _copies, (merged, summary, pdf) = reports
+    wb = openpyxl.load_workbook(summary)
+    cover = wb["汇总"]
+    assert cover.page_setup.paperSize == 9 and cover.page_setup.orientation == "landscape"
+    assert cover.sheet_properties.pageSetUpPr.fitToPage and cover.print_title_rows
+    for name in ("按单位", "项目", "指标"):  # for screen and export: not squeezed onto a page
+        ws = wb[name]
+        assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+        assert ws.print_title_rows == "$1:$1"
+    pages = [p for p in pdf_pages(pdf) if "指标数错误警告备注" in p.squeezed]  # the header
+    assert len(pages) >= 2  # 29 projects: the header must repeat
+    text = "".join(p.squeezed for p in pages)
+    for page in pages:
+        assert "序号" in page.squeezed and "备注" in page.squeezed
+        assert not page.crossings()
+    layout_ids = template_set().layout_ids()
+    assert not [i for i in layout_ids if i in text]
+    for layout_id in layout_ids:
+        assert template_set().layout(layout_id).name in text
+    groups = {r[0] for r in wb["按单位"].iter_rows(min_row=2, values_only=True) if r[0] != "合计"}
+    # the counts (8 rows and the gap below them), then per page a header, and the projects,
+    # a subtotal per group and the grand total
+    rows = sum(p.rows for p in pages)
+    assert rows == 8 + 1 + len(pages) + merged.projects + len(groups) + 1
+    cells = [c for row in wb["项目"].iter_rows(min_row=2, values_only=True) for c in row]
+    assert not [i for i in layout_ids if i in cells]

@@ -34,7 +34,7 @@ from perfxl.core.catalogue import RULES, finding
 from perfxl.core.errors import ERROR, WARNING, DuplicateError, OutputError, PerfxlError
 from perfxl.core.outputs import OutputPlan
 from perfxl.core.parallel import parallel_iter
-from perfxl.core.textwidth import text_width
+from perfxl.core.textwidth import text_height, text_width
 from perfxl.layout.templates import TemplateSet, template_set
 from perfxl.merging.charts import KIND_LABELS, GroupFigures, SummaryFigures, write_chart_sheet
 from perfxl.read.familyform import FAMILY_LAYOUT, summary_layout
@@ -392,7 +392,11 @@ INDICATOR_COLUMNS = (
 )
 
 
-def _columns(db: sqlite3.Connection, templates: TemplateSet) -> list[_Column]:
+def _columns(
+    db: sqlite3.Connection, templates: TemplateSet, longtext: bool = False
+) -> list[_Column]:
+    """The header fields of the merged layouts as columns; long texts (goals) only where
+    asked (the CSV export has them, the 项目 sheet has not)."""
     layouts = [
         r[0] for r in db.execute("SELECT DISTINCT layout FROM projects ORDER BY layout") if r[0]
     ]
@@ -410,7 +414,7 @@ def _columns(db: sqlite3.Connection, templates: TemplateSet) -> list[_Column]:
             layout.fields, key=lambda f: first.index(f.key) if f.key in first else len(first)
         )
         for spec in specs:
-            if spec.key in layout.roles.reported or spec.type == "longtext":
+            if spec.key in layout.roles.reported or (spec.type == "longtext" and not longtext):
                 continue
             kind = {"money": "money", "money_row": "money", "date": "date", "number": "number"}.get(
                 spec.type, "text"
@@ -447,6 +451,8 @@ def _value(fields: dict[str, Any], col: _Column, source_unit: str, target_unit: 
         value = fields.get("applicant")
     if col.part is not None:
         value = value[col.part] if isinstance(value, list) and len(value) > col.part else None
+    elif isinstance(value, list):  # a money row under a key that another layout uses alone
+        return None
     if value in (None, ""):
         return None
     if col.kind == "money":
@@ -552,7 +558,7 @@ def write_summary(
         layout = _layout(templates, layout_id)
         fields[MAIN_AMOUNT] = _main_amount(fields, layout)
         source_unit = money_unit or layout.money_unit
-        row = [r, path, sheet, layout_id, year]
+        row = [r, path, sheet, layout.name, year]
         row += [_value(fields, c, source_unit, unit) for c in columns]
         row += [source_unit, errors, warnings, reason]
         _write_row(
@@ -668,18 +674,13 @@ def write_summary(
         rr += 1
     rejected_ws.freeze_panes(1, 0)
 
-    # 汇总 (the cover), written last but placed first
+    # 汇总 (the cover), written last but placed first: the counts and a table to print
     stats = db.execute(
         f"SELECT (SELECT COUNT(*) FROM files), ({_MERGED_FILES}),"
         " (SELECT COUNT(*) FROM projects WHERE status='merged'),"
         " (SELECT COUNT(*) FROM indicators i JOIN projects p ON p.id=i.project_id WHERE p.status='merged')"
     ).fetchone()
-    title = options.title or "项目绩效目标汇总表"
-    cover.set_column(0, 0, 26)
-    cover.set_column(1, 1, 24)
-    cover.set_row(0, 34)
-    cover.merge_range(0, 0, 0, 3, title, fmt["title"])
-    lines = [
+    lines: list[tuple[str, Any]] = [
         ("输入文件", stats[0]),
         ("已合并的文件", stats[1]),
         ("未合并（见「未合并」工作表）", rr - 1),
@@ -689,28 +690,23 @@ def write_summary(
         ("分组方式", group_label),
         ("年度", "、".join(f"{_year_text(y)}（{n} 个文件）" for y, n in merged_years(db)) or "—"),
     ]
-    for i, c in enumerate(money_cols):
-        lines.append((f"{c.label}合计（{unit}）", sum(g["money"][i] for g in groups.values())))
-    for i, (label, value) in enumerate(lines, start=2):
-        cover.write_string(i, 0, label, fmt["label"])
-        if isinstance(value, (int, float)):
-            cover.write_number(
-                i, 1, value, fmt["money"] if isinstance(value, float) else fmt["cell"]
-            )
-        else:
-            cover.write_string(i, 1, str(value), fmt["cell"])
-    for ws, landscape in (
-        (cover, False),
-        (units_ws, True),
-        (projects_ws, True),
-        (indicators_ws, True),
+    # the headline amount's total; the totals of every amount column are in 按单位
+    headline = sum(g["money"][0] for g in groups.values())
+    lines.append((f"{money_cols[0].label}合计（{unit}）", headline))
+    _write_cover(db, cover, fmt, options, templates, lines)
+    for ws, fit in (
+        (units_ws, False),
+        (projects_ws, False),
+        (indicators_ws, False),
         (rejected_ws, True),
     ):
+        # the full tables are for screen and export: printed, they keep a readable size
+        # over as many pages across as they need, the header row on each
         ws.set_paper(9)
-        if landscape:
-            ws.set_landscape()
-            ws.repeat_rows(0)
-        ws.fit_to_pages(1, 0)
+        ws.set_landscape()
+        ws.repeat_rows(0)
+        if fit:
+            ws.fit_to_pages(1, 0)
         ws.set_footer("&C第 &P 页，共 &N 页")
     figures = SummaryFigures(
         group_label,
@@ -727,7 +723,7 @@ def write_summary(
     if options.forms:
         _write_forms(db, workbook, templates)
     cover.activate()
-    workbook.set_properties({"title": title, "comments": "由 perfxl merge 生成"})
+    workbook.set_properties({"title": options.title or "项目绩效目标汇总表", "comments": "由 perfxl merge 生成"})
     # the mark by which a later merge knows this is no return (read/props.py)
     workbook.set_custom_property(OUTPUT_PROPERTY, "summary")
     workbook.close()
@@ -826,6 +822,8 @@ def _formats(workbook: Any) -> dict[str, Any]:
         "number": workbook.add_format({**base, "num_format": "0.####"}),
         "bold_money": workbook.add_format({**base, "num_format": "#,##0.00", "bold": True}),
         "bold": workbook.add_format({**base, "bold": True}),
+        "wrap": workbook.add_format({**base, "text_wrap": True}),
+        "bold_wrap": workbook.add_format({**base, "text_wrap": True, "bold": True}),
     }
 
 
@@ -844,6 +842,7 @@ def _write_row(
     fmt: dict[str, Any],
     money_cols: list[int] | None = None,
     bold: bool = False,
+    wrap: bool = False,
 ) -> None:
     money = set(money_cols or [])
     for c, value in enumerate(values):
@@ -860,7 +859,118 @@ def _write_row(
             ws.write_number(r, c, value, fmt[style])
         else:
             # user text is always text: "=HYPERLINK(…)" must never become a formula
-            ws.write_string(r, c, str(value), fmt["bold" if bold else "cell"])
+            style = ("bold_wrap" if wrap else "bold") if bold else ("wrap" if wrap else "cell")
+            ws.write_string(r, c, str(value), fmt[style])
+
+
+# The 汇总 sheet's table: what a reader of the printed summary needs, one row per project,
+# grouped with a subtotal per unit; the full 项目/指标 tables hold everything else.
+COVER_COLUMNS = (
+    # (heading, width in characters, wraps)
+    ("序号", 5, False),
+    ("{group}", 24, True),
+    ("项目名称", 30, True),
+    ("表样", 26, True),
+    ("年度", 6, False),
+    ("项目金额（{unit}）", 16, False),
+    ("指标数", 7, False),
+    ("错误", 6, False),
+    ("警告", 6, False),
+    ("备注", 22, True),
+)
+COVER_FONT_SIZE = 10.0
+
+
+def _cover_height(values: list[Any]) -> float:
+    heights = [
+        text_height(value, width, COVER_FONT_SIZE)
+        for (_head, width, wraps), value in zip(COVER_COLUMNS, values)
+        if wraps and isinstance(value, str) and value
+    ]
+    return max([20.0, *heights])
+
+
+def _write_cover(
+    db: sqlite3.Connection,
+    ws: Any,
+    fmt: dict[str, Any],
+    options: MergeOptions,
+    templates: TemplateSet,
+    lines: list[tuple[str, Any]],
+) -> None:
+    """The printable 汇总 sheet: title, counts, then every merged project (A4 landscape, one
+    page wide, the table's header on every page)."""
+    unit = options.money_unit
+    group_label = GROUPS[options.group]
+    head = [h.format(group=group_label, unit=unit) for h, _w, _wrap in COVER_COLUMNS]
+    for c, (_h, width, _wrap) in enumerate(COVER_COLUMNS):
+        ws.set_column(c, c, width)
+    last_col = len(COVER_COLUMNS) - 1
+    ws.set_row(0, 34)
+    ws.merge_range(0, 0, 0, last_col, options.title or "项目绩效目标汇总表", fmt["title"])
+    for r, (label, value) in enumerate(lines, start=2):
+        ws.merge_range(r, 0, r, 1, label, fmt["label"])
+        if isinstance(value, (int, float)):
+            ws.write_number(r, 2, value, fmt["money"] if isinstance(value, float) else fmt["cell"])
+        else:
+            ws.write_string(r, 2, str(value), fmt["cell"])
+    header_row = 2 + len(lines) + 1
+    ws.set_row(header_row, 30)
+    for c, text in enumerate(head):
+        ws.write_string(header_row, c, text, fmt["head"])
+    group_column = "p.department" if options.group == "department" else "p.unit"
+    query = (
+        f"SELECT {group_column}, p.name, p.layout, p.year, p.fields, p.money_unit, p.errors,"
+        " p.warnings, p.reason, (SELECT COUNT(*) FROM indicators i WHERE i.project_id = p.id)"
+        f" FROM projects p WHERE p.status='merged' ORDER BY {group_column}, p.id"
+    )
+    r = header_row + 1
+    number = 0
+    totals = [0, 0.0, 0, 0, 0]  # projects, money, indicators, errors, warnings
+    current: str | None = None
+    sub = [0, 0.0, 0, 0, 0]
+
+    def subtotal(label: str, values: list[Any]) -> None:
+        nonlocal r
+        row = [None, label, f"{values[0]} 个项目", None, None, values[1], values[2]]
+        row += [values[3], values[4], None]
+        ws.set_row(r, _cover_height(row))
+        _write_row(ws, r, row, fmt, money_cols=[5], bold=True, wrap=True)
+        r += 1
+
+    for key, name, layout_id, year, fields_json, money_unit, errors, warnings, reason, count in (
+        db.execute(query)
+    ):
+        key = key or "（未填写）"
+        if current is not None and key != current:
+            subtotal(f"{current} 小计", sub)
+            sub = [0, 0.0, 0, 0, 0]
+        current = key
+        layout = _layout(templates, layout_id)
+        fields = json.loads(fields_json)
+        fields[MAIN_AMOUNT] = _main_amount(fields, layout)
+        amount = _value(
+            fields, _Column(MAIN_AMOUNT, "", "money"), money_unit or layout.money_unit, unit
+        )
+        number += 1
+        row = [number, key, name, layout.name, year, amount, count, errors, warnings, reason]
+        ws.set_row(r, _cover_height(row))
+        _write_row(ws, r, row, fmt, money_cols=[5], wrap=True)
+        r += 1
+        for acc in (sub, totals):
+            acc[0] += 1
+            acc[1] += amount if isinstance(amount, float) else 0.0
+            acc[2] += count
+            acc[3] += errors
+            acc[4] += warnings
+    if current is not None:
+        subtotal(f"{current} 小计", sub)
+        subtotal("合计", totals)
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.repeat_rows(header_row)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer("&C第 &P 页，共 &N 页")
 
 
 # ----------------------------------------------------------------------------------------
@@ -918,7 +1028,9 @@ def merge(
                 figures = write_summary(db, temporary, options, templates)
             written = [str(output)]
             if options.csv_dir is not None:
-                written.extend(str(p) for p in write_csv(db, options.csv_dir, csv_targets))
+                written.extend(
+                    str(p) for p in write_csv(db, options.csv_dir, options, templates, csv_targets)
+                )
             if options.sqlite_path is not None:
                 written.append(str(_copy_db(db, options.sqlite_path)))
             (files,) = db.execute("SELECT COUNT(*) FROM files").fetchone()
@@ -1005,38 +1117,64 @@ CSV_FILES = ("项目.csv", "指标.csv")
 
 
 def write_csv(
-    db: sqlite3.Connection, folder: Path, targets: list[Path] | None = None
+    db: sqlite3.Connection,
+    folder: Path,
+    options: MergeOptions,
+    templates: TemplateSet,
+    targets: list[Path] | None = None,
 ) -> list[Path]:
-    """项目.csv and 指标.csv (UTF-8 with BOM so Excel opens them) into ``folder`` (or to
-    ``targets``, in that order); returns the files written."""
-    queries = {
-        "项目.csv": (
-            [
-                "来源文件",
-                "工作表",
-                "表样",
-                "年度",
-                "主管部门",
-                "实施单位",
-                "项目名称",
-                "金额单位",
-                "字段",
-                "错误",
-                "警告",
-                "备注",
-            ],
-            "SELECT f.path, p.sheet, p.layout, p.year, p.department, p.unit, p.name, p.money_unit, p.fields, p.errors,"
-            " p.warnings, p.reason FROM projects p JOIN files f ON f.id=p.file_id WHERE p.status='merged' ORDER BY f.path, p.seq",
-        ),
-        "指标.csv": (
-            ["来源文件", "工作表", "单元格", *INDICATOR_COLUMNS],
-            "SELECT f.path, p.sheet, i.cell, p.name, i.level1, i.level2, i.level3, i.name, i.target, i.kind, i.op, i.value, i.unit"
-            " FROM indicators i JOIN projects p ON p.id=i.project_id JOIN files f ON f.id=p.file_id"
-            " WHERE p.status='merged' ORDER BY f.path, p.seq, i.seq",
-        ),
+    """项目.csv and 指标.csv: one column per field under its Chinese label, amounts in the
+    summary's unit, UTF-8 with a BOM so that Excel on Windows opens them; into ``folder`` (or
+    to ``targets``, in that order); returns the files written."""
+    columns = _columns(db, templates, longtext=True)
+    unit = options.money_unit
+    project_head = [
+        "来源文件",
+        "工作表",
+        "表样",
+        "年度",
+        *[c.label + (f"（{unit}）" if c.kind == "money" else "") for c in columns],
+        "原金额单位",
+        "错误",
+        "警告",
+        "备注",
+    ]
+    project_sql = (
+        "SELECT f.path, p.sheet, p.layout, p.year, p.fields, p.money_unit, p.errors,"
+        " p.warnings, p.reason FROM projects p JOIN files f ON f.id=p.file_id"
+        " WHERE p.status='merged' ORDER BY f.path, p.seq"
+    )
+
+    def project_rows() -> Iterable[list[Any]]:
+        for path, sheet, layout_id, year, fields_json, money_unit, errors, warnings, reason in (
+            db.execute(project_sql)
+        ):
+            layout = _layout(templates, layout_id)
+            fields = json.loads(fields_json)
+            fields[MAIN_AMOUNT] = _main_amount(fields, layout)
+            source_unit = money_unit or layout.money_unit
+            values = [_csv_value(fields, c, source_unit, unit) for c in columns]
+            yield [path, sheet, layout.name, year, *values, source_unit, errors, warnings, reason]
+
+    indicator_sql = (
+        "SELECT f.path, p.sheet, i.cell, p.name, i.level1, i.level2, i.level3, i.name, i.target,"
+        " i.kind, i.op, i.value, i.unit FROM indicators i JOIN projects p ON p.id=i.project_id"
+        " JOIN files f ON f.id=p.file_id WHERE p.status='merged' ORDER BY f.path, p.seq, i.seq"
+    )
+
+    def indicator_rows() -> Iterable[list[Any]]:
+        kinds = {"quantitative": "定量", "qualitative": "定性"}
+        for row in db.execute(indicator_sql):
+            out = list(row)
+            out[9] = kinds.get(out[9] or "", out[9])
+            yield out
+
+    tables: dict[str, tuple[list[str], Callable[[], Iterable[list[Any]]]]] = {
+        "项目.csv": (project_head, project_rows),
+        "指标.csv": (["来源文件", "工作表", "单元格", *INDICATOR_COLUMNS], indicator_rows),
     }
     written = []
-    for i, (name, (head, sql)) in enumerate(queries.items()):
+    for i, (name, (head, rows)) in enumerate(tables.items()):
         target = targets[i] if targets else folder / name
         with (
             atomic_output(target) as temporary,
@@ -1044,10 +1182,32 @@ def write_csv(
         ):
             writer = csv.writer(fh)
             writer.writerow(head)
-            for row in db.execute(sql):
+            for row in rows():
                 writer.writerow([text_safe(v) for v in row])
         written.append(target)
     return written
+
+
+def _csv_value(fields: dict[str, Any], col: _Column, source_unit: str, target_unit: str) -> Any:
+    """A field as CSV text: amounts exact to the cent in the summary's unit, not as floats."""
+    value = fields.get(col.key)
+    if col.key == "unit" and not value:
+        value = fields.get("applicant")
+    if col.part is not None:
+        value = value[col.part] if isinstance(value, list) and len(value) > col.part else None
+    elif isinstance(value, list) and col.kind == "money":
+        return ""  # a money row under a key that another layout uses alone: see its parts
+    if value in (None, ""):
+        return ""
+    if col.kind == "money":
+        try:
+            amount = _convert(Decimal(str(value)), source_unit, target_unit)
+        except ArithmeticError:
+            return str(value)
+        return f"{amount.quantize(Decimal('0.01')) if amount.is_finite() else amount}"
+    if isinstance(value, list):
+        return "；".join(str(v) for v in value if v not in (None, ""))
+    return str(value)
 
 
 def _copy_db(db: sqlite3.Connection, target: Path) -> Path:

@@ -23,10 +23,22 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from perfxl.core.atomic import atomic_output
 from perfxl.core.errors import ERROR, INFO, SEVERITY_LABEL, WARNING, OutputError
 from perfxl.core.findings import Finding
+from perfxl.core.pages import body_size, column_points
 from perfxl.core.textwidth import line_height, text_height
 from perfxl.read.props import OUTPUT_PROPERTY
 
 RESULT_SHEET = "检查结果"
+# (heading, width in characters): the message and the hint wrap, the rest fits on one line
+RESULT_COLUMNS = [
+    ("序号", 5),
+    ("代码", 6),
+    ("严重程度", 9),
+    ("工作表", 16),
+    ("单元格", 7),
+    ("问题", 50),
+    ("怎么改", 36),
+]
+PORTRAIT_AT_LEAST = 0.8  # print portrait when that needs no more than this much shrinking
 FILLS = {
     ERROR: PatternFill("solid", fgColor="FFC7CE"),
     WARNING: PatternFill("solid", fgColor="FFEB9C"),
@@ -266,8 +278,8 @@ def _result_sheet(
         ws["A2"] = note
         ws["A2"].data_type = "s"
         ws["A2"].font = Font(name="宋体", color="9C0006")
-    headers = ["序号", "代码", "严重程度", "工作表", "单元格", "问题", "怎么改"]
-    widths = [6, 8, 9, 22, 9, 70, 50]
+    headers = [head for head, _width in RESULT_COLUMNS]
+    widths = [width for _head, width in RESULT_COLUMNS]
     for c, (text, width) in enumerate(zip(headers, widths), start=1):
         cell = ws.cell(row=3, column=c, value=text)
         cell.font = Font(name="宋体", bold=True)
@@ -287,6 +299,10 @@ def _result_sheet(
             cell.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
             cell.font = Font(name="宋体")
         ws.cell(row=r, column=3).fill = FILLS[f.severity]
+        # openpyxl sets no heights and Excel never grows a row for wrapped text on opening
+        ws.row_dimensions[r].height = max(
+            text_height(str(v), w, 11) for v, w in zip(values, widths) if v not in (None, "")
+        )
         sheet = names.get(f.sheet or "")
         if sheet and f.cell and sheet in wb.sheetnames:
             link = ws.cell(row=r, column=5)
@@ -296,4 +312,23 @@ def _result_sheet(
     ws.freeze_panes = "A4"
     if rows:
         ws.auto_filter.ref = f"A3:G{3 + len(rows)}"
+    _print_setup(ws, widths)
     wb.active = 0
+
+
+def _print_setup(ws: Any, widths: list[int]) -> None:
+    """A4, one page wide (portrait when the columns fit it at a readable size, else
+    landscape), the header row on every page, page numbers in the footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    across = sum(column_points(w) for w in widths)
+    portrait = body_size("portrait")[0] / across >= PORTRAIT_AT_LEAST
+    ws.page_setup.orientation = "portrait" if portrait else "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "3:3"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+

@@ -23,13 +23,7 @@ from perfxl import __version__
 from perfxl.core import scoring
 from perfxl.core.atomic import atomic_output
 from perfxl.core.errors import OutputError, TemplateError
-from perfxl.core.textwidth import text_height, text_width
-from perfxl.define.model import Document, Project
-from perfxl.layout.render import COVER_SHEET, GUIDE_SHEET, META_SHEET, project_spec, render
-from perfxl.layout.sheetnames import project_sheet_names, sheet_names
-from perfxl.layout.sheetspec import IndicatorShape, Placed, SheetSpec
-from perfxl.layout.templates import FieldSpec, Layout, TemplateSet
-from perfxl.write.pages import (
+from perfxl.core.pages import (
     AVOID,
     FREE,
     IN_LEVEL1,
@@ -38,6 +32,12 @@ from perfxl.write.pages import (
     PagePlan,
     plan_pages,
 )
+from perfxl.core.textwidth import text_height, text_width
+from perfxl.define.model import Document, Project
+from perfxl.layout.render import COVER_SHEET, GUIDE_SHEET, META_SHEET, project_spec, render
+from perfxl.layout.sheetnames import project_sheet_names, sheet_names
+from perfxl.layout.sheetspec import IndicatorShape, Placed, SheetSpec
+from perfxl.layout.templates import FieldSpec, Layout, TemplateSet
 
 LEVEL_ROOT_NAME = "IND_L1"
 DEFAULT_ROW_HEIGHT = 20.0
@@ -358,7 +358,7 @@ def repeat_rows(spec: SheetSpec) -> tuple[int, int] | None:
 
 
 def break_costs(spec: SheetSpec, repeat: tuple[int, int] | None) -> list[int]:
-    """What a page break before each row costs (see :mod:`perfxl.write.pages`)."""
+    """What a page break before each row costs (see :mod:`perfxl.core.pages`)."""
     n = len(spec.rows)
     costs = [FREE] * (n + 1)
     indicator_rows = {r for c in spec.cells if c.kind == "ind" for r in range(c.row, c.last_row + 1)}
