@@ -299,9 +299,11 @@ def test_the_summary_prints_a_readable_table_with_chinese_layout_names(reports):
     for layout_id in layout_ids:
         assert template_set().layout(layout_id).name in text
     groups = {r[0] for r in wb["按单位"].iter_rows(min_row=2, values_only=True) if r[0] != "合计"}
-    # the counts (8 rows and the gap below them), then per page a header, and the projects,
-    # a subtotal per group and the grand total
+    # the counts (label and value in a row each, and the gap below them), then per page a
+    # header, and the projects, a subtotal per group and the grand total
+    counts = [r for r in cover.iter_rows(min_row=2, values_only=True) if r[2] is not None]
+    counts = counts[: next(i for i, r in enumerate(counts) if r[0] == "序号")]
     rows = sum(p.rows for p in pages)
-    assert rows == 8 + 1 + len(pages) + merged.projects + len(groups) + 1
+    assert rows == len(counts) + 1 + len(pages) + merged.projects + len(groups) + 1
     cells = [c for row in wb["项目"].iter_rows(min_row=2, values_only=True) for c in row]
     assert not [i for i in layout_ids if i in cells]
