@@ -91,12 +91,31 @@ def _setup_streams() -> None:
                 pass
 
 
-def _print_diagnostics(diags: Any, show_info: bool = True) -> None:
+def _print_diagnostics(diags: Any, show_info: bool = True, summarise: bool = False) -> None:
+    """Each diagnostic on a line of its own; hints (提示) only when ``show_info``, else, with
+    ``summarise``, counted in one closing line that says how to see them."""
+    hidden = []
     for diag in diags:
         if diag.severity == "info" and not show_info:
+            hidden.append(diag)
             continue
         style = {"error": "red", "warning": "yellow", "info": "dim"}[diag.severity]
         _complain(diag.format(), style=style)
+    if hidden and summarise:
+        _complain(_hint_summary(hidden), style="dim")
+
+
+def _hint_summary(hints: list[Any]) -> str:
+    from collections import Counter
+
+    from perfxl.core.catalogue import RULES
+
+    counts = Counter(h.code for h in hints)
+    kinds = "；".join(
+        f"{RULES[code].title if code in RULES else code}（{code}）{n} 条"
+        for code, n in counts.most_common()
+    )
+    return f"另有 {len(hints)} 条提示：{kinds}。加 --hints 逐条显示。"
 
 
 def _show_help(ctx: typer.Context, value: bool) -> None:
@@ -199,6 +218,12 @@ def generate(
     quiet: Annotated[
         bool, typer.Option("-q", "--quiet", help="不显示提示和进度条", rich_help_panel="选项")
     ] = False,
+    hints: Annotated[
+        bool,
+        typer.Option(
+            "--hints", help="逐条显示提示（默认只用一行说明有几条）", rich_help_panel="选项"
+        ),
+    ] = False,
     _help: HelpOption = None,
 ) -> None:
     """由项目定义（YAML）生成绩效目标表（.xlsx）。"""
@@ -215,9 +240,8 @@ def generate(
             workers=jobs,
             progress=progress,
         )
-    for item in result.files:
-        if item.loaded:
-            _print_diagnostics(item.diagnostics, show_info=not quiet)
+    loaded = [d for item in result.files if item.loaded for d in item.diagnostics]
+    _print_diagnostics(loaded, show_info=hints and not quiet, summarise=not quiet)
     unloaded = [item for item in result.files if not item.loaded]
     if unloaded:
         for item in unloaded:
@@ -416,9 +440,10 @@ def check(
 
         _emit(render_json(report), output)
     else:
-        from perfxl.report.render import render_text
+        from perfxl.report.render import REPORT_WIDTH, render_text
 
-        text = render_text(list(report.files), show_info=not quiet)
+        width = REPORT_WIDTH if output is not None else None  # a file: not the console's
+        text = render_text(list(report.files), show_info=not quiet, width=width)
         if output is not None:
             _write_report(output, text)
         else:
@@ -895,7 +920,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if not args or any(a in ("-h", "--help") for a in args):
         i18n.localize_help_strings()  # typer's help screen (and its rich) only when asked
-    command = typer.main.get_command(app)
+    command = i18n.localize_command(typer.main.get_command(app))
     from perfxl.core.parallel import Terminated, stop_on_sigterm
 
     stop_on_sigterm()

@@ -23,6 +23,34 @@ def test_readme_starts_with_the_two_commands_and_ci_runs_the_test_one():
     assert "libreoffice" in ci
 
 
+def test_readme_installs_into_a_virtual_environment_on_linux_and_windows():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first = code_blocks(readme)[0].splitlines()
+    # Debian's system Python refuses pip install: the venv comes first, activated
+    venv = next(i for i, line in enumerate(first) if "python3 -m venv .venv" in line)
+    activate = next(i for i, line in enumerate(first) if ". .venv/bin/activate" in line)
+    pip = next(i for i, line in enumerate(first) if "pip install" in line)
+    assert venv <= activate <= pip
+    assert "python3-venv" in readme  # what Debian needs for venv
+    windows = re.search(r"```bat\n(.*?)```", readme, re.S)
+    assert windows, "the Windows commands"
+    lines = [line.strip() for line in windows.group(1).splitlines()]
+    assert lines[:3] == ["py -m venv .venv", r".venv\Scripts\activate", "python -m pip install -e ."]
+    assert any(line.startswith("perfxl generate sample_data") for line in lines)
+
+
+def test_readme_numbers_of_forms_match_the_layouts():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    numerals = "一二三四五六七八九十"
+    layouts = template_set().layout_ids()
+    for claim in re.findall(rf"(?:全部|共|这)\s*([{numerals}\d]+)\s*种表", readme):
+        count = int(claim) if claim.isdigit() else numerals.index(claim) + 1
+        assert count == len(layouts), f"README says {claim}种表 but there are {len(layouts)}"
+    table = re.search(r"\| 表样 id \|.*?\n\n", readme, re.S)
+    assert table is not None
+    assert sorted(re.findall(r"^\| `([\w-]+)` \|", table.group(0), re.M)) == sorted(layouts)
+
+
 def test_every_yaml_key_is_documented():
     doc = (ROOT / "docs" / "yaml-format.md").read_text(encoding="utf-8")
     ts = template_set()

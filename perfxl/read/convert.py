@@ -237,7 +237,13 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+    """A plain number as the user would type it: ``250`` or ``14.50``. Tagging ``250`` a
+    float would print ``!!float '250'``, which nobody wants to read or copy."""
+    if not value.is_finite():
+        return dumper.represent_str(str(value))
+    text = format(value, "f")
+    tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
+    return dumper.represent_scalar(tag, text)
 
 
 def _flow(dumper: yaml.SafeDumper, value: _Flow) -> yaml.SequenceNode:

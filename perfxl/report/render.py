@@ -13,6 +13,7 @@ JSON (documented in docs/check.md)::
 from __future__ import annotations
 
 import json
+import shutil
 from io import StringIO
 
 from rich import box
@@ -29,7 +30,21 @@ def render_json(report: CheckReport) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
 
 
-def render_text(reports: list[FileReport], show_info: bool = True, width: int = 160) -> str:
+REPORT_WIDTH = 120  # a Windows console opens 120 columns wide; files and pipes get as much
+
+
+def terminal_width() -> int:
+    """Columns of the console the report is shown in (``COLUMNS`` first, as everywhere),
+    :data:`REPORT_WIDTH` when the output is not a console."""
+    return max(60, shutil.get_terminal_size((REPORT_WIDTH, 24)).columns)
+
+
+def render_text(
+    reports: list[FileReport], show_info: bool = True, width: int | None = None
+) -> str:
+    """The text report, ``width`` columns wide (default: the console's). rich counts a
+    Chinese character two columns, as consoles draw it."""
+    width = width or terminal_width()
     buffer = StringIO()
     console = Console(file=buffer, width=width, highlight=False, emoji=False, color_system=None)
     order = {ERROR: 0, WARNING: 1, INFO: 2}
