@@ -91,12 +91,16 @@ def plan_pages(
     """
     n = len(heights)
     costs = list(costs) if costs is not None else [FREE] * n
+    groups = _groups(costs)
     scale = width_scale(widths, orientation)
-    plan = _paginate(heights, costs, repeat, scale, orientation)
+    plan = _paginate(heights, costs, groups, repeat, scale, orientation)
     if plan.breaks:
         # a few percent smaller is better than a page more (and than a last page of one row)
+        total = sum(heights)
         for smaller in range(scale - 1, max(10, math.ceil(scale * MAX_SHRINK)) - 1, -1):
-            tighter = _paginate(heights, costs, repeat, smaller, orientation)
+            if total > len(plan.breaks) * _capacity(smaller, orientation):
+                continue  # cannot fit on a page fewer even without repeated headers
+            tighter = _paginate(heights, costs, groups, repeat, smaller, orientation)
             if len(tighter.breaks) < len(plan.breaks) and _fair(tighter, n):
                 plan = tighter
                 break
@@ -124,13 +128,14 @@ def _room(
 def _paginate(
     heights: Sequence[float],
     costs: Sequence[int],
+    groups: list[list[tuple[int, int]]],
     repeat: tuple[int, int] | None,
     scale: int,
     orientation: str,
 ) -> PagePlan:
     n = len(heights)
     capacity = _capacity(scale, orientation)
-    costs = _effective_costs(heights, costs, _room(n, capacity, heights, repeat))
+    costs = _effective_costs(heights, costs, groups, _room(n, capacity, heights, repeat))
     breaks: list[int] = []
     start = 0
     while True:
@@ -150,15 +155,11 @@ def _paginate(
     return PagePlan(scale, tuple(breaks), capacity)
 
 
-def _effective_costs(heights: Sequence[float], costs: Sequence[int], room: float) -> list[int]:
-    """Cutting a group that is taller than a whole page cannot be helped: such a cut costs
-    what a cut of the enclosing group costs. (Else the planner would leave most of a page
-    empty to start a 一级 group on a fresh page that it then has to cut anyway.)"""
-    n = len(heights)
-    top = [0.0]
-    for h in heights:
-        top.append(top[-1] + h)
-    out = list(costs)
+def _groups(costs: Sequence[int]) -> list[list[tuple[int, int]]]:
+    """For each break position, the rows (first, end) of the group it would cut at each
+    depth 1 … its cost: the run of positions around it that cost at least that much."""
+    n = len(costs)
+    out: list[list[tuple[int, int]]] = [[] for _ in range(n)]
     for b in range(1, n):
         for depth in range(1, costs[b] + 1):
             first = b - 1
@@ -167,6 +168,25 @@ def _effective_costs(heights: Sequence[float], costs: Sequence[int], room: float
             last = b + 1
             while last < n and costs[last] >= depth:
                 last += 1
+            out[b].append((first, last))
+    return out
+
+
+def _effective_costs(
+    heights: Sequence[float],
+    costs: Sequence[int],
+    groups: list[list[tuple[int, int]]],
+    room: float,
+) -> list[int]:
+    """Cutting a group that is taller than a whole page cannot be helped: such a cut costs
+    what a cut of the enclosing group costs. (Else the planner would leave most of a page
+    empty to start a 一级 group on a fresh page that it then has to cut anyway.)"""
+    top = [0.0]
+    for h in heights:
+        top.append(top[-1] + h)
+    out = list(costs)
+    for b, extents in enumerate(groups):
+        for first, last in extents:
             if top[last] - top[first] > room:
                 out[b] -= 1  # the group at this depth does not fit a page anyway
             else:
