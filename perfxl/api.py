@@ -94,13 +94,18 @@ def _ticker(
 
 
 def _load_options(
-    templates: Sequence[PathLike], lenient: bool, blank_rows: int | None
+    templates: Sequence[PathLike], lenient: bool, blank_rows: int | None, month: int | None = None
 ) -> LoadOptions:
     from perfxl.define.model import LoadOptions
     from perfxl.layout.templates import template_set
 
+    if month is not None and not 1 <= int(month) <= 12:
+        raise PerfxlError(f"错误：监控月份「{month}」无效（应是 1–12）")
     options = LoadOptions(
-        templates=tuple(Path(t) for t in templates), lenient_levels=lenient, blank_rows=blank_rows
+        templates=tuple(Path(t) for t in templates),
+        lenient_levels=lenient,
+        blank_rows=blank_rows,
+        month=month,
     )
     template_set(options.templates)  # a missing --templates folder stops the call, early
     return options
@@ -141,18 +146,20 @@ def generate(
     lenient: bool = False,
     blank_rows: int | None = None,
     merge_levels: bool = True,
+    month: int | None = None,
     workers: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> GenerateResult:
     """Write the workbook of each definition: one YAML file, several, folders of them, or a
     document already loaded. ``out`` is a folder (default: the current one), or a ``.xlsx``
     file for a single input. All or nothing: when any input has an error, no workbook is
-    written and ``result.not_used`` says why for each input."""
+    written and ``result.not_used`` says why for each input. ``month`` is the monitoring
+    form's month N (1–12) for every project, instead of the one the YAML gives (default 7)."""
     from perfxl.define.model import Document
     from perfxl.write.generate import expand_inputs, plan_outputs, run_jobs
     from perfxl.write.workbook import WriteOptions
 
-    options = _load_options(templates, lenient, blank_rows)
+    options = _load_options(templates, lenient, blank_rows, month)
     output = Path(out) if out is not None else None
     loaded: list[LoadResult] | None = None
     if isinstance(source, (Document, LoadResult)):

@@ -213,6 +213,16 @@ def generate(
             "--no-merge-levels", help="不合并相同的一级/二级单元格", rich_help_panel="选项"
         ),
     ] = False,
+    month: Annotated[
+        int | None,
+        typer.Option(
+            "--month",
+            min=1,
+            max=12,
+            help="运行监控表的监控月份 N（1-N 月，默认 7；覆盖 YAML 中的 month）",
+            rich_help_panel="选项",
+        ),
+    ] = None,
     templates: TemplatesOption = None,
     jobs: JobsOption = None,
     quiet: Annotated[
@@ -237,6 +247,7 @@ def generate(
             lenient=lenient,
             blank_rows=blank_rows,
             merge_levels=not no_merge_levels,
+            month=month,
             workers=jobs,
             progress=progress,
         )

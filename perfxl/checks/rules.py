@@ -140,6 +140,8 @@ def check_workbook(rb: ReadWorkbook, reports: bool = True) -> CheckResult:
         _texts(typed, layout, rb, out)
         if layout.indicators.column("score") is not None:
             _self_evaluation(typed, rp, layout, rb.formulas, out)
+        if layout.roles.monitor is not None:
+            _monitoring(typed, rp, layout, rb.formulas, out)
         result.findings.extend(findings)
         result.typed.append(typed)
         if reports:
@@ -763,6 +765,118 @@ def _qualitative_band(ind: TypedIndicator, weight: Decimal, score: Decimal, out:
         )
 
 
+def _monitoring(
+    p: TypedProject, rp: ReadProject, layout: Layout, formulas: dict[str, Anchor], out: _Out
+) -> None:
+    """The monitoring rules (field notes §2.1): a reason for every red or yellow light, an
+    explanation for every ticked reason, a forecast unless the target is sure to be met;
+    and the lights as returned against perfxl's own arithmetic."""
+    from perfxl.core import monitoring
+
+    role = layout.roles.monitor
+    assert role is not None
+    computed = monitoring.project_lights(p, role)
+    month = computed["month"]
+    reason = p.values.get(role.reason) if role.reason else None
+    reason_spec = layout.field(role.reason) if role.reason else None
+    reason_label = reason_spec.label if reason_spec is not None else ""
+    for key in role.rows:
+        row = p.values.get(key)
+        if not isinstance(row, tuple):
+            continue
+        spec = layout.field(key)
+        label = spec.label if spec else key
+
+        def col(i: int, row: tuple[Any, ...] = row) -> Any:
+            return row[i] if i < len(row) else None
+
+        light = computed[f"light:{key}"]
+        cell = p.cells.get(f"{key}#{role.executed}")
+        if light in (monitoring.RED, monitoring.YELLOW) and role.reason and not reason:
+            out.add(
+                "K001",
+                p.cells.get(role.reason) or cell,
+                row=label,
+                light=light,
+                executed=col(role.executed),
+                adjusted=col(role.adjusted),
+                month=month,
+                label=reason_label,
+            )
+        initial, adjustment, adjusted = col(role.initial), col(role.adjustment), col(role.adjusted)
+        if all(isinstance(v, Decimal) for v in (initial, adjustment, adjusted)):
+            if abs(initial + adjustment - adjusted) > TOLERANCE:
+                out.add(
+                    "K007",
+                    p.cells.get(f"{key}#{role.adjusted}"),
+                    row=label,
+                    adjusted=adjusted,
+                    initial=initial,
+                    adjustment=adjustment,
+                    expected=initial + adjustment,
+                )
+        anchor = formulas.get(role.cells.get(key, ""))
+        shown = _formula_cell(rp, anchor) if anchor is not None else None
+        if shown is not None and _light_differs(shown.value, light):
+            out.add(
+                "K006", shown, what=f"{label}的预算执行灯", value=shown.value or "", expected=light
+            )
+    columns = role.columns
+    for i, ind in enumerate(p.indicators):
+        name = ind.values.get("name")
+        if not name:
+            continue
+        light = computed[f"ind_light:{i}"]
+        shown_value = ind.values.get(columns.light)
+        light_cell = ind.cells.get(columns.light)
+        if light_cell is not None and _light_differs(shown_value, light):
+            out.add(
+                "K006",
+                light_cell,
+                what=f"指标「{name}」的指标灯",
+                value=shown_value or "",
+                expected=light,
+            )
+        ticked = []
+        for key in columns.reasons:
+            value = ind.values.get(key)
+            text = "" if value is None else str(value).strip()
+            if not text:
+                continue
+            spec = layout.indicators.column(key)
+            label = spec.label if spec else key
+            ticked.append(label)
+            if text not in ("√", "✓", "✔"):
+                out.add("K005", ind.cells.get(key), name=name, label=label, value=_short(text))
+        progress = ind.values.get(columns.progress)
+        if light in (monitoring.RED, monitoring.YELLOW) and not ticked:
+            out.add(
+                "K002",
+                ind.cells.get(columns.reasons[0]) or light_cell,
+                name=name,
+                light=light,
+                progress=progress,
+                target=ind.values.get(columns.target) or "",
+            )
+        if ticked and not str(ind.values.get(columns.explanation) or "").strip():
+            out.add(
+                "K003", ind.cells.get(columns.explanation), name=name, reasons="、".join(ticked)
+            )
+        possibility = str(ind.values.get(columns.possibility) or "").strip()
+        forecast = str(ind.values.get(columns.forecast) or "").strip()
+        if possibility and possibility != "确定能" and not forecast:
+            out.add("K004", ind.cells.get(columns.forecast), name=name, possibility=possibility)
+        if not possibility and str(progress or "").strip():
+            out.add("K008", ind.cells.get(columns.possibility), name=name)
+
+
+def _light_differs(shown: Any, expected: str) -> bool:
+    """Whether a light as returned differs from perfxl's; an empty cell is a formula whose
+    result the saving program did not store (nothing to compare), not a wrong light."""
+    text = "" if shown is None else str(shown).strip()
+    return bool(text) and text != expected
+
+
 # a formula cell (by its role) -> the finding when its value differs, and the computed result
 _FORMULA_CHECKS = (("rate", "E001", "execution_rate"), ("score", "E002", "execution_score"))
 
@@ -977,7 +1091,29 @@ def _report(p: TypedProject, layout: Layout) -> ProjectReport:
         name_cell = ind.cells.get("name")
         item["cell"] = name_cell.ref if name_cell else ""
         indicators.append(item)
+    if layout.roles.monitor is not None:
+        fields[LIGHTS_FIELD] = _light_counts(p, layout)
     return ProjectReport(p.name, p.sheet, fields, indicators)
+
+
+LIGHTS_FIELD = "monitor_lights"  # in a monitoring form's report: its lights, counted
+
+
+def _light_counts(p: TypedProject, layout: Layout) -> dict[str, Any]:
+    """A monitoring form's lights as perfxl computes them: the 年度资金总额 row's budget
+    light and how many indicators show each colour (merge counts red and yellow per unit)."""
+    from perfxl.core import monitoring
+
+    role = layout.roles.monitor
+    assert role is not None
+    computed = monitoring.project_lights(p, role)
+    lights = [
+        computed[f"ind_light:{i}"] for i, ind in enumerate(p.indicators) if ind.values.get("name")
+    ]
+    return {
+        "budget": computed.get(f"light:{role.rows[0]}", ""),
+        **{colour: lights.count(colour) for colour in monitoring.LIGHTS},
+    }
 
 
 def _stated_label(layout: Layout, key: str) -> str:

@@ -9,6 +9,7 @@ a retired rule keeps its code reserved. The page docs/findings.md is generated f
 Groups: D — the project definition (YAML); R — reading a file; O — outputs perfxl writes;
 S — structure; F — header fields; M — money; I — indicators; T — text; E — self-evaluation;
 C — this year against last year (``compare``).
+K — mid-year monitoring and what a later stage carries from the one before.
 """
 
 from __future__ import annotations
@@ -1010,6 +1011,70 @@ _RULES = [
         "本年新增的项目",
         "项目「{name}」在上年的表中没有，无法与上年对比",
         "新增项目请另行审核",
+    ),
+    # mid-year monitoring (运行监控) and values carried from an earlier stage
+    Rule(
+        "K001",
+        ERROR,
+        "预算执行灯为红灯或黄灯但未分析原因",
+        "{row}的预算执行灯是{light}灯（执行数 {executed}，调整后预算数 {adjusted}，{month} 月），但「{label}」没有填写",
+        "支出进度低于序时进度 80% 时，须说明未达到支出进度的原因",
+    ),
+    Rule(
+        "K002",
+        ERROR,
+        "指标灯为红灯或黄灯但未勾选偏差原因",
+        "指标「{name}」的指标灯是{light}灯（执行情况「{progress}」，指标值「{target}」），但没有勾选偏差原因",
+        "在经费保障、制度保障、人员保障、硬件条件保障、其他中勾选（打 √）偏差原因，并填写原因说明",
+    ),
+    Rule(
+        "K003",
+        ERROR,
+        "勾选了偏差原因但未填写原因说明",
+        "指标「{name}」勾选了偏差原因（{reasons}），但原因说明是空的",
+        "勾选偏差原因后，须在原因说明中写明具体情况",
+    ),
+    Rule(
+        "K004",
+        ERROR,
+        "完成目标可能性不是「确定能」但未填写全年预计完成情况",
+        "指标「{name}」完成目标可能性是「{possibility}」，但全年预计完成情况是空的",
+        "完成目标可能性为「有可能」或「完全不可能」时，须填写全年预计能完成到什么程度",
+    ),
+    Rule(
+        "K005",
+        WARNING,
+        "偏差原因栏填的不是 √",
+        "指标「{name}」的偏差原因「{label}」填的是「{value}」",
+        "偏差原因栏只打 √（从下拉列表选择），不勾选的留空",
+    ),
+    Rule(
+        "K006",
+        WARNING,
+        "灯与按规则计算的不符",
+        "{what}显示「{value}」，按规则应为「{expected}」",
+        "灯是公式计算的，请不要覆盖公式；若公式已被改动，请用原表重新填写",
+    ),
+    Rule(
+        "K007",
+        WARNING,
+        "调整后预算数不等于年初预算加调整预算数",
+        "{row}的调整后预算数 {adjusted}，年初预算 {initial} + 调整预算数 {adjustment} = {expected}",
+        "调整后预算数 = 年初预算 + 调整预算数（调减写负数）",
+    ),
+    Rule(
+        "K008",
+        WARNING,
+        "未选择完成目标可能性",
+        "指标「{name}」已填写执行情况，但没有选择完成目标可能性",
+        "从下拉列表选择：确定能、有可能、完全不可能",
+    ),
+    Rule(
+        "K016",
+        ERROR,
+        "监控月份无效",
+        "项目「{name}」的监控月份「{value}」不是 1–12 的整数",
+        "写 month: 7（表示 1-7 月），或生成时用 --month 7",
     ),
 ]
 

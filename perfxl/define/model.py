@@ -95,6 +95,7 @@ class LoadOptions:
     lenient_levels: bool = False  # unknown 一级/二级 → warning instead of error
     blank_rows: int | None = None
     layout: str | None = None  # used when the file names none
+    month: int | None = None  # the monitoring form's month N, for every project (--month)
 
 
 # ----------------------------------------------------------------------------------------
@@ -365,6 +366,7 @@ def load_document_text(text: str, path: str, options: LoadOptions | None = None)
             if project is not None:
                 projects.append(project)
         _check_project_names(projects, out)
+        _check_month(projects, layout, options, out)
 
     if out.has_errors:
         raise DefinitionError(_fmt(out), out.items)
@@ -388,6 +390,28 @@ def load_document_text(text: str, path: str, options: LoadOptions | None = None)
         blank_rows=int(blank_rows),
         diagnostics=out.items,
     )
+
+
+def _check_month(
+    projects: list[Project], layout: Layout, options: LoadOptions, out: _Collector
+) -> None:
+    """The monitoring form's month N: --month for every project, else as written (1–12)."""
+    monitor = layout.roles.monitor
+    if monitor is None:
+        return
+    for project in projects:
+        if options.month is not None:
+            project.values[monitor.month] = Decimal(options.month)
+            continue
+        value = project.values.get(monitor.month)
+        if value is None:
+            project.values[monitor.month] = Decimal(7)
+        elif not (
+            isinstance(value, Decimal) and value == value.to_integral_value() and 1 <= value <= 12
+        ):
+            out.add("K016", project.loc, name=project.name, value=value)
+        else:
+            project.values[monitor.month] = Decimal(int(value))
 
 
 def _fmt(out: _Collector) -> str:

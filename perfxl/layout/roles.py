@@ -42,6 +42,49 @@ class Execution:
 
 
 @dataclass(frozen=True)
+class MonitorColumns:
+    """The monitoring form's indicator columns, by their keys."""
+
+    target: str  # 年度指标值 (carried from the approval)
+    direction: str  # 指标方向 (derived from the target)
+    target_value: str  # 目标数值 (derived from the target)
+    progress: str  # 1–N月执行情况
+    forecast: str  # 全年预计完成情况
+    light: str  # the indicator light (a formula)
+    reasons: tuple[str, ...]  # the 偏差原因 tick columns
+    explanation: str  # 原因说明
+    possibility: str  # 完成目标可能性
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """The mid-year monitoring form: its month, its money rows and its indicator columns."""
+
+    month: str  # the number field holding the month N (1–12)
+    rows: tuple[str, ...]  # money rows, one per 资金来源, the total first
+    initial: int  # column of a money row holding 年初预算
+    adjustment: int  # column holding 调整预算数
+    adjusted: int  # column holding 调整后预算数
+    executed: int  # column holding 1–N月执行数
+    reason: str | None  # the text explaining a budget light that is red or yellow
+    cells: dict[str, str]  # money row key -> id of its budget-light formula cell
+    columns: MonitorColumns
+
+
+MONITOR_COLUMNS = (
+    "target",
+    "direction",
+    "target_value",
+    "progress",
+    "forecast",
+    "light",
+    "reasons",
+    "explanation",
+    "possibility",
+)
+
+
+@dataclass(frozen=True)
 class Roles:
     start: str | None = None  # the planned start date (F003, F004)
     end: str | None = None  # the planned completion date
@@ -51,6 +94,7 @@ class Roles:
     amount: str | None = None  # each project's amount, summed across the form (M007)
     stated_total: str | None = None  # a document field stating that sum (M007)
     execution: Execution | None = None
+    monitor: Monitor | None = None
     # fields that only copy what the original form printed (its computed results): read and
     # kept for comparison, never required nor merged
     reported: tuple[str, ...] = ()
@@ -74,6 +118,7 @@ def roles_from_data(data: Any, origin: str, known: Callable[[str], str | None]) 
         "amount",
         "stated_total",
         "execution",
+        "monitor",
         "reported",
     }
     for key in data:
@@ -127,6 +172,55 @@ def roles_from_data(data: Any, origin: str, known: Callable[[str], str | None]) 
         stated_total=optional("stated_total", ("money",)),
         execution=_execution(data.get("execution"), origin, field_key, key_list),
         reported=key_list(data["reported"], "reported", ()) if data.get("reported") else (),
+        monitor=_monitor(data.get("monitor"), origin, field_key, key_list),
+    )
+
+
+def _monitor(data: Any, origin: str, field_key: Any, key_list: Any) -> Monitor | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise TemplateError(f"{origin}：错误：roles.monitor 必须是一个映射")
+    for key in ("month", "rows", "initial", "adjustment", "adjusted", "executed", "columns"):
+        if key not in data:
+            raise TemplateError(f"{origin}：错误：roles.monitor 缺少「{key}」")
+    rows = key_list(data["rows"], "monitor.rows", ("money_row",))
+    try:
+        initial, adjustment, adjusted, executed = (
+            int(data[k]) for k in ("initial", "adjustment", "adjusted", "executed")
+        )
+    except (TypeError, ValueError):
+        raise TemplateError(
+            f"{origin}：错误：roles.monitor 的 initial、adjustment、adjusted、executed 是金额行的列号（从 0 起）"
+        ) from None
+    cols = data["columns"]
+    if not isinstance(cols, dict) or any(k not in cols for k in MONITOR_COLUMNS):
+        raise TemplateError(
+            f"{origin}：错误：roles.monitor.columns 必须含 {'、'.join(MONITOR_COLUMNS)}（指标表的列键）"
+        )
+    reasons = cols["reasons"]
+    if not isinstance(reasons, list) or not reasons:
+        raise TemplateError(f"{origin}：错误：roles.monitor.columns.reasons 必须是非空的列键列表")
+    cells = data.get("cells") or {}
+    if not isinstance(cells, dict) or any(str(k) not in rows for k in cells):
+        raise TemplateError(
+            f"{origin}：错误：roles.monitor.cells 的键是 rows 中的金额行，值是预算执行灯公式单元格的 id"
+        )
+    return Monitor(
+        month=field_key(data["month"], "monitor.month", ("number",)),
+        rows=rows,
+        initial=initial,
+        adjustment=adjustment,
+        adjusted=adjusted,
+        executed=executed,
+        reason=field_key(data["reason"], "monitor.reason", ("longtext", "text"))
+        if data.get("reason")
+        else None,
+        cells={str(k): str(v) for k, v in cells.items()},
+        columns=MonitorColumns(
+            **{k: str(cols[k]) for k in MONITOR_COLUMNS if k != "reasons"},
+            reasons=tuple(str(r) for r in reasons),
+        ),
     )
 
 
@@ -213,6 +307,13 @@ def formula_anchors(cells: Iterable[Any], norm: Callable[[Any], str]) -> dict[st
 
 def require_cells(roles: Roles, anchors: dict[str, Anchor], origin: str) -> None:
     """Every formula cell id the roles name is a formula cell of the sheet description."""
+    if roles.monitor is not None:
+        for row, cell_id in roles.monitor.cells.items():
+            if cell_id not in anchors:
+                raise TemplateError(
+                    f"{origin}：错误：roles.monitor.cells.{row} 指向的公式单元格 id「{cell_id}」"
+                    f"在 sheet.yaml.j2 中不存在（可用：{'、'.join(anchors) or '无'}）"
+                )
     if roles.execution is None:
         return
     for role, cell_id in roles.execution.cells.items():

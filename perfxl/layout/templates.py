@@ -58,6 +58,9 @@ class FieldSpec:
     parts: tuple[str, ...] = ()  # money_row: the labels of its columns
     help: str = ""  # one line for the 填报说明 sheet
     default: Any = None
+    # an indicator column whose value, when not given, is derived from the row's target
+    # (perfxl/core/monitoring.py DERIVED: direction, target_value)
+    derive: str | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -131,6 +134,7 @@ def _field_from_data(data: Any, origin: str) -> FieldSpec:
         parts=tuple(str(p) for p in data.get("parts") or ()),
         help=str(data.get("help", "")),
         default=data.get("default"),
+        derive=str(data["derive"]) if data.get("derive") else None,
     )
 
 

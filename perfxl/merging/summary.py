@@ -371,8 +371,10 @@ def _main_amount(fields: dict[str, Any], layout: Any) -> Any:
             return fields[key]
     key = (layout.extra.get("blank") or {}).get("amount_field")
     value = fields.get(key) if key else None
-    if isinstance(value, list):  # a self-evaluation money row: the full-year budget
-        value = value[1] if len(value) > 1 else None
+    if isinstance(value, list):  # a money row: the full-year (adjusted) budget
+        monitor = layout.roles.monitor
+        part = monitor.adjusted if monitor is not None else 1
+        value = value[part] if len(value) > part else None
     return value
 
 
@@ -419,7 +421,7 @@ def _columns(
             kind = {"money": "money", "money_row": "money", "date": "date", "number": "number"}.get(
                 spec.type, "text"
             )
-            parts = [0, 1, 2] if spec.type == "money_row" else [None]
+            parts = list(range(len(spec.parts) or 3)) if spec.type == "money_row" else [None]
             for part in parts:
                 if (spec.key, part) in seen:
                     continue
@@ -518,6 +520,7 @@ def write_summary(
     level1_totals: dict[str, dict[str, int]] = {}
     kinds: dict[str, int] = dict.fromkeys(KIND_LABELS, 0)
     groups: dict[str, dict[str, Any]] = {}
+    monitored = False  # any 监控表 among the merged forms: the 按单位 sheet counts its lights
     money_cols = [c for c in columns if c.kind == "money"]
     r = 1
     # Inputs are stored in path order, so row ids already give the stable order: no sorting in
@@ -572,8 +575,22 @@ def write_summary(
         key = dept if options.group == "department" else unit_name
         g = groups.setdefault(
             key or "（未填写）",
-            {"projects": 0, "errors": 0, "warnings": 0, "money": [0.0] * len(money_cols)},
+            {
+                "projects": 0,
+                "errors": 0,
+                "warnings": 0,
+                "money": [0.0] * len(money_cols),
+                "lights": [0, 0, 0, 0],
+            },
         )
+        lights = fields.get("monitor_lights")
+        if isinstance(lights, dict):
+            monitored = True
+            budget = lights.get("budget")
+            g["lights"][0] += budget == "红"
+            g["lights"][1] += budget == "黄"
+            g["lights"][2] += int(lights.get("红") or 0)
+            g["lights"][3] += int(lights.get("黄") or 0)
         g["projects"] += 1
         g["errors"] += errors
         g["warnings"] += warnings
@@ -619,13 +636,15 @@ def write_summary(
     indicators_ws.freeze_panes(1, 0)
     indicators_ws.autofilter(0, 0, max(ind_r - 1, 1), len(ind_head) - 1)
 
-    # 按单位
+    # 按单位 (with the monitoring lights counted when any form is a 监控表)
     level1_names = sorted({l1 for c in level1_totals.values() for l1 in c})
+    light_head = ["预算执行红灯", "预算执行黄灯", "指标红灯", "指标黄灯"] if monitored else []
     unit_head = [
         group_label,
         "项目数",
         *[f"{c.label}（{unit}）" for c in money_cols],
         *[f"{n}（个）" for n in level1_names],
+        *light_head,
         "错误",
         "警告",
     ]
@@ -633,7 +652,11 @@ def write_summary(
         units_ws,
         unit_head,
         fmt,
-        widths=[30, 8] + [16] * len(money_cols) + [10] * len(level1_names) + [6, 6],
+        widths=[30, 8]
+        + [16] * len(money_cols)
+        + [10] * len(level1_names)
+        + [12] * len(light_head)
+        + [6, 6],
     )
     ur = 1
     for name in sorted(groups):
@@ -643,6 +666,7 @@ def write_summary(
             g["projects"],
             *g["money"],
             *[level1_totals[name].get(n, 0) for n in level1_names],
+            *(g["lights"] if monitored else []),
             g["errors"],
             g["warnings"],
         ]
@@ -652,6 +676,8 @@ def write_summary(
         totals = ["合计", sum(g["projects"] for g in groups.values())]
         totals += [sum(g["money"][i] for g in groups.values()) for i in range(len(money_cols))]
         totals += [sum(level1_totals[n].get(l1, 0) for n in groups) for l1 in level1_names]
+        if monitored:
+            totals += [sum(g["lights"][i] for g in groups.values()) for i in range(4)]
         totals += [
             sum(g["errors"] for g in groups.values()),
             sum(g["warnings"] for g in groups.values()),

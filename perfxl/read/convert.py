@@ -176,7 +176,7 @@ def typed_project(
     project_name = text_of(rp.value("name")) or rp.sheet
     for spec in layout.fields:
         if spec.type == "money_row":
-            parts = [rp.fields.get(f"{spec.key}#{i}") for i in range(3)]
+            parts = [rp.fields.get(f"{spec.key}#{i}") for i in range(len(spec.parts) or 3)]
             if all(cell is None or cell.value is None for cell in parts):
                 continue
             row: list[Any] = []

@@ -20,7 +20,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from perfxl import __version__
-from perfxl.core import scoring
+from perfxl.core import monitoring, scoring
 from perfxl.core.atomic import atomic_output
 from perfxl.core.errors import OutputError, TemplateError
 from perfxl.core.pages import (
@@ -128,6 +128,14 @@ class Formats:
         fmt = self.cache.get(style)
         if fmt is None:
             fmt = self.cache[style] = self.workbook.add_format(self.props(style))
+        return fmt
+
+    def conditional(self, style: str) -> Any:
+        """A conditional-format (dxf) format: only the style's own colours, not ``base``."""
+        key = "\0cf:" + style
+        fmt = self.cache.get(key)
+        if fmt is None:
+            fmt = self.cache[key] = self.workbook.add_format(dict(self.styles.get(style, {})))
         return fmt
 
     def font_size(self, style: str) -> float:
@@ -303,7 +311,10 @@ def _write_cells(
                 heights[r] += extra
 
     for i, w in enumerate(widths):
-        ws.set_column(i, i, round(w, 1))
+        if spec.columns[i].get("hidden"):
+            ws.set_column(i, i, round(w, 1), None, {"hidden": True})
+        else:
+            ws.set_column(i, i, round(w, 1))
     for i, h in enumerate(heights):
         ws.set_row(i, min(round(h, 1), 409))
     orientation = str(spec.print.get("orientation", orientation))
@@ -344,6 +355,7 @@ def _write_cells(
             options = {**options, "multi_range": " ".join(_range_ref(c) for c in cells)}
         ws.data_validation(first.row, first.col, first.last_row, first.last_col, options)
 
+    _conditional_formats(ws, spec, formats)
     _page_setup(ws, spec, orientation, plan, repeat)
 
 
@@ -391,6 +403,31 @@ def _page_parts(cell: Placed, breaks: tuple[int, ...]) -> list[tuple[int, int]]:
     starts = [cell.row, *cuts]
     ends = [b - 1 for b in cuts] + [cell.last_row]
     return list(zip(starts, ends))
+
+
+def _conditional_formats(ws: Any, spec: SheetSpec, formats: Formats) -> None:
+    """``conditional: [{equals: 红, style: light_red}, …]`` on a cell: its fill while it shows
+    that text (the monitoring lights). Cells with the same rules share one range list."""
+    groups: dict[str, tuple[list[Placed], list[Any]]] = {}
+    for cell in spec.cells:
+        rules = cell.data.get("conditional")
+        if rules:
+            key = repr(rules)
+            groups.setdefault(key, ([], rules))[0].append(cell)
+    for cells, rules in groups.values():
+        first = cells[0]
+        ranges = " ".join(_range_ref(c) for c in cells)
+        for rule in rules:
+            text = str(rule["equals"]).replace('"', '""')
+            options = {
+                "type": "cell",
+                "criteria": "==",
+                "value": f'"{text}"',
+                "format": formats.conditional(str(rule["style"])),
+            }
+            if len(cells) > 1:
+                options["multi_range"] = ranges
+            ws.conditional_format(first.row, first.col, first.last_row, first.last_col, options)
 
 
 _RELATIVE_ROW = re.compile(r"\$([A-Z]{1,3})(\d+)")
@@ -691,9 +728,10 @@ def _plan_project_cells(spec: SheetSpec, doc: Document) -> list[_CellPlan]:
                 _CellPlan(
                     "formula",
                     style=cell.style or "formula",
-                    formula=_expand_formula(str(data["formula"]), spec),
+                    formula=_expand_formula(str(data["formula"]), spec, cell),
                     value_of=str(data["value_of"]) if "value_of" in data else None,
                     value=data.get("value"),
+                    index=data["ind"] if isinstance(data.get("ind"), int) else None,
                 )
             )
         elif cell.kind == "field":
@@ -816,8 +854,14 @@ def _resolve_project_cells(
             value = plan.value
             if plan.value_of is not None:
                 if computed is None:
-                    computed = scoring.shown_scores(project, doc.layout.roles.execution)
-                value = computed.get(plan.value_of)
+                    computed = {
+                        **scoring.shown_scores(project, doc.layout.roles.execution),
+                        **monitoring.project_lights(project, doc.layout.roles.monitor),
+                    }
+                key = plan.value_of
+                if plan.index is not None:
+                    key = f"{key}:{plan.index}"
+                value = computed.get(key)
             out.append(Resolved(value, plan.style or "formula", formula=plan.formula))
         elif kind == "field":
             value = values.get(plan.key) if plan.field else doc.values.get(plan.key)
@@ -836,6 +880,10 @@ def _resolve_project_cells(
                 if index is not None and index < len(indicators)
                 else None
             )
+            derive = plan.field.derive if plan.field is not None else None
+            if value is None and derive and index is not None and index < len(indicators):
+                target = indicators[index].values.get("target")
+                value = monitoring.DERIVED[derive](target) if derive in monitoring.DERIVED else None
             out.append(
                 Resolved(value, plan.style or _field_style(plan.field, value), plan.validation)
             )
@@ -845,9 +893,10 @@ def _resolve_project_cells(
 _FORMULA_REF = re.compile(r"\{([A-Za-z_][\w.]*)(?::([\w.]+))?\}")
 
 
-def _expand_formula(formula: str, spec: SheetSpec) -> str:
-    """Replace ``{id}`` by the A1 reference of the cell with that ``id`` and ``{ind:col}`` by
-    the range of indicator column ``col`` (filled and blank rows), so a layout can write
+def _expand_formula(formula: str, spec: SheetSpec, at: Placed | None = None) -> str:
+    """Replace ``{id}`` by the A1 reference of the cell with that ``id``, ``{ind:col}`` by
+    the range of indicator column ``col`` (filled and blank rows) and ``{row:col}`` by the
+    cell of indicator column ``col`` in the formula's own row, so a layout can write
     formulas without knowing where rows will land."""
     ids: dict[str, Placed] = {}
     columns: dict[str, list[Placed]] = {}
@@ -859,6 +908,11 @@ def _expand_formula(formula: str, spec: SheetSpec) -> str:
 
     def replace(match: re.Match[str]) -> str:
         name, col = match.group(1), match.group(2)
+        if name == "row" and col is not None and at is not None:
+            same = [c for c in columns.get(col, ()) if c.row <= at.row <= c.last_row]
+            if not same:
+                raise TemplateError(f"公式引用的指标列「{col}」不在公式所在的行：{formula}")
+            return xl_rowcol_to_cell(at.row, same[0].col)
         if name == "ind" and col is not None:
             cells = columns.get(col)
             if not cells:
