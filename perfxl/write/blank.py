@@ -215,7 +215,9 @@ def _blank_document(
         values["name"] = name or None
         if amount_field:
             if layout.field(amount_field) and layout.field(amount_field).type == "money_row":
-                values[amount_field] = (amount, amount, None) if amount is not None else None
+                parts = len(layout.field(amount_field).parts) or 3  # type: ignore[union-attr]
+                row = (amount, amount, None) if parts == 3 else (amount, *([None] * (parts - 1)))
+                values[amount_field] = row if amount is not None else None
             else:
                 values[amount_field] = amount
         doc_projects.append(Project(values=values, indicators=[]))

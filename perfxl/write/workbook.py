@@ -866,7 +866,7 @@ def _resolve_project_cells(
         elif kind == "field":
             value = values.get(plan.key) if plan.field else doc.values.get(plan.key)
             if plan.part is not None:  # one column of a money_row field
-                value = value[plan.part] if value else None
+                value = value[plan.part] if value and plan.part < len(value) else None
             resolved = Resolved(
                 value, plan.style or _field_style(plan.field, value), plan.validation
             )
