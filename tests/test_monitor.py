@@ -264,7 +264,9 @@ def test_an_overwritten_light_is_reported(tmp_path):
 def test_merge_counts_red_and_yellow_lights_per_unit(tmp_path):
     from perfxl.api import merge
 
-    books = [_write(tmp_path, _definition(7), "a"), _write(tmp_path, _definition(3), "b")]
+    # two projects of one unit (the same project twice would be one return, merged once)
+    second = _definition(3).replace("name: 合成监控项目", "name: 合成监控项目二")
+    books = [_write(tmp_path, _definition(7), "a"), _write(tmp_path, second, "b")]
     result = merge(books, tmp_path / "汇总.xlsx")
     assert result.ok
     wb = openpyxl.load_workbook(tmp_path / "汇总.xlsx", data_only=True)
