@@ -38,6 +38,8 @@ from perfxl.results import (
     LayoutInitResult,
     LoadResult,
     MergeResult,
+    NextFileResult,
+    NextResult,
     NotUsed,
     Progress,
     StatusResult,
@@ -62,6 +64,7 @@ __all__ = [
     "compare",
     "layouts",
     "layout_init",
+    "next_stage",
 ]
 
 
@@ -94,7 +97,11 @@ def _ticker(
 
 
 def _load_options(
-    templates: Sequence[PathLike], lenient: bool, blank_rows: int | None, month: int | None = None
+    templates: Sequence[PathLike],
+    lenient: bool,
+    blank_rows: int | None,
+    month: int | None = None,
+    profile: str | None = None,
 ) -> LoadOptions:
     from perfxl.define.model import LoadOptions
     from perfxl.layout.templates import template_set
@@ -106,6 +113,7 @@ def _load_options(
         lenient_levels=lenient,
         blank_rows=blank_rows,
         month=month,
+        profile=_profile(profile, templates),
     )
     template_set(options.templates)  # a missing --templates folder stops the call, early
     return options
@@ -147,6 +155,7 @@ def generate(
     blank_rows: int | None = None,
     merge_levels: bool = True,
     month: int | None = None,
+    profile: str | None = None,
     workers: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> GenerateResult:
@@ -154,12 +163,14 @@ def generate(
     document already loaded. ``out`` is a folder (default: the current one), or a ``.xlsx``
     file for a single input. All or nothing: when any input has an error, no workbook is
     written and ``result.not_used`` says why for each input. ``month`` is the monitoring
-    form's month N (1–12) for every project, instead of the one the YAML gives (default 7)."""
+    form's month N (1–12) for every project, instead of the one the YAML gives (default 7).
+    ``profile`` is the scoring profile of a self-evaluation (its 预算执行率 points and the
+    rules ``check`` applies later), instead of the layout's."""
     from perfxl.define.model import Document
     from perfxl.write.generate import expand_inputs, plan_outputs, run_jobs
     from perfxl.write.workbook import WriteOptions
 
-    options = _load_options(templates, lenient, blank_rows, month)
+    options = _load_options(templates, lenient, blank_rows, month, profile)
     output = Path(out) if out is not None else None
     loaded: list[LoadResult] | None = None
     if isinstance(source, (Document, LoadResult)):
@@ -180,6 +191,58 @@ def generate(
         _ticker(progress, steps, lambda r: Path(getattr(r, "source", "") or "").name),
         loaded=loaded,
     )
+
+
+def next_stage(
+    stage: str,
+    sources: PathLike | Iterable[PathLike],
+    out: PathLike,
+    *,
+    month: int | None = None,
+    overwrite: bool = False,
+    templates: Sequence[PathLike] = (),
+    progress: ProgressCallback | None = None,
+) -> NextResult:
+    """The next stage's workbook of each returned workbook or definition (``perfxl next``):
+    ``stage`` is ``approval`` (from 申报), ``monitor`` (from 申报 or 批复) or ``self-eval``
+    (from 申报, 批复 or 监控). Carried values are locked and recorded, so ``check`` of the
+    returned next-stage workbook reports what differs from its source (K010–K015). One
+    workbook per input in ``out``, named «source-批复表.xlsx» etc.; an input that cannot be
+    used is listed with its reason, and never stops the others; no input is ever written."""
+    from perfxl.carry.next import STAGE_NAMES, STAGES, expand_sources, next_one, output_name
+    from perfxl.core.errors import OutputError
+    from perfxl.core.outputs import OutputPlan, mirrored
+    from perfxl.layout.templates import template_set
+
+    if stage not in STAGES:
+        raise PerfxlError(f"错误：阶段「{stage}」未知（可用：{'、'.join(STAGES)}）")
+    if month is not None and not 1 <= int(month) <= 12:
+        raise PerfxlError(f"错误：监控月份「{month}」无效（应是 1–12）")
+    paths = expand_sources(_paths(sources))
+    if not paths:
+        raise PerfxlError(
+            "错误：没有找到任何输入（请给出交回的工作簿、YAML 文件或含有它们的文件夹）"
+        )
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise PerfxlError(f"{folder}：错误：输出位置已存在且不是文件夹（请换一个文件夹名）")
+    ts = template_set(tuple(Path(t) for t in templates))
+    # outputs never onto an input, nor into a folder of inputs (perfxl/core/outputs.py)
+    plan = OutputPlan(paths, [p for p in _paths(sources) if p.is_dir()])
+    targets = mirrored(paths, folder, lambda p, n: output_name(p, stage, n))
+    tick = _ticker(progress, len(paths), lambda r: Path(r.source).name)
+    files = []
+    for path, target in zip(paths, targets):
+        try:
+            plan.claim(target, STAGE_NAMES[stage])
+        except OutputError as exc:
+            item = NextFileResult(str(path), str(target), 0, str(exc))
+        else:
+            item = NextFileResult(*next_one(path, stage, target, ts, month, overwrite))
+        files.append(item)
+        if tick is not None:
+            tick(item)
+    return NextResult(stage, str(folder), tuple(files))
 
 
 def blank(
@@ -331,6 +394,7 @@ def check(
     report: PathLike | None = None,
     projects: bool = True,
     framework: str | None = None,
+    profile: str | None = None,
     templates: Sequence[PathLike] = (),
     workers: int | None = None,
     progress: ProgressCallback | None = None,
@@ -342,7 +406,9 @@ def check(
     every output (never an input, nor a workbook inside an input folder).
     ``projects=False`` leaves out the data read (faster).
     ``framework``: check every form under this framework (an id of ``perfxl layouts``)
-    instead of the one it records or its level names show."""
+    instead of the one it records or its level names show. ``profile``: score every
+    self-evaluation by this scoring profile (``national``, ``hubei``, templates/profiles/)
+    instead of the one it records or its layout names."""
     from perfxl.checks.run import RunOptions, run_checks
 
     found = _workbooks(paths)
@@ -361,6 +427,7 @@ def check(
         templates=tuple(Path(t) for t in templates),
         want_projects=projects,
         framework=_framework(framework, templates),
+        profile=_profile(profile, templates),
     )
     reports = run_checks(
         found,
@@ -597,7 +664,9 @@ def compare(
     from perfxl.rounds.compare import CompareOptions, build_comparison, read_side
 
     if not 0 <= money_share <= 100:
-        raise PerfxlError(f"错误：资金增幅阈值应是 0 到 100 之间的比例（0.2 即 20%），不是 {money_share}")
+        raise PerfxlError(
+            f"错误：资金增幅阈值应是 0 到 100 之间的比例（0.2 即 20%），不是 {money_share}"
+        )
     if not 0 < text_similarity <= 1:
         raise PerfxlError(f"错误：目标文字相似度阈值应在 0 到 1 之间，不是 {text_similarity}")
     for given in (*_paths(last), *_paths(this)):
@@ -641,6 +710,18 @@ def layout_init(
     if folder.exists() and not folder.is_dir():
         raise PerfxlError(f"{folder}：错误：输出位置已存在且不是文件夹（请换一个文件夹名）")
     return init_layout(Path(form), folder, tuple(Path(t) for t in templates))
+
+
+def _profile(profile: str | None, templates: Sequence[PathLike]) -> str | None:
+    """A scoring profile id given by the caller, checked before any work."""
+    if profile is None:
+        return None
+    from perfxl.layout.templates import template_set
+
+    known = template_set(tuple(Path(t) for t in templates)).profile_ids()
+    if profile not in known:
+        raise PerfxlError(f"错误：计分规则「{profile}」不存在（可用：{'、'.join(known)}）")
+    return profile
 
 
 def _framework(framework: str | None, templates: Sequence[PathLike]) -> str | None:

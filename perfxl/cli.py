@@ -146,6 +146,14 @@ TemplatesOption = Annotated[
     list[Path] | None,
     typer.Option("--templates", help="自定义模板文件夹（优先）", rich_help_panel="选项"),
 ]
+ProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        help="自评表的计分规则：national（全国通用，默认）或 hubei（湖北）",
+        rich_help_panel="选项",
+    ),
+]
 FrameworkOption = Annotated[
     str | None,
     typer.Option(
@@ -223,6 +231,7 @@ def generate(
             rich_help_panel="选项",
         ),
     ] = None,
+    profile: ProfileOption = None,
     templates: TemplatesOption = None,
     jobs: JobsOption = None,
     quiet: Annotated[
@@ -248,6 +257,7 @@ def generate(
             blank_rows=blank_rows,
             merge_levels=not no_merge_levels,
             month=month,
+            profile=profile,
             workers=jobs,
             progress=progress,
         )
@@ -395,6 +405,78 @@ def blank(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+@app.command("next", rich_help_panel="命令")
+def next_stage(
+    stage: Annotated[
+        str,
+        typer.Argument(
+            help="下一阶段：approval（批复表）、monitor（运行监控表）或 self-eval（自评表）",
+            show_default=False,
+            rich_help_panel="参数",
+        ),
+    ],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="上一阶段交回的工作簿、YAML 文件或文件夹",
+            show_default=False,
+            rich_help_panel="参数",
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="输出文件夹", rich_help_panel="选项")
+    ] = Path("下一阶段"),
+    month: Annotated[
+        int | None,
+        typer.Option(
+            "--month",
+            min=1,
+            max=12,
+            help="运行监控表的监控月份 N（默认 7）",
+            rich_help_panel="选项",
+        ),
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="覆盖已有的同名文件", rich_help_panel="选项")
+    ] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", help="输出格式：text 或 json", rich_help_panel="选项")
+    ] = "text",
+    templates: TemplatesOption = None,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="不显示进度条", rich_help_panel="选项")
+    ] = False,
+    _help: HelpOption = None,
+) -> None:
+    """由上一阶段的表生成下一阶段的表：申报 → 批复，申报或批复 → 运行监控，申报、批复或监控 → 自评。
+    带入的项目、指标、指标值和金额锁定，检查时报告与上一阶段不同之处（K010–K015）。"""
+    from perfxl.api import next_stage as run_next
+
+    _require_format(fmt, ("text", "json"))
+    with _progress_bar("生成中", not quiet and fmt == "text") as progress:
+        result = run_next(
+            stage,
+            files,
+            output,
+            month=month,
+            overwrite=overwrite,
+            templates=templates or (),
+            progress=progress,
+        )
+    if fmt == "json":
+        import json
+
+        _say(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for item in result.files:
+            if item.written:
+                _say(f"已生成 {item.output}（{item.projects} 个项目，由 {Path(item.source).name}）")
+            else:
+                _complain(item.error or "")
+    if not result.ok:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
 def _require_format(fmt: str, allowed: tuple[str, ...]) -> None:
     if fmt not in allowed:
         _complain(f"用法错误：--format 只能是 {' 或 '.join(allowed)}，不是「{fmt}」")
@@ -422,6 +504,7 @@ def check(
         Path | None, typer.Option("-o", "--output", help="把报告写到文件", rich_help_panel="选项")
     ] = None,
     framework: FrameworkOption = None,
+    profile: ProfileOption = None,
     templates: TemplatesOption = None,
     jobs: JobsOption = None,
     quiet: Annotated[
@@ -442,6 +525,7 @@ def check(
             report=output,
             projects=fmt == "json",
             framework=framework,
+            profile=profile,
             templates=templates or (),
             workers=jobs,
             progress=progress,
@@ -837,7 +921,7 @@ def layouts(
     templates: TemplatesOption = None,
     _help: HelpOption = None,
 ) -> None:
-    """列出可用的表样（layout）和指标体系（framework）。"""
+    """列出可用的表样（layout）、指标体系（framework）和自评计分规则（profile）。"""
     from rich.table import Table
 
     from perfxl.layout.templates import template_set
@@ -858,6 +942,30 @@ def layouts(
         for fw_id in ts.framework_ids():
             fw = ts.framework(fw_id)
             table.add_row(fw.id, fw.name, "→".join(fw.levels), "、".join(fw.children(())))
+        out.print(table)
+        table = Table(title="自评计分规则（--profile）", safe_box=True)
+        for col in (
+            "计分规则 id",
+            "名称",
+            "执行率分值",
+            "指标分值合计",
+            "定性指标档次",
+            "反向指标",
+            "须说明原因",
+        ):
+            table.add_column(col)
+        for profile_id in ts.profile_ids():
+            pr = ts.profile(profile_id)
+            high, low = pr.qualitative_bands
+            table.add_row(
+                pr.id,
+                pr.name,
+                f"{pr.execution_points:g}",
+                f"{pr.indicator_points:g}",
+                f"{high:g}/{low:g}",
+                "超出时 (1−(完成−指标)÷指标)×分值" if pr.reverse == "linear" else "指标÷完成×分值",
+                f"执行率 < {pr.reason_below:g}%" if pr.reason_below is not None else "不要求",
+            )
         out.print(table)
     except PerfxlError as exc:
         _complain(exc.format())

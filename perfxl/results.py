@@ -193,6 +193,60 @@ class GenerateResult:
 
 
 @dataclass(frozen=True)
+class NextFileResult:
+    """One input of ``perfxl next``: the workbook of the next stage made from it, or why not."""
+
+    source: str
+    output: str
+    projects: int = 0
+    error: str | None = None
+
+    @property
+    def written(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "output": self.output,
+            "projects": self.projects,
+            "written": self.written,
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
+class NextResult:
+    """``perfxl next STAGE``: every input accounted for, each with its next-stage workbook."""
+
+    stage: str
+    folder: str
+    files: tuple[NextFileResult, ...]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.files) and all(f.written for f in self.files)
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        return tuple(f.output for f in self.files if f.written)
+
+    @property
+    def not_used(self) -> tuple[NotUsed, ...]:
+        return tuple(NotUsed(f.source, f.error or "") for f in self.files if not f.written)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "stage": self.stage,
+            "folder": self.folder,
+            "files": [f.to_dict() for f in self.files],
+            "written": list(self.written),
+            "not_used": [n.to_dict() for n in self.not_used],
+        }
+
+
+@dataclass(frozen=True)
 class BlankFileResult:
     output: str
     department: str

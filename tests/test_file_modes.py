@@ -54,6 +54,7 @@ def test_every_output_kind_is_0644_under_umask_022(umask_022, tmp_path, run_cli)
     status = perfxl.status(
         SAMPLES / "rosters" / "roster-2025.yaml", tmp_path / "空白", tmp_path / "回收情况.xlsx"
     )
+    later = perfxl.next_stage("monitor", [workbook], tmp_path / "监控")
     json_report = tmp_path / "报告" / "结果.json"
     text_report = tmp_path / "报告" / "结果.txt"
     assert (
@@ -72,6 +73,7 @@ def test_every_output_kind_is_0644_under_umask_022(umask_022, tmp_path, run_cli)
         "CSV": [p for p in merged.written if p.endswith(".csv")],
         "SQLite": [p for p in merged.written if p.endswith(".sqlite")],
         "status workbook": list(status.written),
+        "next-stage workbook": list(later.written),
         "JSON report": [json_report],
         "text report": [text_report],
     }

@@ -97,8 +97,31 @@ class _Out:
         )
 
 
-def check_workbook(rb: ReadWorkbook, reports: bool = True) -> CheckResult:
-    """Apply every rule; with ``reports`` also build the extracted data of the JSON report."""
+def scoring_profile(rb: ReadWorkbook, forced: str | None = None) -> scoring.Profile:
+    """The scoring profile a self-evaluation is checked by: ``forced`` (--profile), else the
+    one it was generated with, else its layout's, else the national default."""
+    from perfxl.layout.templates import template_set
+
+    chosen = (
+        forced
+        or rb.info.properties.get("profile")
+        or rb.meta.get("profile")
+        or rb.layout.extra.get("profile")
+    )
+    if not chosen:
+        return scoring.NATIONAL
+    templates = template_set()
+    if chosen not in templates.profile_ids() and not forced:
+        return scoring.NATIONAL
+    profile: scoring.Profile = templates.profile(str(chosen))
+    return profile
+
+
+def check_workbook(
+    rb: ReadWorkbook, reports: bool = True, profile: scoring.Profile | None = None
+) -> CheckResult:
+    """Apply every rule; with ``reports`` also build the extracted data of the JSON report.
+    ``profile`` is the scoring profile of a self-evaluation (default: :func:`scoring_profile`)."""
     result = CheckResult()
     result.findings.extend(rb.notes)
     layout, framework = rb.layout, rb.framework
@@ -139,7 +162,9 @@ def check_workbook(rb: ReadWorkbook, reports: bool = True) -> CheckResult:
         _indicators(typed, layout, framework, out, formulas)
         _texts(typed, layout, rb, out)
         if layout.indicators.column("score") is not None:
-            _self_evaluation(typed, rp, layout, rb.formulas, out)
+            if profile is None:
+                profile = scoring_profile(rb)
+            _self_evaluation(typed, rp, layout, rb.formulas, out, profile)
         if layout.roles.monitor is not None:
             _monitoring(typed, rp, layout, rb.formulas, out)
         result.findings.extend(findings)
@@ -147,6 +172,10 @@ def check_workbook(rb: ReadWorkbook, reports: bool = True) -> CheckResult:
         if reports:
             result.projects.append(_report(typed, layout))
     _cross_form(rb, result)
+    if rb.meta.get("carried") or rb.meta.get("carried_sha"):
+        from perfxl.carry.record import carried_findings
+
+        result.findings.extend(carried_findings(rb.meta, result.typed))
     return result
 
 
@@ -674,13 +703,38 @@ def _goal_vs_indicators(
 
 
 def _self_evaluation(
-    p: TypedProject, rp: ReadProject, layout: Layout, formulas: dict[str, Anchor], out: _Out
+    p: TypedProject,
+    rp: ReadProject,
+    layout: Layout,
+    formulas: dict[str, Anchor],
+    out: _Out,
+    profile: scoring.Profile = scoring.NATIONAL,
 ) -> None:
-    computed = scoring.project_scores(p, layout.roles.execution)
+    computed = scoring.project_scores(p, layout.roles.execution, profile.execution_points)
     weights = [ind.values.get("weight") for ind in p.indicators if ind.values.get("name")]
     weight_sum = sum((w for w in weights if isinstance(w, Decimal)), Decimal(0))
-    if weights and abs(weight_sum - 90) > TOLERANCE:
-        out.add("E004", None, total=weight_sum)
+    where = {"profile": profile.name, "execution": profile.execution_points}
+    if weights and abs(weight_sum - profile.indicator_points) > TOLERANCE:
+        out.add("E004", None, total=weight_sum, expected=profile.indicator_points, **where)
+    execution = layout.roles.execution
+    if execution is not None:
+        weight = p.values.get(execution.weight)
+        if isinstance(weight, Decimal) and abs(weight - profile.execution_points) > TOLERANCE:
+            out.add("E011", p.cells.get(execution.weight), weight=weight, **where)
+        rate = computed.get("execution_rate")
+        full_year = p.values.get(execution.total)
+        reasons = [ind.values.get("deviation") for ind in p.indicators]
+        if (
+            profile.reason_below is not None
+            and isinstance(full_year, tuple)
+            and execution.budget < len(full_year)
+            and full_year[execution.budget]
+            and isinstance(rate, Decimal)
+            and rate < profile.reason_below
+            and not any(str(r or "").strip() for r in reasons)
+        ):
+            cell = p.cells.get(f"{execution.total}#{execution.executed}")
+            out.add("E012", cell, rate=rate, below=profile.reason_below, profile=profile.name)
     for ind in p.indicators:
         name = ind.values.get("name")
         weight, score = ind.values.get("weight"), ind.values.get("score")
@@ -693,7 +747,7 @@ def _self_evaluation(
         reason = ind.values.get("deviation")
         if score < weight - TOLERANCE and not reason:
             out.add("E005", score_cell, name=name, score=score, weight=weight)
-        expected = _formula_score(ind, weight)
+        expected = _formula_score(ind, weight, profile)
         if expected is not None:
             if score < expected - TOLERANCE and reason:
                 out.add(
@@ -706,12 +760,14 @@ def _self_evaluation(
                 )
             elif score > expected + TOLERANCE:
                 out.add("E009", score_cell, name=name, score=score, expected=expected)
-        _qualitative_band(ind, weight, score, out)
+        _qualitative_band(ind, weight, score, out, profile)
     if layout.roles.execution is not None:
         _compare_formula_cells(rp, layout.roles.execution.cells, formulas, computed, out)
 
 
-def _formula_score(ind: TypedIndicator, weight: Decimal) -> Decimal | None:
+def _formula_score(
+    ind: TypedIndicator, weight: Decimal, profile: scoring.Profile = scoring.NATIONAL
+) -> Decimal | None:
     target = parse_target(ind.values.get("target"))
     actual = parse_target(ind.values.get("actual"))
     if (
@@ -732,25 +788,28 @@ def _formula_score(ind: TypedIndicator, weight: Decimal) -> Decimal | None:
     if op in ("≤", "<"):
         if a <= t:
             return weight
-        if t == 0:
-            return Decimal("0.00")
-        if a < 2 * t:
-            return scoring.round2((1 - (a - t) / t) * weight)
-        return Decimal("0.00")
+        return profile.reverse_score(t, a, weight)
     return None
 
 
-def _qualitative_band(ind: TypedIndicator, weight: Decimal, score: Decimal, out: _Out) -> None:
+def _qualitative_band(
+    ind: TypedIndicator,
+    weight: Decimal,
+    score: Decimal,
+    out: _Out,
+    profile: scoring.Profile = scoring.NATIONAL,
+) -> None:
     actual = str(ind.values.get("actual") or "")
     if not actual or parse_target(actual).kind == QUANTITATIVE or weight <= 0:
         return
-    share = score / weight
+    share = score / weight * 100
+    high, low = profile.qualitative_bands
     if "未达成" in actual:
-        ok, band = share < Decimal("0.6"), "60% 以下"
+        ok, band = share < low, f"{low:g}% 以下"
     elif "部分" in actual:
-        ok, band = Decimal("0.6") <= share < Decimal("0.8"), "60%–80%"
+        ok, band = low <= share < high, f"{low:g}%–{high:g}%"
     elif "达成" in actual:
-        ok, band = share >= Decimal("0.8"), "80%–100%"
+        ok, band = share >= high, f"{high:g}%–100%"
     else:
         return
     if not ok:
@@ -762,6 +821,9 @@ def _qualitative_band(ind: TypedIndicator, weight: Decimal, score: Decimal, out:
             band=band,
             score=score,
             weight=weight,
+            high=f"{high:g}",
+            low=f"{low:g}",
+            profile=profile.name,
         )
 
 

@@ -36,6 +36,7 @@ class RunOptions:
     want_projects: bool = True  # the extracted data (JSON report); text reports need only findings
     framework: str | None = None  # check every form under this framework, whatever it shows
     skip_outputs: bool = False  # perfxl's own outputs are not returns (merge): M011
+    profile: str | None = None  # score every self-evaluation by this profile (templates/profiles)
 
 
 def expand_workbooks(items: Iterable[Path]) -> list[Path]:
@@ -143,7 +144,11 @@ def _check_file(path: Path, options: RunOptions) -> FileReport:
         from perfxl.read.locate import reader_failure
 
         return _unreadable(path, "R004", reader_failure(path, exc))
-    result = check_workbook(rb, reports=options.want_projects)
+    from perfxl.checks.rules import scoring_profile
+
+    result = check_workbook(
+        rb, reports=options.want_projects, profile=scoring_profile(rb, options.profile)
+    )
     try:
         from perfxl.checks.structure import structure_findings
 

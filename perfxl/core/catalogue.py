@@ -8,7 +8,7 @@ a retired rule keeps its code reserved. The page docs/findings.md is generated f
 
 Groups: D — the project definition (YAML); R — reading a file; O — outputs perfxl writes;
 S — structure; F — header fields; M — money; I — indicators; T — text; E — self-evaluation;
-C — this year against last year (``compare``).
+C — this year against last year (``compare``);
 K — mid-year monitoring and what a later stage carries from the one before.
 """
 
@@ -885,9 +885,9 @@ _RULES = [
     Rule(
         "E004",
         ERROR,
-        "分值合计不是 90 分",
-        "各指标分值合计 {total}，不是 90 分",
-        "各绩效指标的分值合计应为 90 分（预算执行率另有 10 分）",
+        "分值合计与计分规则不符",
+        "各指标分值合计 {total}，不是 {expected} 分",
+        "按计分规则「{profile}」，各绩效指标的分值合计应为 {expected} 分（预算执行率另有 {execution} 分）",
     ),
     Rule(
         "E005",
@@ -933,7 +933,21 @@ _RULES = [
         WARNING,
         "定性指标的完成情况与得分档次不符",
         "指标「{name}」完成情况为「{actual}」，得分应在分值的 {band}，实际为 {score}/{weight}",
-        "达成 80–100%，部分达成 60–80%，未达成 60% 以下",
+        "按计分规则「{profile}」：达成 {high}–100%，部分达成 {low}–{high}%，未达成 {low}% 以下",
+    ),
+    Rule(
+        "E011",
+        WARNING,
+        "预算执行率的分值与计分规则不符",
+        "预算执行率的分数是 {weight}，计分规则「{profile}」是 {execution} 分",
+        "各地的计分规则不同（全国通用 10 分，湖北 20 分）；请按本地规则填写，或检查时用 --profile 选择计分规则",
+    ),
+    Rule(
+        "E012",
+        ERROR,
+        "预算执行率偏低但未说明原因",
+        "预算执行率 {rate}% 低于 {below}%，但没有填写偏差原因",
+        "按计分规则「{profile}」，执行率低于 {below}% 时须在偏差原因分析中说明原因",
     ),
     # this year against last year (perfxl compare): {last} is the place on last year's form
     Rule(
@@ -1068,6 +1082,48 @@ _RULES = [
         "未选择完成目标可能性",
         "指标「{name}」已填写执行情况，但没有选择完成目标可能性",
         "从下拉列表选择：确定能、有可能、完全不可能",
+    ),
+    Rule(
+        "K010",
+        ERROR,
+        "指标值与上一阶段不同",
+        "指标「{name}」的指标值是「{value}」，{stage}（{source}）中是「{expected}」",
+        "指标值只能通过绩效目标调整改变；请恢复为上一阶段的值，或附上调整批复",
+    ),
+    Rule(
+        "K011",
+        ERROR,
+        "上一阶段的指标不见了",
+        "{stage}（{source}）中的指标「{name}」（{levels}）在本表中没有",
+        "各阶段的三级指标应与批复的一致，不能删除；请把这条指标加回来",
+    ),
+    Rule(
+        "K012",
+        ERROR,
+        "增加了上一阶段没有的指标",
+        "指标「{name}」不在{stage}（{source}）中",
+        "各阶段的三级指标应与批复的一致，不能自行增加；确需增加的，须经绩效目标调整",
+    ),
+    Rule(
+        "K013",
+        ERROR,
+        "上一阶段的项目不见了",
+        "{stage}（{source}）中的项目「{name}」在本工作簿中没有",
+        "请用 perfxl next 生成的原表填写，不要删除或改名项目工作表",
+    ),
+    Rule(
+        "K014",
+        ERROR,
+        "上一阶段带入的栏目被改动",
+        "「{label}」是「{value}」，{stage}（{source}）中是「{expected}」",
+        "从上一阶段带入的栏目是锁定的，不能修改；请恢复原值",
+    ),
+    Rule(
+        "K015",
+        WARNING,
+        "上一阶段的记录无法核对",
+        "工作簿记录的上一阶段数据已损坏或被改动（{detail}），无法与上一阶段核对",
+        "请用 perfxl next 重新生成本阶段的表，再把填写的内容抄过去",
     ),
     Rule(
         "K016",

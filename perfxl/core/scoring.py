@@ -1,8 +1,11 @@
 """Self-evaluation (自评) arithmetic, the same as the formulas written into the 自评表.
 
-预算执行率 = 全年执行数 / 全年预算数 × 100; its score = min(1, 执行率) × 分数 (10 by default);
-总分 = that score + the indicators' 得分; 评分等级 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差
-(domain notes §3.2–3.5). Every result is rounded half-up to two decimals, as Excel's ROUND.
+预算执行率 = 全年执行数 / 全年预算数 × 100; its score = min(1, 执行率) × 分数 (the profile's
+execution points: 10 nationally, 20 in Hubei); 总分 = that score + the indicators' 得分;
+评分等级 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差 (domain notes §3.2–3.5). Every result is rounded
+half-up to two decimals, as Excel's ROUND. What differs by region (the points, the qualitative
+bands, the reverse-indicator formula, when a low rate needs a reason) is a :class:`Profile`,
+read from templates/profiles/<id>.yaml (docs/profiles.md).
 The form's formulas show nothing (an empty text) until what they depend on is entered —
 a blank form must not show 0 points and 「差」 — and :func:`shown_scores` says the same.
 """
@@ -10,11 +13,83 @@ a blank form must not show 0 points and 「差」 — and :func:`shown_scores` s
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 CENT = Decimal("0.01")
 GRADES = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"))
+REVERSE_RULES = ("linear", "ratio")
+DEFAULT_PROFILE = "national"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A region's scoring rules (templates/profiles/<id>.yaml, docs/profiles.md)."""
+
+    id: str
+    name: str
+    execution_points: Decimal = Decimal(10)  # the 预算执行率's points
+    qualitative_bands: tuple[Decimal, Decimal] = (Decimal(80), Decimal(60))  # % of the weight
+    reverse: str = "linear"  # linear: (1 − (a − t)/t)·w; ratio: t/a·w
+    reason_below: Decimal | None = Decimal(90)  # 执行率 (%) below which a reason is required
+    origin: str = ""
+
+    @property
+    def indicator_points(self) -> Decimal:
+        """What the indicators' 分值 add up to: 100 less the execution's points."""
+        return Decimal(100) - self.execution_points
+
+    def reverse_score(self, target: Decimal, actual: Decimal, weight: Decimal) -> Decimal:
+        """The score of a reverse indicator (≤ target) that was exceeded (actual > target)."""
+        if target <= 0:
+            return Decimal("0.00")
+        if self.reverse == "ratio":
+            return round2(target / actual * weight)
+        if actual < 2 * target:
+            return round2((1 - (actual - target) / target) * weight)
+        return Decimal("0.00")
+
+
+NATIONAL = Profile("national", "全国通用")
+
+
+def profile_from_data(data: Any, origin: str) -> Profile:
+    """A profile from its YAML; ValueError with a Chinese message naming what is wrong."""
+    if not isinstance(data, dict) or not data.get("id"):
+        raise ValueError(f"{origin}：错误：计分规则必须是含 id 的映射")
+
+    def number(key: str, default: Any, value: Any = None) -> Decimal:
+        value = data.get(key, default) if value is None else value
+        try:
+            result = Decimal(str(value))
+        except ArithmeticError:
+            raise ValueError(f"{origin}：错误：{key} 应是数字，不是「{value}」") from None
+        if not result.is_finite() or not 0 <= result <= 100:
+            raise ValueError(f"{origin}：错误：{key} 应在 0–100 之间，不是「{value}」")
+        return result
+
+    bands = data.get("qualitative_bands", [80, 60])
+    if not isinstance(bands, list) or len(bands) != 2:
+        raise ValueError(f"{origin}：错误：qualitative_bands 应是两个百分数，如 [80, 60]")
+    high, low = (number("qualitative_bands", None, b) for b in bands)
+    if not low < high:
+        raise ValueError(f"{origin}：错误：qualitative_bands 的第二个数应小于第一个")
+    reverse = str(data.get("reverse", "linear"))
+    if reverse not in REVERSE_RULES:
+        raise ValueError(
+            f"{origin}：错误：reverse 只能是 {'、'.join(REVERSE_RULES)}，不是「{reverse}」"
+        )
+    below = data.get("reason_below", 90)
+    return Profile(
+        id=str(data["id"]),
+        name=str(data.get("name", data["id"])),
+        execution_points=number("execution_points", 10),
+        qualitative_bands=(high, low),
+        reverse=reverse,
+        reason_below=None if below is None else number("reason_below", below),
+        origin=origin,
+    )
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -66,7 +141,7 @@ def grade(total: Any) -> str:
 
 
 def project_scores(
-    project: Any, execution: Any, weight_default: Decimal = Decimal(10)
+    project: Any, execution: Any, weight_default: Decimal | None = None
 ) -> dict[str, Any]:
     """Everything the 自评表's formulas show, computed from a self-evaluation project.
 
@@ -88,7 +163,11 @@ def project_scores(
 
     total_row = row(execution.total)
     weight = project.values.get(execution.weight)
-    weight = weight_default if weight is None else weight
+    weight = (
+        (weight_default if weight_default is not None else Decimal(10))
+        if weight is None
+        else weight
+    )
     full_year, spent = column(total_row, budget), column(total_row, executed)
     exec_score = execution_score(weight, full_year, spent)
     scores = [ind.values.get("score") for ind in project.indicators]

@@ -87,6 +87,12 @@ class Document:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # more custom document properties to write, as perfxl_<name> (blank: the unit's identity)
     properties: dict[str, str] = field(default_factory=dict)
+    # what a later stage carries from the one it was made from (perfxl/carry): the field keys
+    # (``key#part`` for a money-row column, ``ind:<column>`` for indicator columns) whose
+    # cells are locked when filled, and the record written into the workbook
+    carried: frozenset[str] = frozenset()
+    record: Any = None
+    profile: str | None = None  # the scoring profile chosen at generation (--profile)
 
 
 @dataclass
@@ -96,6 +102,7 @@ class LoadOptions:
     blank_rows: int | None = None
     layout: str | None = None  # used when the file names none
     month: int | None = None  # the monitoring form's month N, for every project (--month)
+    profile: str | None = None  # the scoring profile (templates/profiles), for self-evaluations
 
 
 # ----------------------------------------------------------------------------------------
@@ -389,6 +396,7 @@ def load_document_text(text: str, path: str, options: LoadOptions | None = None)
         },
         blank_rows=int(blank_rows),
         diagnostics=out.items,
+        profile=options.profile,
     )
 
 
@@ -579,9 +587,12 @@ def _load_project(
         if values.get(spec.key) is _INVALID:
             values[spec.key] = None
         elif spec.key not in values and spec.default is not None:
-            values[spec.key] = convert_scalar(
-                spec, YScalar(str(spec.default), STR_TAG, True, node.loc)
-            )
+            default = spec.default
+            execution = layout.roles.execution
+            if options.profile and execution is not None and spec.key == execution.weight:
+                # the execution's points of the chosen scoring profile (10, or 20 in Hubei)
+                default = template_set(options.templates).profile(options.profile).execution_points
+            values[spec.key] = convert_scalar(spec, YScalar(str(default), STR_TAG, True, node.loc))
     if layout.indicators.required and not indicators:
         out.add("D021", node.loc, where=subject)
     _check_dates(values, layout, out, subject, node.loc)

@@ -202,6 +202,7 @@ _KNOWN_LAYOUT_KEYS = {
     "description",
     "roles",
 }
+# (a layout may name its scoring profile: ``profile: hubei``; kept in Layout.extra)
 
 
 def _read_yaml_file(path: Path) -> Any:
@@ -252,6 +253,7 @@ class TemplateSet:
         )
         self._layouts: dict[str, Layout] = {}
         self._frameworks: dict[str, Framework] = {}
+        self._profiles: dict[str, Any] = {}
 
     # -- discovery ---------------------------------------------------------------------------
     def _find(self, *parts: str) -> Path | None:
@@ -308,6 +310,34 @@ class TemplateSet:
             layout.lists = merged_lists
             self._layouts[layout_id] = layout
         return self._layouts[layout_id]
+
+    @functools.cached_property
+    def _profile_ids(self) -> tuple[str, ...]:
+        ids: set[str] = set()
+        for d in self.dirs:
+            root = d / "profiles"
+            if root.is_dir():
+                ids.update(p.stem for p in root.glob("*.yaml"))
+        return tuple(sorted(ids))
+
+    def profile_ids(self) -> list[str]:
+        return list(self._profile_ids)
+
+    def profile(self, profile_id: str) -> Any:
+        """A scoring profile (templates/profiles/<id>.yaml), :class:`perfxl.core.scoring.Profile`."""
+        from perfxl.core.scoring import profile_from_data
+
+        if profile_id not in self._profiles:
+            path = self._find("profiles", f"{profile_id}.yaml")
+            if path is None:
+                raise TemplateError(
+                    f"计分规则「{profile_id}」不存在（可用：{'、'.join(self.profile_ids())}）"
+                )
+            try:
+                self._profiles[profile_id] = profile_from_data(_read_yaml_file(path), str(path))
+            except ValueError as exc:
+                raise TemplateError(str(exc)) from None
+        return self._profiles[profile_id]
 
     def framework(self, framework_id: str) -> Framework:
         if framework_id not in self._frameworks:

@@ -678,13 +678,18 @@ def _read_meta(book: Any, names: list[str]) -> dict[str, str]:
     rows, _ = _sheet_values(book, META_SHEET)
     meta: dict[str, str] = {}
     sheets: list[str] = []
+    carried: list[str] = []  # the record of what a later stage carries, in chunks
     for row in rows:
         if len(row) >= 2 and isinstance(row[0], str) and row[0]:
             if row[0] == "sheet":
                 sheets.append(str(row[1]))
+            elif row[0] == "carried":
+                carried.append(str(row[1] or ""))
             else:
                 meta.setdefault(row[0], str(row[1]) if row[1] is not None else "")
     meta["sheets"] = "\n".join(sheets)
+    if carried:
+        meta["carried"] = "".join(carried)
     return meta
 
 
@@ -850,6 +855,9 @@ def read_workbook(
     meta = meta_from_properties(info.properties) if META_SHEET in names else None
     if meta is None:
         meta = _read_meta(book, names)
+    elif "carried" in info.properties:  # what this stage carries is only in the hidden sheet
+        meta["carried_sha"] = info.properties["carried"]
+        meta["carried"] = _read_meta(book, names).get("carried", "")
     sheets: dict[str, _Sheet] = {}
     known = KnownLabels.of(templates)
 

@@ -20,6 +20,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from perfxl import __version__
+from perfxl.carry.record import CHUNK, fingerprint
 from perfxl.core import monitoring, scoring
 from perfxl.core.atomic import atomic_output
 from perfxl.core.errors import OutputError, TemplateError
@@ -40,6 +41,8 @@ from perfxl.layout.sheetspec import IndicatorShape, Placed, SheetSpec
 from perfxl.layout.templates import FieldSpec, Layout, TemplateSet
 
 LEVEL_ROOT_NAME = "IND_L1"
+LOCKED_SUFFIX = ":carried"  # a style name with this ending: the style, locked (a carried value)
+CARRIED_FILL = "#F2F2F2"
 DEFAULT_ROW_HEIGHT = 20.0
 DATE_MIN = dt.date(2000, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)
@@ -127,7 +130,12 @@ class Formats:
     def get(self, style: str) -> Any:
         fmt = self.cache.get(style)
         if fmt is None:
-            fmt = self.cache[style] = self.workbook.add_format(self.props(style))
+            if style.endswith(LOCKED_SUFFIX):  # a carried value: the style, locked and grey
+                props = self.props(style[: -len(LOCKED_SUFFIX)])
+                props.update(locked=True, bg_color=CARRIED_FILL)
+            else:
+                props = self.props(style)
+            fmt = self.cache[style] = self.workbook.add_format(props)
         return fmt
 
     def conditional(self, style: str) -> Any:
@@ -585,6 +593,13 @@ class DocumentWriter:
         workbook.set_custom_property("perfxl_sheets", str(len(sheet_names)))
         for name, value in doc.properties.items():
             workbook.set_custom_property(f"perfxl_{name}", value)
+        profile = doc.profile or layout.extra.get("profile")
+        if profile and layout.roles.execution is not None:
+            workbook.set_custom_property("perfxl_profile", str(profile))
+        record = _record_of(doc)
+        if record is not None:
+            workbook.set_custom_property("perfxl_carried", fingerprint(record.to_json()))
+            workbook.set_custom_property("perfxl_carried_from", record.origin)
 
         if self.options.guide:
             self._write_guide(workbook, formats, doc)
@@ -669,8 +684,17 @@ class DocumentWriter:
             ("year", str(doc.year)),
             ("money_unit", doc.money_unit),
         ]
+        profile = doc.profile or doc.layout.extra.get("profile")
+        if profile and doc.layout.roles.execution is not None:
+            meta.append(("profile", str(profile)))
         for sheet_name, project in zip(sheet_names, doc.projects):
             meta.append(("sheet", sheet_name, project.name))  # type: ignore[arg-type]
+        record = _record_of(doc)
+        if record is not None:  # what this stage carries (perfxl/carry/record.py)
+            text = record.to_json()
+            meta.append(("carried_sha", fingerprint(text)))
+            for start in range(0, len(text), CHUNK):
+                meta.append(("carried", text[start : start + CHUNK]))
         for r, row in enumerate(meta):
             for c, value in enumerate(row):
                 ws.write_string(r, c, value)
@@ -837,10 +861,50 @@ def _list_validation(spec: FieldSpec) -> dict[str, Any]:
     }
 
 
+def _record_of(doc: Document) -> Any:
+    """What the workbook records as carried: the record of ``perfxl next``, or for a form whose
+    indicator list must stay as given (the monitoring form), the definition's own list."""
+    if doc.record is not None:
+        return doc.record
+    if doc.layout.roles.monitor is None:
+        return None
+    from perfxl.carry.record import CarriedIndicator, CarriedProject, Record, value_text
+
+    levels = [c.key for c in doc.layout.indicators.level_columns]
+    return Record(
+        stage="项目定义",
+        layout="",
+        source=Path(doc.path).name,
+        source_sha256="",
+        projects=tuple(
+            CarriedProject(
+                name=p.name,
+                fields={},
+                labels={},
+                indicators=tuple(
+                    CarriedIndicator(
+                        tuple(value_text(i.values.get(k)) for k in levels),
+                        value_text(i.values.get("name")),
+                        value_text(i.values.get("target")),
+                    )
+                    for i in p.indicators
+                    if value_text(i.values.get("name"))
+                ),
+            )
+            for p in doc.projects
+        ),
+    )
+
+
+def _locked(style: str) -> str:
+    return style if style.endswith(LOCKED_SUFFIX) else style + LOCKED_SUFFIX
+
+
 def _resolve_project_cells(
     plans: list[_CellPlan], doc: Document, project: Project, text_room: int = 0
 ) -> list[Resolved]:
     goal, goal_room, other_room = doc.layout.roles.goal, "中" * text_room, "中" * (text_room // 2)
+    carried = doc.carried
     values = project.values
     indicators = project.indicators
     computed: dict[str, Any] | None = None
@@ -867,9 +931,12 @@ def _resolve_project_cells(
             value = values.get(plan.key) if plan.field else doc.values.get(plan.key)
             if plan.part is not None:  # one column of a money_row field
                 value = value[plan.part] if value and plan.part < len(value) else None
-            resolved = Resolved(
-                value, plan.style or _field_style(plan.field, value), plan.validation
-            )
+            style = plan.style or _field_style(plan.field, value)
+            if carried and value is not None:
+                key = plan.key if plan.part is None else f"{plan.key}#{plan.part}"
+                if key in carried:
+                    style = _locked(style)
+            resolved = Resolved(value, style, plan.validation)
             if text_room and plan.field is not None and plan.field.type == "longtext":
                 resolved.room = goal_room if plan.key == goal else other_room
             out.append(resolved)
@@ -884,9 +951,10 @@ def _resolve_project_cells(
             if value is None and derive and index is not None and index < len(indicators):
                 target = indicators[index].values.get("target")
                 value = monitoring.DERIVED[derive](target) if derive in monitoring.DERIVED else None
-            out.append(
-                Resolved(value, plan.style or _field_style(plan.field, value), plan.validation)
-            )
+            style = plan.style or _field_style(plan.field, value)
+            if carried and value not in (None, "") and f"ind:{plan.key}" in carried:
+                style = _locked(style)
+            out.append(Resolved(value, style, plan.validation))
     return out
 
 
