@@ -227,3 +227,42 @@ def test_unknown_roster_format(tmp_path):
     path.write_bytes(b"x")
     with pytest.raises(PerfxlError, match="名单应是"):
         load_roster(path)
+
+
+@pytest.mark.parametrize("layout", ["declaration", "target-2020", "approval", "self-eval", "monitor"])
+def test_a_blank_without_indicator_rows_keeps_one_row_to_type_into(tmp_path, run_cli, layout):
+    """``--blank-rows 0`` for a project without indicators: the 自评表's total formulas used
+    to refer to an indicator column with no cells and the blank was not written at all."""
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        f"layout: {layout}\nyear: 2024\ndepartments:\n  - {{department: 局, unit: 中心}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    code, _, err = run_cli("blank", str(path), "-o", str(out), "--blank-rows", "0", "-q")
+    assert code == 0, err
+    ws = openpyxl.load_workbook(out / "中心.xlsx")["项目"]
+    header = next(
+        c for row in ws.iter_rows() for c in row if c.value in ("一级指标", "一级", "一级目标")
+    )
+    below = [ws.cell(header.row + 1, c).value for c in range(1, ws.max_column + 1)]
+    assert header.row < ws.max_row and below[header.column - 1] in (None, "")
+
+
+def test_an_approval_blank_in_yuan_reads_its_own_money_label(tmp_path, run_cli):
+    """The 批复表 prints 「项目资金申请（元）」 when the roster says 元; reading a return used
+    to look only for the （万元） label and reported S002 on the form perfxl itself made."""
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "layout: approval\nyear: 2024\nmoney_unit: 元\n"
+        "departments:\n  - {department: 局, unit: 中心, projects: [{name: 甲, amount: 20}]}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert run_cli("blank", str(path), "-o", str(out), "-q")[0] == 0
+    code, stdout, _ = run_cli("check", str(out / "中心.xlsx"), "--format", "json")
+    import json
+
+    findings = json.loads(stdout)["files"][0]["findings"]
+    assert findings, "a blank has empty required fields"
+    assert not [f for f in findings if f["code"] == "S002" or "项目资金申请" in f["message"]]

@@ -39,9 +39,12 @@ def project_spec(
     layout = doc.layout
     rows = indicator_rows(project, layout, merge_levels)
     level_keys = [c.key for c in layout.indicators.level_columns]
+    # An indicator table keeps at least one row: a form with nowhere to type an indicator is
+    # no form, and the layouts' formulas over an indicator column need a range to refer to.
+    blank = doc.blank_rows if rows or doc.blank_rows else 1
     shape = IndicatorShape(
         spans=tuple(tuple((k, row["span"][k]) for k in level_keys) for row in rows),
-        blank=doc.blank_rows,
+        blank=blank,
     )
     return render(
         templates,
@@ -53,7 +56,7 @@ def project_spec(
             "p": project.values,
             "project": project,
             "indicator_rows": rows,
-            "blank_rows": doc.blank_rows,
+            "blank_rows": blank,
             "money_unit": doc.money_unit,
             "year": doc.year,
         },
