@@ -343,6 +343,8 @@ def test_every_post_needs_the_csrf_token(client, app, generated):
         ("/collect/deadline", {"deadline": "2025-03-31"}),
         ("/collect/annotated.zip", {}),
         ("/merge", {}),
+        ("/next", {"stage": "approval"}),
+        ("/next/upload", {"files": (io.BytesIO(body), "a.xlsx")}),
         ("/jobs/1/cancel", {}),
     ):
         response = client.post(url, data=data, content_type="multipart/form-data")
@@ -353,6 +355,7 @@ def test_every_post_needs_the_csrf_token(client, app, generated):
     rnd = ui_state(app).round
     assert rnd.returns() == [] and rnd.roster() is None
     assert not (rnd.root / "截止日期.txt").exists()
+    assert not rnd.next_stages.exists() and rnd.previous_files() == []
 
 
 def test_lan_mode_needs_the_token(tmp_path):
@@ -685,3 +688,135 @@ def test_refresh_checks_the_folder_again(client, app, generated):
     assert reply.status_code == 200 and reply.get_json()["kind"] == "collect"
     wait(app, "collect")
     assert "手工放入.xlsx" in client.get("/collect").get_data(as_text=True)
+
+
+# ----------------------------------------------------------------------------------------
+# 下一阶段
+
+
+def test_next_stage_page_renders_and_is_in_the_menu(client):
+    response = client.get("/next")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<title>下一阶段" in text
+    assert 'href="/next"' in client.get("/send").get_data(as_text=True)
+    for label in ("批复表", "运行监控表", "自评表", "1-12 月"):
+        assert label in text
+    assert "http://" not in text and "https://" not in text
+
+
+def test_next_stage_from_the_rounds_returns(client, app, generated):
+    token = csrf(client, "/next")
+    rnd = ui_state(app).round
+    chosen = generated.returns[:3]
+    inputs = {p.name: p.read_bytes() for p in chosen}
+    for p in chosen:
+        save_new(rnd.inbox, p.name, p.read_bytes())
+    before = {p.name: p.read_bytes() for p in rnd.returns()}
+    form = {"csrf_token": token, "stage": "approval", "source": "returns"}
+    assert client.post("/next", data=form).status_code == 302
+    job = wait(app, "next")
+    assert job.state == "done", job.error
+    view = job.result
+    assert len(view.result.files) == 3 and view.result.ok
+    # written under 结果/下一阶段/, never onto or beside the inputs
+    assert {p.name: p.read_bytes() for p in rnd.returns()} == before == inputs
+    for out in view.result.written:
+        assert Path(out).parent == view.folder and rnd.next_stages in Path(out).parents
+    page = client.get("/next").get_data(as_text=True)
+    assert "生成 3 个，未生成 0 个" in page
+    for p in chosen:
+        assert f"{p.stem}-批复表.xlsx" in page
+    download = client.get(re.search(r'id="download-next" href="([^"]+)"', page).group(1))
+    assert download.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(download.data)) as zf:
+        names = sorted(zf.namelist())
+        assert names == sorted(Path(o).name for o in view.result.written)
+        for i, name in enumerate(sorted(p.name for p in chosen)):
+            stem = Path(name).stem
+            book = openpyxl.load_workbook(io.BytesIO(zf.read(f"{stem}-批复表.xlsx")))
+            texts = {
+                str(c.value)
+                for ws in book.worksheets
+                for row in ws.iter_rows()
+                for c in row
+                if c.value is not None
+            }
+            assert f"{stem}业务经费" in texts, (name, i)
+
+
+def test_next_stage_from_uploaded_previous_stage_workbooks(client, app, generated, tmp_path):
+    from perfxl import api
+
+    token = csrf(client, "/next")
+    rnd = ui_state(app).round
+    approval = api.next_stage("approval", [generated.returns[0]], tmp_path / "批复")
+    assert approval.ok
+    uploads = [Path(approval.written[0]), generated.returns[1]]
+    data = {"csrf_token": token, "files": [(io.BytesIO(p.read_bytes()), p.name) for p in uploads]}
+    client.post("/next/upload", data=data, content_type="multipart/form-data")
+    assert len(rnd.previous_files()) == 2
+    assert "已上传上一阶段的表 2 个" in client.get("/next").get_data(as_text=True)
+    # 批复表 from a 批复表 cannot be made: that input is explained, the other one is written
+    form = {"csrf_token": token, "stage": "approval", "source": "uploaded"}
+    assert client.post("/next", data=form).status_code == 302
+    job = wait(app, "next")
+    assert job.state == "done", job.error
+    files = {Path(f.source).name: f for f in job.result.result.files}
+    assert files[generated.returns[1].name].written
+    refused = files[Path(approval.written[0]).name]
+    assert not refused.written and "不能生成批复表" in (refused.error or "")
+    page = client.get("/next").get_data(as_text=True)
+    assert "生成 1 个，未生成 1 个" in page and "不能生成批复表" in page
+    with zipfile.ZipFile(rnd.results / job.result.archive) as zf:
+        assert zf.namelist() == [Path(job.result.result.written[0]).name]
+    # 运行监控表 for 1-5 月 from both
+    form = {"csrf_token": token, "stage": "monitor", "month": "5", "source": "uploaded"}
+    assert client.post("/next", data=form).status_code == 302
+    job = wait(app, "next")
+    assert job.state == "done" and job.result.result.ok, job.result.result.to_dict()
+    assert all("运行监控表" in Path(o).name for o in job.result.result.written)
+
+
+def test_next_stage_refuses_a_bad_stage_month_or_source(client, app, generated):
+    token = csrf(client, "/next")
+    rnd = ui_state(app).round
+    save_new(rnd.inbox, generated.returns[0].name, generated.returns[0].read_bytes())
+    for form, message in (
+        ({"stage": "final"}, "下一阶段只能是"),
+        ({"stage": "monitor", "month": "13"}, "监控月份应在 1 到 12 之间"),
+        ({"stage": "monitor", "month": "七"}, "监控月份「七」不是整数"),
+        ({"stage": "approval", "source": "../回收"}, "表的来源只能是"),
+    ):
+        response = client.post("/next", data={"csrf_token": token, **form})
+        text = response.get_data(as_text=True)
+        assert response.status_code == 400 and message in text, (form, text)
+        no_traceback(text)
+    assert ui_state(app).jobs.latest("next") is None and not rnd.next_stages.exists()
+    # nothing uploaded yet: a plain message, no job
+    form = {"csrf_token": token, "stage": "approval", "source": "uploaded"}
+    response = client.post("/next", data=form, follow_redirects=True)
+    assert "还没有上传上一阶段的表" in response.get_data(as_text=True)
+
+
+def test_a_cancelled_next_stage_gives_no_zip(client, app, generated):
+    token = csrf(client, "/next")
+    rnd = ui_state(app).round
+    for p in generated.returns[:3]:
+        save_new(rnd.inbox, p.name, p.read_bytes())
+    jobs = ui_state(app).jobs
+    real_start = jobs.start
+
+    def start_cancelled(kind, label, work, on_done=None):
+        def cancelled_work(job):
+            job.cancel_requested.set()  # as if 取消 was pressed before the first file ended
+            return work(job)
+
+        return real_start(kind, label, cancelled_work, on_done)
+
+    jobs.start = start_cancelled  # type: ignore[method-assign]
+    client.post("/next", data={"csrf_token": token, "stage": "self-eval"})
+    job = wait(app, "next")
+    assert job.state == "cancelled" and job.done == 1
+    assert ui_state(app).next is None and not list(rnd.results.rglob("*.zip"))
+    assert not [p for p in rnd.results.rglob("*") if p.name.startswith(".perfxl-")]
+    assert "上次生成已取消" in client.get("/next").get_data(as_text=True)

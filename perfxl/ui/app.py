@@ -69,6 +69,9 @@ STATUS_NAME = "回收情况.xlsx"
 REPORT_NAME = "回收情况.json"
 DEADLINE_FILE = "截止日期.txt"
 COMPARE_NAME = "对比.xlsx"
+# 下一阶段: the stages the page offers, as api.next_stage names them, with their Chinese names
+NEXT_STAGES = {"approval": "批复表", "monitor": "运行监控表", "self-eval": "自评表"}
+NEXT_SOURCES = {"returns": "收表中各单位最新交来的表", "uploaded": "上传的上一阶段的表"}
 
 MESSAGES = {
     400: "请求的内容不完整或有误，请返回上一页重试。",
@@ -106,12 +109,22 @@ class CompareView:
 
 
 @dataclass
+class NextView:
+    result: Any
+    source: str  # "returns" (the round's newest returns) or "uploaded" (上一阶段/)
+    folder: Path  # this run's folder under 结果/下一阶段/
+    archive: str | None  # the zip of the written workbooks, relative to 结果/
+    made: float = field(default_factory=time.time)
+
+
+@dataclass
 class UiState:
     round: RoundFolder
     jobs: Jobs = field(default_factory=Jobs)
     collect: CollectView | None = None
     merge: MergeView | None = None
     compare: CompareView | None = None
+    next: NextView | None = None
     blanks: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -278,7 +291,6 @@ def _routes(app: Flask, state: UiState) -> None:
             "round_root": str(rnd.root),
             "running": jobs.running(),
             "has_compare": hasattr(api, "compare"),
-            # the page of perfxl next is not built yet: the link waits for its route
             "has_next": hasattr(api, "next_stage") and "next_stage" in app.view_functions,
             "nav": request.endpoint,
         }
@@ -700,6 +712,92 @@ def _routes(app: Flask, state: UiState) -> None:
 
         job = jobs.start("compare", "对比上年", work, done)
         return _job_response(job, url_for("compare"))
+
+    # -- 下一阶段 (when the library has next_stage) ---------------------------------------
+
+    @app.get("/next")
+    def next_stage() -> Any:
+        if not hasattr(api, "next_stage"):
+            abort(404)
+        view = state.next
+        rows = _next_rows(view.result) if view else []
+        return render_template(
+            "next.html",
+            stages=NEXT_STAGES,
+            sources=NEXT_SOURCES,
+            previous_files=[p.relative_to(rnd.previous).as_posix() for p in rnd.previous_files()],
+            this_files=len(_current_returns(state)),
+            job=jobs.latest("next"),
+            view=view,
+            rows=rows,
+            written=sum(1 for r in rows if r["written"]),
+            max_files=MAX_FILES,
+        )
+
+    @app.post("/next/upload")
+    def next_upload() -> Any:
+        if not hasattr(api, "next_stage"):
+            abort(404)
+        uploads = [f for f in request.files.getlist("files") if f and f.filename]
+        if not uploads:
+            flash("请选择上一阶段的工作簿（可一次选多个，或选一个文件夹）。", "error")
+            return redirect(url_for("next_stage"))
+        if len(uploads) > MAX_FILES:
+            flash(
+                f"一次最多上传 {MAX_FILES} 个文件，这次有 {len(uploads)} 个，请分几次上传。",
+                "error",
+            )
+            return redirect(url_for("next_stage"))
+        rnd.previous.mkdir(parents=True, exist_ok=True)
+        accepted, refused = _receive(rnd, uploads, rnd.previous)
+        if _wants_json():
+            return jsonify({"accepted": accepted, "refused": refused, "job": None})
+        if accepted:
+            flash(f"已收到上一阶段的表 {len(accepted)} 个。", "ok")
+        for item in refused:
+            flash(f"未收下：{item['reason']}", "error")
+        return redirect(url_for("next_stage"))
+
+    @app.post("/next")
+    def next_run() -> Any:
+        if not hasattr(api, "next_stage"):
+            abort(404)
+        stage = request.form.get("stage") or ""
+        if stage not in NEXT_STAGES:
+            abort(400, description="下一阶段只能是 批复表、运行监控表 或 自评表，请重新选择。")
+        month = _int(request.form.get("month"), 1, 12, "监控月份") if stage == "monitor" else None
+        source = request.form.get("source") or "returns"
+        if source not in NEXT_SOURCES:
+            abort(400, description="表的来源只能是 收表中的表 或 上传的上一阶段的表。")
+        files = _current_returns(state) if source == "returns" else rnd.previous_files()
+        if not files:
+            flash(
+                "收表中还没有任何表。" if source == "returns" else "还没有上传上一阶段的表。",
+                "error",
+            )
+            return redirect(url_for("next_stage"))
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        name = f"{NEXT_STAGES[stage]}-{stamp}"
+        folder, n = rnd.next_stages / name, 2
+        while folder.exists():  # two runs in one second: each keeps its own folder
+            folder, n = rnd.next_stages / f"{name}（{n}）", n + 1
+
+        def work(job: Job) -> NextView:
+            result = api.next_stage(stage, files, folder, month=month, progress=job.progress)
+            written = [Path(p) for p in result.written]
+            archive = None
+            if written:
+                members = [(p, p.name) for p in written]
+                zipped = _zip(folder.with_name(folder.name + ".zip"), members)
+                archive = zipped.relative_to(rnd.results).as_posix()
+            return NextView(result, source, folder, archive)
+
+        def done(job: Job) -> None:
+            if job.result is not None:
+                state.next = job.result
+
+        job = jobs.start("next", f"生成{NEXT_STAGES[stage]}", work, done)
+        return _job_response(job, url_for("next_stage"))
 
     # -- downloads of what perfxl wrote into 结果/ --------------------------------------
 
@@ -1135,6 +1233,20 @@ def _current_returns(state: UiState) -> list[Path]:
     ):
         return [Path(r.path) for u in view.status.units for r in u.latest]
     return state.round.returns()
+
+
+def _next_rows(result: Any) -> list[dict[str, Any]]:
+    """Every input of a 下一阶段 run: the workbook written from it, or why not."""
+    return [
+        {
+            "source": Path(f.source).name,
+            "output": Path(f.output).name if f.written else "",
+            "projects": f.projects,
+            "written": f.written,
+            "error": f.error or "",
+        }
+        for f in result.files
+    ]
 
 
 def _compare_rows(result: Any) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@
       回收/                             every return as uploaded, never overwritten
       结果/                             what perfxl wrote: 批注/ (annotated copies), 汇总.xlsx, reports
       上年/                             last year's forms, for 对比上年
+      上一阶段/                         previous-stage workbooks uploaded for 下一阶段
       表样/                             a province's own blank workbooks, copied for each unit
 
 The command line works on the same folder (``perfxl status --roster <round>/名单.xlsx
@@ -33,6 +34,8 @@ BLANKS = "空白表"
 RESULTS = "结果"
 ANNOTATED = "批注"
 LAST_YEAR = "上年"
+PREVIOUS = "上一阶段"
+NEXT = "下一阶段"
 FORMS = "表样"
 ROSTER_STEM = "名单"
 ROSTER_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
@@ -125,6 +128,19 @@ class RoundFolder:
     def last_year_files(self) -> list[Path]:
         """Last year's forms, given for 对比上年 (sub-folders too), by name."""
         return _workbooks_in(self.last_year)
+
+    @property
+    def previous(self) -> Path:
+        return self.root / PREVIOUS
+
+    @property
+    def next_stages(self) -> Path:
+        """Where 下一阶段 writes: one new folder per run under 结果/, never beside an input."""
+        return self.results / NEXT
+
+    def previous_files(self) -> list[Path]:
+        """Previous-stage workbooks uploaded for 下一阶段 (sub-folders too), by name."""
+        return _workbooks_in(self.previous)
 
     def last_year_fingerprint(self) -> tuple[tuple[str, int, int], ...]:
         return _stats(self.last_year_files())
