@@ -167,6 +167,14 @@ JobsOption = Annotated[
     typer.Option("-j", "--jobs", min=1, help="并行进程数（默认 CPU 核数）", rich_help_panel="选项"),
 ]
 
+QuietOption = Annotated[
+    bool, typer.Option("-q", "--quiet", help="不显示进度条", rich_help_panel="选项")
+]
+
+FormatOption = Annotated[
+    str, typer.Option("--format", help="输出格式：text 或 json", rich_help_panel="选项")
+]
+
 
 def _version(value: bool) -> None:
     if value:
@@ -370,9 +378,7 @@ def blank(
     ] = None,
     templates: TemplatesOption = None,
     jobs: JobsOption = None,
-    quiet: Annotated[
-        bool, typer.Option("-q", "--quiet", help="不显示进度条", rich_help_panel="选项")
-    ] = False,
+    quiet: QuietOption = False,
     _help: HelpOption = None,
 ) -> None:
     """按单位名单生成发给各单位的空白表（表头已填好，附填报说明；或用 --form 复制下发的空白表）。"""
@@ -439,13 +445,9 @@ def next_stage(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="覆盖已有的同名文件", rich_help_panel="选项")
     ] = False,
-    fmt: Annotated[
-        str, typer.Option("--format", help="输出格式：text 或 json", rich_help_panel="选项")
-    ] = "text",
+    fmt: FormatOption = "text",
     templates: TemplatesOption = None,
-    quiet: Annotated[
-        bool, typer.Option("-q", "--quiet", help="不显示进度条", rich_help_panel="选项")
-    ] = False,
+    quiet: QuietOption = False,
     _help: HelpOption = None,
 ) -> None:
     """由上一阶段的表生成下一阶段的表：申报 → 批复，申报或批复 → 运行监控，申报、批复或监控 → 自评。
@@ -493,9 +495,7 @@ def check(
             rich_help_panel="参数",
         ),
     ],
-    fmt: Annotated[
-        str, typer.Option("--format", help="输出格式：text 或 json", rich_help_panel="选项")
-    ] = "text",
+    fmt: FormatOption = "text",
     annotate: Annotated[
         Path | None,
         typer.Option("--annotate", help="把标注了问题的副本写到此文件夹", rich_help_panel="选项"),
@@ -664,9 +664,7 @@ def merge(
     ] = "text",
     templates: TemplatesOption = None,
     jobs: JobsOption = None,
-    quiet: Annotated[
-        bool, typer.Option("-q", "--quiet", help="不显示进度条", rich_help_panel="选项")
-    ] = False,
+    quiet: QuietOption = False,
     _help: HelpOption = None,
 ) -> None:
     """把多个单位交回的工作簿合并成一张汇总表（退出码：0 全部合并，1 有未合并的文件或项目，2 无法开始或无法写出，3 有重复项目且 --duplicates stop）。"""
@@ -760,15 +758,11 @@ def status(
             rich_help_panel="选项",
         ),
     ] = 0.8,
-    fmt: Annotated[
-        str, typer.Option("--format", help="输出格式：text 或 json", rich_help_panel="选项")
-    ] = "text",
+    fmt: FormatOption = "text",
     framework: FrameworkOption = None,
     templates: TemplatesOption = None,
     jobs: JobsOption = None,
-    quiet: Annotated[
-        bool, typer.Option("-q", "--quiet", help="不显示进度条", rich_help_panel="选项")
-    ] = False,
+    quiet: QuietOption = False,
     _help: HelpOption = None,
 ) -> None:
     """回收情况：对照单位名单，列出每个单位未交、有错误、仅有警告、通过或逾期（退出码：0 全部交回且无错误，1 有未交或有错误的单位，2 有文件无法读取）。"""
@@ -869,15 +863,11 @@ def compare(
             rich_help_panel="选项",
         ),
     ] = 0.9,
-    fmt: Annotated[
-        str, typer.Option("--format", help="输出格式：text 或 json", rich_help_panel="选项")
-    ] = "text",
+    fmt: FormatOption = "text",
     framework: FrameworkOption = None,
     templates: TemplatesOption = None,
     jobs: JobsOption = None,
-    quiet: Annotated[
-        bool, typer.Option("-q", "--quiet", help="不显示进度条", rich_help_panel="选项")
-    ] = False,
+    quiet: QuietOption = False,
     _help: HelpOption = None,
 ) -> None:
     """与上年对比：照抄的目标、未变的指标、比上年宽松的指标值、资金增加而指标未变、删掉的指标（退出码：0 无警告，1 有警告，2 有文件无法读取）。"""
