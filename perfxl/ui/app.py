@@ -661,29 +661,34 @@ def _routes(app: Flask, state: UiState) -> None:
             max_files=MAX_FILES,
         )
 
-    @app.post("/compare/upload")
-    def compare_upload() -> Any:
-        if not hasattr(api, "compare"):
-            abort(404)
+    def upload_into(folder: Path, page: str, what: str) -> Any:
+        """Keep the uploaded workbooks of a page's side folder (last year's, the previous
+        stage's) after the intake guard, and go back to that page with what was kept."""
         uploads = [f for f in request.files.getlist("files") if f and f.filename]
         if not uploads:
-            flash("请选择上年的工作簿（可一次选多个，或选一个文件夹）。", "error")
-            return redirect(url_for("compare"))
+            flash(f"请选择{what}的工作簿（可一次选多个，或选一个文件夹）。", "error")
+            return redirect(url_for(page))
         if len(uploads) > MAX_FILES:
             flash(
                 f"一次最多上传 {MAX_FILES} 个文件，这次有 {len(uploads)} 个，请分几次上传。",
                 "error",
             )
-            return redirect(url_for("compare"))
-        rnd.last_year.mkdir(parents=True, exist_ok=True)
-        accepted, refused = _receive(rnd, uploads, rnd.last_year)
+            return redirect(url_for(page))
+        folder.mkdir(parents=True, exist_ok=True)
+        accepted, refused = _receive(rnd, uploads, folder)
         if _wants_json():
             return jsonify({"accepted": accepted, "refused": refused, "job": None})
         if accepted:
-            flash(f"已收到上年的表 {len(accepted)} 个。", "ok")
+            flash(f"已收到{what}的表 {len(accepted)} 个。", "ok")
         for item in refused:
             flash(f"未收下：{item['reason']}", "error")
-        return redirect(url_for("compare"))
+        return redirect(url_for(page))
+
+    @app.post("/compare/upload")
+    def compare_upload() -> Any:
+        if not hasattr(api, "compare"):
+            abort(404)
+        return upload_into(rnd.last_year, "compare", "上年")
 
     @app.post("/compare")
     def compare_run() -> Any:
@@ -738,25 +743,7 @@ def _routes(app: Flask, state: UiState) -> None:
     def next_upload() -> Any:
         if not hasattr(api, "next_stage"):
             abort(404)
-        uploads = [f for f in request.files.getlist("files") if f and f.filename]
-        if not uploads:
-            flash("请选择上一阶段的工作簿（可一次选多个，或选一个文件夹）。", "error")
-            return redirect(url_for("next_stage"))
-        if len(uploads) > MAX_FILES:
-            flash(
-                f"一次最多上传 {MAX_FILES} 个文件，这次有 {len(uploads)} 个，请分几次上传。",
-                "error",
-            )
-            return redirect(url_for("next_stage"))
-        rnd.previous.mkdir(parents=True, exist_ok=True)
-        accepted, refused = _receive(rnd, uploads, rnd.previous)
-        if _wants_json():
-            return jsonify({"accepted": accepted, "refused": refused, "job": None})
-        if accepted:
-            flash(f"已收到上一阶段的表 {len(accepted)} 个。", "ok")
-        for item in refused:
-            flash(f"未收下：{item['reason']}", "error")
-        return redirect(url_for("next_stage"))
+        return upload_into(rnd.previous, "next_stage", "上一阶段")
 
     @app.post("/next")
     def next_run() -> Any:
