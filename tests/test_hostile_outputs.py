@@ -747,10 +747,10 @@ def test_any_project_name_is_accepted_and_read_back_verbatim(hostile_names_yaml,
     import yaml
 
     out = tmp_path / "名称.xlsx"
-    code, _out, err = run_cli("generate", str(hostile_names_yaml), "-o", str(out))
+    code, _out, err = run_cli("generate", str(hostile_names_yaml), "-o", str(out), "--hints")
     assert code == 0, err
     assert (
-        "D032" not in err
+        "错误" not in err
         and "提示" in err
         and "工作表名写成「养老／医疗＼补助？＊［2024］：专项」" in err
     )
