@@ -472,6 +472,22 @@ def _value(fields: dict[str, Any], col: _Column, source_unit: str, target_unit: 
     return str(value)
 
 
+def project_headers(columns: list[Any], unit: str) -> list[str]:
+    """The Chinese headers of a project row, one per field (money in the summary's unit),
+    shared by the 项目 sheet and 项目.csv so the two never drift apart."""
+    return [
+        "来源文件",
+        "工作表",
+        "表样",
+        "年度",
+        *[c.label + (f"（{unit}）" if c.kind == "money" else "") for c in columns],
+        "原金额单位",
+        "错误",
+        "警告",
+        "备注",
+    ]
+
+
 def write_summary(
     db: sqlite3.Connection, output: Path, options: MergeOptions, templates: TemplateSet
 ) -> SummaryFigures:
@@ -497,18 +513,7 @@ def write_summary(
     unit = options.money_unit
 
     # 项目: one row per merged project, every header field, amounts in the summary's unit
-    head = [
-        "序号",
-        "来源文件",
-        "工作表",
-        "表样",
-        "年度",
-        *[c.label + (f"（{unit}）" if c.kind == "money" else "") for c in columns],
-        "原金额单位",
-        "错误",
-        "警告",
-        "备注",
-    ]
+    head = ["序号", *project_headers(columns, unit)]
     _table_head(
         projects_ws,
         head,
@@ -1154,17 +1159,7 @@ def write_csv(
     to ``targets``, in that order); returns the files written."""
     columns = _columns(db, templates, longtext=True)
     unit = options.money_unit
-    project_head = [
-        "来源文件",
-        "工作表",
-        "表样",
-        "年度",
-        *[c.label + (f"（{unit}）" if c.kind == "money" else "") for c in columns],
-        "原金额单位",
-        "错误",
-        "警告",
-        "备注",
-    ]
+    project_head = project_headers(columns, unit)
     project_sql = (
         "SELECT f.path, p.sheet, p.layout, p.year, p.fields, p.money_unit, p.errors,"
         " p.warnings, p.reason FROM projects p JOIN files f ON f.id=p.file_id"
